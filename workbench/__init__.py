@@ -1,0 +1,29 @@
+"""Atendimento Workbench: the support desk of a Brazilian ISP over DuckDB.
+
+>>> import workbench
+>>> wb = workbench.open()              # data/workbench.duckdb or $WORKBENCH_DB
+>>> wb.search_clients("joao silva")
+"""
+
+from workbench.api import Workbench
+from workbench.errors import (
+    AuthError,
+    BusyError,
+    NotFoundError,
+    PermissionDenied,
+    ReferenceDataError,
+    StoreError,
+    ValidationError,
+    WorkbenchError,
+)
+
+
+def open(path=None, *, create: bool = True) -> Workbench:  # noqa: A001 - the documented name
+    """Open the workbench database at ``path`` (see :meth:`Workbench.open`)."""
+    return Workbench.open(path, create=create)
+
+
+__all__ = [
+    "open", "Workbench", "WorkbenchError", "ValidationError", "NotFoundError", "AuthError",
+    "PermissionDenied", "BusyError", "StoreError", "ReferenceDataError",
+]

@@ -1,0 +1,61 @@
+"""The public Python API: ``workbench.open()`` returns a :class:`Workbench`.
+
+Analysts use it from a notebook or a plain Python prompt; the widgets call
+the same methods. Nothing here imports ipywidgets, and nothing here writes SQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from workbench import settings
+from workbench.services.reference import read_reference_dir
+from workbench.storage import open_store
+
+
+class Workbench:
+    """One desk's database and the services over it. Holds no connection."""
+
+    def __init__(self, store):
+        self.store = store
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, create: bool = True) -> "Workbench":
+        """Open (creating or upgrading the schema of) the database at ``path``.
+
+        ``path`` defaults to ``$WORKBENCH_DB`` or ``data/workbench.duckdb``.
+        A new database gets the reference data of ``data/`` at once.
+        """
+        store = open_store(path or settings.default_db_path())
+        applied = store.ensure_schema(create=create)
+        wb = cls(store)
+        if 1 in applied:
+            wb.load_reference()
+        return wb
+
+    @classmethod
+    def create(cls, path: str | Path | None = None, *, data_dir: Path | None = None) -> "Workbench":
+        """Open ``path`` and (re)load the reference data: what ``workbench init`` does."""
+        wb = cls.open(path)
+        wb.load_reference(data_dir)
+        return wb
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def __repr__(self) -> str:
+        return f"<Workbench {self.path}>"
+
+    # -- reference data ----------------------------------------------------
+    def load_reference(self, data_dir: str | Path | None = None) -> dict[str, int]:
+        """Validate and load the reference CSVs and scripts; returns new script versions."""
+        tables, scripts = read_reference_dir(Path(data_dir or settings.get("data_dir")))
+        return self.store.load_reference(tables, scripts)
+
+    def reference(self) -> dict[str, pd.DataFrame]:
+        """Origins, statuses, attendance types, titles, plans, routing points and scripts."""
+        return self.store.reference()

@@ -1,0 +1,70 @@
+"""The ``workbench`` command: init, demo, serve, import-clients, backup, restore, add-operator."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench import settings
+from workbench.errors import WorkbenchError
+
+
+def _db(args) -> Path:
+    return Path(args.db) if args.db else settings.default_db_path()
+
+
+def cmd_init(args) -> int:
+    from workbench.api import Workbench
+
+    wb = Workbench.create(_db(args), data_dir=Path(args.data) if args.data else None)
+    print(f"Banco de dados pronto: {wb.path} (esquema v{wb.store.schema_version()})")
+    return 0
+
+
+def cmd_add_operator(args) -> int:
+    import getpass
+
+    from workbench.api import Workbench
+
+    password = args.password or getpass.getpass("Senha: ")
+    wb = Workbench.open(_db(args))
+    operator_id = wb.add_operator(args.username, password, args.role, args.name, bootstrap=True)
+    print(f"Operador {args.username} criado (id {operator_id}, perfil {args.role}).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Atendimento Workbench")
+    parser.add_argument("--db", help="DuckDB file (default: $WORKBENCH_DB or data/workbench.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="create or upgrade the database and load the reference data")
+    p.add_argument("--data", help="reference data folder (default: data/)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add-operator", help="create an operator (the first admin is made this way)")
+    p.add_argument("username")
+    p.add_argument("--name", required=True)
+    p.add_argument("--role", choices=["atendente", "supervisor", "admin"], required=True)
+    p.add_argument("--password", help="prompted when omitted")
+    p.set_defaults(func=cmd_add_operator)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except WorkbenchError as exc:
+        print(f"erro: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrompido", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

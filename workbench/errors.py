@@ -1,0 +1,51 @@
+"""Typed errors raised by the public API.
+
+Every message is written for the person at the desk (pt-BR); the widgets show
+``str(error)`` beside the field named by ``error.field`` and never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """Base of every error the workbench raises on purpose."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(WorkbenchError):
+    """Input that breaks a rule; ``field`` names the offending field (pt-BR label)."""
+
+
+class NotFoundError(WorkbenchError):
+    """A client, attendance, operator or reference that does not exist."""
+
+
+class AuthError(WorkbenchError):
+    """Wrong credentials, a locked or a disabled account."""
+
+
+class PermissionDenied(WorkbenchError):
+    """The operator's role does not allow the action."""
+
+
+class BusyError(WorkbenchError):
+    """The database stayed locked by another process past the retry bound."""
+
+    def __init__(self, message: str = "Banco de dados ocupado; tente novamente em instantes."):
+        super().__init__(message)
+
+
+class StoreError(WorkbenchError):
+    """The database file is missing, unreadable, not a database, or too new."""
+
+
+class ReferenceDataError(WorkbenchError):
+    """A reference or script file in ``data/`` is malformed."""
+
+    def __init__(self, message: str, *, file: str | None = None, field: str | None = None):
+        super().__init__(f"{file}: {message}" if file else message, field=field)
+        self.file = file

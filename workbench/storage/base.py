@@ -1,0 +1,59 @@
+"""The part of the DuckDB store every domain mixin shares: where the file is,
+and how a unit of work is opened."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+import pandas as pd
+
+from workbench.storage.connection import unit_of_work
+
+
+class StoreBase:
+    """Holds the path only: no connection outlives a method call."""
+
+    backend = "duckdb"
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    @contextmanager
+    def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with unit_of_work(self.path, write=False) as con:
+            yield con
+
+    @contextmanager
+    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with unit_of_work(self.path, write=True) as con:
+            yield con
+
+    @staticmethod
+    def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
+        return con.execute(sql, params or []).df()
+
+    @staticmethod
+    def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:
+        cur = con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    @staticmethod
+    def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> tuple | None:
+        """First row or None. Fetches everything: DuckDB 2 refuses new work on a
+        connection while a result is only partly read (``fetchone``)."""
+        rows = con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
+    @classmethod
+    def _scalar(cls, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> Any:
+        row = cls._one(con, sql, params)
+        return row[0] if row else None
+
+    @staticmethod
+    def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+        # Safe: called inside a write unit of work, which holds the file alone.
+        return con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0]

@@ -1,0 +1,102 @@
+"""Short-lived DuckDB connections shared safely between processes.
+
+DuckDB lets one process hold a file for writing, or many for reading. Every
+Voila page and notebook is a process of its own, so nothing here keeps a
+connection: each unit of work opens the file, runs one transaction and closes.
+A lock conflict is retried with jittered exponential backoff for a bounded
+time, then raised as :class:`BusyError`.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from workbench import settings
+from workbench.errors import BusyError, StoreError
+
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
+# One unit of work at a time per process: DuckDB refuses a second open of the
+# same file with another configuration (read-only vs read-write) in-process.
+_PROCESS_LOCK = threading.RLock()
+
+
+class LockStats:
+    """Counts lock-conflict retries in this process (read by the benchmarks)."""
+
+    retries = 0
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(m in str(exc) for m in _LOCK_MARKERS)
+
+
+def _config() -> dict:
+    return {"memory_limit": settings.get("memory_limit")}
+
+
+def connect(path: Path, *, read_only: bool, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open ``path``; retry lock conflicts for ``timeout`` seconds, then BusyError."""
+    if timeout is None:
+        timeout = float(settings.get("lock_timeout"))
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=_config())
+        except duckdb.Error as exc:
+            if is_lock_error(exc):
+                if time.monotonic() >= deadline:
+                    raise BusyError() from exc
+                LockStats.retries += 1
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 0.2)
+                continue
+            raise _store_error(path, exc) from exc
+        con.execute("SET TimeZone = ?", [settings.get("timezone")])
+        return con
+
+
+def _store_error(path: Path, exc: duckdb.Error) -> StoreError:
+    text = str(exc)
+    if "not a valid DuckDB database" in text or "Invalid Input Error" in text and "database" in text:
+        return StoreError(f"O arquivo {path} não é um banco de dados DuckDB válido.")
+    if "No such file" in text or "does not exist" in text or "Cannot open" in text:
+        return StoreError(f"Não foi possível abrir o banco de dados {path}: {text}")
+    if "Permission denied" in text:
+        return StoreError(f"Sem permissão para abrir o banco de dados {path}.")
+    return StoreError(f"Erro ao abrir o banco de dados {path}: {text}")
+
+
+@contextmanager
+def unit_of_work(path: Path, *, write: bool, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on a fresh connection, committed on success, rolled back on error.
+
+    Readers share the file; a writer holds it alone for the duration only.
+    """
+    with _PROCESS_LOCK:
+        if not write and not Path(path).exists():
+            raise StoreError(f"O banco de dados {path} não existe; rode `workbench init`.")
+        con = connect(Path(path), read_only=not write, timeout=timeout)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    if is_lock_error(exc):
+                        raise BusyError() from exc
+                    raise
+        finally:
+            con.close()

@@ -1,0 +1,91 @@
+"""Versioned schema migrations, each applied in one transaction and recorded.
+
+``MIGRATIONS`` is append-only: never edit a released step, add a new one.
+Opening an older file upgrades it; a file written by a newer workbench is
+refused, since this code cannot know what its tables mean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from workbench.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _initial_schema(con: duckdb.DuckDBPyConnection) -> None:
+    sql = resources.files("workbench.storage").joinpath("schema.sql").read_text(encoding="utf-8")
+    sql = re.sub(r"--[^\n]*", "", sql)
+    for statement in sql.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def _search_table(con: duckdb.DuckDBPyConnection) -> None:
+    from workbench.storage import search_index
+
+    search_index.create(con)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _initial_schema),
+    Migration(2, "client search index", _search_table),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
+
+
+def pending(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
+    """Migrations not yet applied (read-only); refuses a file newer than this code."""
+    version = current_version(con)
+    if version > LATEST:
+        raise StoreError(
+            f"O banco de dados {path} está na versão {version} do esquema, mais nova que a "
+            f"suportada por este workbench ({LATEST}). Atualize o workbench."
+        )
+    return [m for m in MIGRATIONS if m.version > version]
+
+
+def apply_pending(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
+    """Apply each pending migration in its own transaction; return the versions applied.
+
+    ``con`` must be a read-write connection with no open transaction.
+    """
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    applied = []
+    for migration in pending(con, path):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            migration.apply(con)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                        [migration.version, migration.name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied

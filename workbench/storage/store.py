@@ -1,0 +1,51 @@
+"""The DuckDB store: every domain's queries, composed into one object.
+
+Services receive a store and call its methods; each method is one unit of
+work (open, one transaction, close). A PostgreSQL store would offer the same
+methods (see ``tests/test_layers.py`` for the contract that is checked).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.errors import StoreError
+from workbench.storage import migrations
+from workbench.storage.connection import connect, unit_of_work
+from workbench.storage.reference import ReferenceMixin
+
+
+class DuckDBStore(ReferenceMixin):
+    """All SQL of the workbench, over one DuckDB file."""
+
+    def ensure_schema(self, *, create: bool = True) -> list[int]:
+        """Create or upgrade the schema; refuse a file from a newer workbench."""
+        path = self.path
+        if path.exists() and path.is_dir():
+            raise StoreError(f"O caminho {path} é uma pasta, não um arquivo de banco de dados.")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"O banco de dados {path} não existe; rode `workbench init`.")
+            if not path.parent.exists():
+                raise StoreError(f"A pasta {path.parent} do banco de dados não existe.")
+        else:
+            with unit_of_work(path, write=False) as con:
+                if not migrations.pending(con, path):
+                    return []
+        con = connect(path, read_only=False)
+        try:
+            return migrations.apply_pending(con, path)
+        finally:
+            con.close()
+
+    def schema_version(self) -> int:
+        with self._read() as con:
+            return migrations.current_version(con)
+
+
+def open_store(target: str | Path) -> DuckDBStore:
+    """A store for ``target``: a DuckDB file path (a ``postgresql://`` URL would pick another backend)."""
+    text = str(target)
+    if text.startswith(("postgres://", "postgresql://")):
+        raise StoreError("O backend PostgreSQL ainda não está disponível nesta versão.")
+    return DuckDBStore(Path(text).expanduser())
