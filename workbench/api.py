@@ -11,7 +11,10 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import settings
+from workbench.errors import ValidationError
+from workbench.services import auth
 from workbench.services.reference import read_reference_dir
+from workbench.services.session import Session
 from workbench.storage import open_store
 
 
@@ -59,3 +62,30 @@ class Workbench:
     def reference(self) -> dict[str, pd.DataFrame]:
         """Origins, statuses, attendance types, titles, plans, routing points and scripts."""
         return self.store.reference()
+
+    # -- operators ---------------------------------------------------------
+    def login(self, username: str, password: str) -> Session:
+        """Check credentials; returns the operator's :class:`Session`.
+
+        Raises :class:`workbench.AuthError` ("Usuário ou senha inválidos.") on
+        unknown user or wrong password, and for locked or disabled accounts.
+        """
+        return Session(self, auth.authenticate(self.store, username, password))
+
+    def add_operator(self, username: str, password: str, role: str, name: str, *,
+                     by: Session | None = None) -> int:
+        """Create an operator and return its id.
+
+        ``by`` is the admin session doing it; without it the caller is whoever
+        holds the database file (the ``workbench add-operator`` command, which
+        is how the first admin is made).
+        """
+        if by is not None:
+            by.operator.require("gerir_operadores")
+        username, name = auth.validate_new_operator(username, password, role, name)
+        operator_id = self.store.insert_operator(
+            username, name, role, auth.hash_password(password),
+            actor_id=by.operator.operator_id if by else None, at=auth.now())
+        if operator_id is None:
+            raise ValidationError(f"O usuário '{username}' já existe.", field="Usuário")
+        return operator_id

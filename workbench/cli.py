@@ -29,7 +29,7 @@ def cmd_add_operator(args) -> int:
 
     password = args.password or getpass.getpass("Senha: ")
     wb = Workbench.open(_db(args))
-    operator_id = wb.add_operator(args.username, password, args.role, args.name, bootstrap=True)
+    operator_id = wb.add_operator(args.username, password, args.role, args.name)
     print(f"Operador {args.username} criado (id {operator_id}, perfil {args.role}).")
     return 0
 

@@ -17,7 +17,14 @@ class WorkbenchError(Exception):
 
 
 class ValidationError(WorkbenchError):
-    """Input that breaks a rule; ``field`` names the offending field (pt-BR label)."""
+    """Input that breaks a rule; ``field`` names the offending field (pt-BR label).
+
+    ``errors`` maps every offending field to its message when several fail at once.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None):
+        super().__init__(message, field=field)
+        self.errors = errors or ({field: message} if field else {})
 
 
 class NotFoundError(WorkbenchError):

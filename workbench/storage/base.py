@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+import json
+
 import duckdb
 import pandas as pd
 
@@ -57,3 +59,12 @@ class StoreBase:
     def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
         # Safe: called inside a write unit of work, which holds the file alone.
         return con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0]
+
+    @staticmethod
+    def _audit(con: duckdb.DuckDBPyConnection, at, operator_id: int | None, action: str,
+               entity: str, entity_id, details: dict | None) -> None:
+        """Append to the audit log inside the caller's transaction."""
+        con.execute("INSERT INTO audit_log (event_at, operator_id, action, entity, entity_id, details) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [at, operator_id, action, entity, str(entity_id),
+                     None if details is None else json.dumps(details, ensure_ascii=False, default=str)])

@@ -12,10 +12,11 @@ from pathlib import Path
 from workbench.errors import StoreError
 from workbench.storage import migrations
 from workbench.storage.connection import connect, unit_of_work
+from workbench.storage.operators import OperatorsMixin
 from workbench.storage.reference import ReferenceMixin
 
 
-class DuckDBStore(ReferenceMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
