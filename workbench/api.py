@@ -12,7 +12,8 @@ import pandas as pd
 
 from workbench import settings
 from workbench.errors import ValidationError
-from workbench.services import auth
+from workbench.services import auth, records
+from workbench.services.analyst import analyst_sql
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
 from workbench.storage import open_store
@@ -23,6 +24,7 @@ class Workbench:
 
     def __init__(self, store):
         self.store = store
+        self._reference: dict[str, pd.DataFrame] | None = None
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -57,11 +59,18 @@ class Workbench:
     def load_reference(self, data_dir: str | Path | None = None) -> dict[str, int]:
         """Validate and load the reference CSVs and scripts; returns new script versions."""
         tables, scripts = read_reference_dir(Path(data_dir or settings.get("data_dir")))
+        self._reference = None
         return self.store.load_reference(tables, scripts)
 
     def reference(self) -> dict[str, pd.DataFrame]:
         """Origins, statuses, attendance types, titles, plans, routing points and scripts."""
         return self.store.reference()
+
+    def reference_cached(self) -> dict[str, pd.DataFrame]:
+        """Reference tables read once per Workbench (they change only on `workbench init`)."""
+        if self._reference is None:
+            self._reference = self.store.reference()
+        return self._reference
 
     # -- operators ---------------------------------------------------------
     def login(self, username: str, password: str) -> Session:
@@ -89,3 +98,38 @@ class Workbench:
         if operator_id is None:
             raise ValidationError(f"O usuário '{username}' já existe.", field="Usuário")
         return operator_id
+
+    # -- reading the desk -------------------------------------------------------
+    def client(self, client_id: int) -> records.ClientRecord:
+        """The client's record: ``data`` (dict), ``contracts`` (plan, routing point,
+        access Habilitado/Desabilitado, status) and ``summary`` of attendances."""
+        return records.client_record(self.store, client_id)
+
+    def attendances(self, client_id: int | None = None, status=None, text: str | None = None,
+                    order_by: str = "title", descending: bool = False, limit: int = 200,
+                    offset: int = 0) -> pd.DataFrame:
+        """The attendance list of one client or of everyone.
+
+        ``status``: a label or code, or a list of them; ``text`` searches the
+        protocol, the title and the problem (accent- and case-blind);
+        ``order_by``: any column of the result. ``attrs["truncated"]`` tells
+        whether more rows follow this page.
+        """
+        return records.list_attendances(self.store, self.reference_cached(), client_id=client_id,
+                                        status=status, text=text, order_by=order_by,
+                                        descending=descending, limit=limit, offset=offset)
+
+    def attendance(self, protocol: str) -> records.AttendanceDetail:
+        """One attendance in full: data, script report, service order and history."""
+        return records.attendance_detail(self.store, protocol)
+
+    def protocol_log(self, client_id: int | None = None, outcome: str | None = None,
+                     since=None, until=None, limit: int = 1000) -> pd.DataFrame:
+        """Every protocol ever given (newest first) with its outcome:
+        'aberto' (wizard in progress), 'registrado' or 'abandonado'."""
+        return records.protocol_log(self.store, client_id=client_id, outcome=outcome, since=since,
+                                    until=until, limit=limit)
+
+    def sql(self, query: str, params=None) -> pd.DataFrame:
+        """Run an analyst's SQL on a read-only connection; writes are refused."""
+        return analyst_sql(self.store, query, params)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from workbench.services.auth import Operator
+from workbench import settings
+from workbench.errors import NotFoundError
+from workbench.services import records
+from workbench.services.auth import Operator, now
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.services.wizard import AttendanceDraft
 
 
 class Session:
@@ -23,3 +29,44 @@ class Session:
 
     def __repr__(self) -> str:
         return f"<Session {self.operator.username} ({self.operator.role})>"
+
+    # -- attending ------------------------------------------------------------
+    def new_attendance(self, client_id, origin: str = "Telefônico") -> "AttendanceDraft":
+        """Start a contact: the protocol is allocated and committed at once.
+
+        ``origin`` is a label ("Telefônico", "Fax", "E-mail", "Visita",
+        "Suporte Online") or its code; it can still be changed on the draft.
+        """
+        from workbench.services.wizard import AttendanceDraft, _code, _label
+
+        self.operator.require("atender")
+        wb = self.workbench
+        reference = wb.reference_cached()
+        origin_label = _label(reference["origins"], origin, "Origem do Atendimento")
+        record = wb.client(client_id)
+        at = now()
+        local = at.astimezone(ZoneInfo(settings.get("timezone")))
+        stale = at - timedelta(hours=float(settings.get("stale_draft_hours")))
+        protocol = wb.store.allocate_protocol(
+            day=local.date(), at=at, operator_id=self.operator.operator_id,
+            client_id=int(record.data["client_id"]), origin_code=_code(reference["origins"], origin_label),
+            stale_before=stale)
+        if protocol is None:
+            raise NotFoundError(f"Cliente {client_id} não encontrado.")
+        contracts = record.contracts
+        draft = AttendanceDraft(session=self, protocol=protocol, client=record.data, contracts=contracts,
+                                origin=origin_label, issued_at=at, _ref=reference)
+        active = contracts[contracts["status"] == "Ativo"]
+        if len(contracts) == 1 or len(active) == 1:
+            draft.contract_id = int((active if len(active) == 1 else contracts).iloc[0]["contract_id"])
+        return draft
+
+    def add_note(self, protocol: str, text: str) -> None:
+        """Add a note to an attendance's history."""
+        records.add_followup(self.workbench.store, self.workbench.reference_cached(), self.operator,
+                             protocol, note=text)
+
+    def change_status(self, protocol: str, status: str, note: str | None = None) -> None:
+        """Move an attendance to another status (label or code), with an optional note."""
+        records.add_followup(self.workbench.store, self.workbench.reference_cached(), self.operator,
+                             protocol, note=note, status=status)

@@ -12,11 +12,14 @@ from pathlib import Path
 from workbench.errors import StoreError
 from workbench.storage import migrations
 from workbench.storage.connection import connect, unit_of_work
+from workbench.storage.attendances import AttendancesMixin
+from workbench.storage.clients import ClientsMixin
 from workbench.storage.operators import OperatorsMixin
+from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:

@@ -1,0 +1,133 @@
+"""Reading the desk: a client's record, the attendance list, one attendance in
+full, the protocol log, and follow-up (notes, status changes)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from workbench.errors import NotFoundError, ValidationError
+from workbench.services.auth import Operator, now
+from workbench.services.documents import format_document
+from workbench.services.text import normalize_text
+
+LIST_COLUMNS = ("protocol", "title", "status", "origin", "type", "created_at", "due_at", "operator",
+                "client_id", "client_name", "plan", "problem")
+MAX_PAGE = 1000
+MAX_NOTE = 4000
+OUTCOMES = ("aberto", "registrado", "abandonado")
+
+
+@dataclass
+class ClientRecord:
+    """What "Cadastro do Cliente" shows."""
+
+    data: dict
+    contracts: pd.DataFrame
+    summary: dict
+
+
+@dataclass
+class AttendanceDetail:
+    """Everything one attendance holds."""
+
+    data: dict
+    answers: pd.DataFrame
+    service_order: dict | None
+    history: pd.DataFrame
+
+
+def client_record(store, client_id) -> ClientRecord:
+    try:
+        client_id = int(client_id)
+    except (TypeError, ValueError):
+        raise ValidationError("Código de cliente inválido.", field="Cliente") from None
+    found = store.client_record(client_id)
+    if found is None:
+        raise NotFoundError(f"Cliente {client_id} não encontrado.")
+    data, contracts, counts = found
+    data = dict(data)
+    data["document"] = format_document(data["document"])
+    summary = {
+        "total": int(counts["n"].sum()) if len(counts) else 0,
+        "open": int(counts.loc[counts["is_open"], "n"].sum()) if len(counts) else 0,
+        "last_at": counts["last_at"].max() if len(counts) else None,
+        "by_status": dict(zip(counts["status"], counts["n"].astype(int))),
+    }
+    return ClientRecord(data, contracts, summary)
+
+
+def status_codes(reference: dict, status) -> list[str] | None:
+    """Codes for a status label/code or a list of them (None = every status)."""
+    if status is None or (isinstance(status, (list, tuple, set)) and not status):
+        return None
+    wanted = [status] if isinstance(status, str) else list(status)
+    table = reference["statuses"]
+    codes = []
+    for value in wanted:
+        key = str(value).strip().casefold()
+        match = table[(table["label"].str.casefold() == key) | (table["code"] == key)]
+        if match.empty:
+            raise ValidationError(f"Status desconhecido: '{str(value)[:60]}'.", field="Status")
+        codes.append(match.iloc[0]["code"])
+    return codes
+
+
+def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="title",
+                     descending=False, limit=200, offset=0) -> pd.DataFrame:
+    if order_by not in LIST_COLUMNS:
+        raise ValidationError(f"Ordenação inválida: '{order_by}'.", field="Ordenar por")
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"Quantidade deve ser um número entre 1 e {MAX_PAGE}.", field="Quantidade")
+    if not isinstance(offset, int) or offset < 0:
+        raise ValidationError("Página inválida.", field="Página")
+    needle = normalize_text(text)[:200] if text else None
+    frame = store.list_attendances(client_id=None if client_id is None else int(client_id),
+                                   status_codes=status_codes(reference, status), text=needle or None,
+                                   order_by=order_by, descending=bool(descending), limit=limit, offset=offset)
+    truncated = len(frame) > limit
+    frame = frame.iloc[:limit].reset_index(drop=True)
+    frame.attrs.update(truncated=truncated, limit=limit, offset=offset)
+    return frame
+
+
+def attendance_detail(store, protocol) -> AttendanceDetail:
+    protocol = str(protocol or "").strip()
+    if not re.fullmatch(r"\d{14}", protocol):
+        raise ValidationError("Protocolo deve ter 14 dígitos (AAAAMMDD + sequência).", field="Protocolo")
+    found = store.attendance_detail(protocol)
+    if found is None:
+        raise NotFoundError(f"Atendimento {protocol} não encontrado.")
+    data, answers, order, history = found
+    return AttendanceDetail(dict(data), answers, order, history)
+
+
+def add_followup(store, reference: dict, operator: Operator, protocol: str, *, note: str | None,
+                 status=None) -> None:
+    operator.require("atender")
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise ValidationError(f"A nota deve ter no máximo {MAX_NOTE} caracteres.", field="Nota")
+    to_status = closes = None
+    if status is not None:
+        to_status = status_codes(reference, status)[0]
+        row = reference["statuses"].set_index("code").loc[to_status]
+        closes = not bool(row["is_open"])
+    if note is None and to_status is None:
+        raise ValidationError("Escreva uma nota ou escolha um novo status.", field="Nota")
+    previous = store.add_event(str(protocol), operator_id=operator.operator_id, at=now(), note=note,
+                               to_status=to_status, closes=bool(closes))
+    if previous is None:
+        raise NotFoundError(f"Atendimento {protocol} não encontrado.")
+
+
+def protocol_log(store, *, client_id=None, outcome=None, since: datetime | None = None,
+                 until: datetime | None = None, limit: int = 1000) -> pd.DataFrame:
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ValidationError(f"Situação deve ser uma de: {', '.join(OUTCOMES)}.", field="Situação")
+    if not isinstance(limit, int) or not 1 <= limit <= 100_000:
+        raise ValidationError("Quantidade deve ser um número entre 1 e 100000.", field="Quantidade")
+    return store.protocol_log(client_id=client_id, outcome=outcome, since=since, until=until, limit=limit)

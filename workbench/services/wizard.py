@@ -1,0 +1,358 @@
+"""The new-attendance wizard as a UI-free state machine.
+
+Steps, as in the manual: protocol (allocated at once) → origin → data →
+script → script report → first contact → finish (or leave without saving).
+Everything typed stays on the draft, so going back never loses input; the
+database is touched only to allocate the protocol, to read, and at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from workbench.errors import ValidationError, WorkbenchError
+from workbench.services.auth import now
+
+if TYPE_CHECKING:
+    from workbench.services.session import Session
+
+MAX_TEXT = 4000
+MAX_NAME = 120
+F_PLAN, F_PERSON, F_PROBLEM, F_TITLE = "Plano", "Nome da Pessoa", "Problema Descrito pelo Cliente", "Título"
+F_TYPE, F_CHECKS, F_SOLUTION = ("Tipo de Atendimento", "Verificações Realizadas neste Contato",
+                                "Descrição da Solução do Problema")
+
+
+@dataclass
+class _Answer:
+    question_id: str
+    option_index: int
+
+
+@dataclass
+class AttendanceDraft:
+    """One contact being registered. Create it with ``session.new_attendance``."""
+
+    session: "Session"
+    protocol: str
+    client: dict
+    contracts: pd.DataFrame
+    origin: str
+    issued_at: object
+    _ref: dict = field(repr=False)
+    contract_id: int | None = None
+    person_name: str = ""
+    problem: str = ""
+    title: str | None = None
+    type: str | None = None
+    checks: str = ""
+    resolved: bool = False
+    solution: str = ""
+    request_os: bool = False
+    state: str = "aberto"
+    _script: tuple[int, dict] | None = field(default=None, repr=False)
+    _answers: list[_Answer] = field(default_factory=list, repr=False)
+    _position: int = 0          # index in _answers of the question on screen
+    _script_ended: bool = False
+    _ended_early: bool = False
+
+    # -- choices ------------------------------------------------------------
+    @property
+    def origins(self) -> list[str]:
+        return list(self._ref["origins"]["label"])
+
+    @property
+    def titles(self) -> list[str]:
+        return list(self._ref["titles"]["label"])
+
+    @property
+    def types(self) -> list[str]:
+        return list(self._ref["attendance_types"]["label"])
+
+    # -- origin ---------------------------------------------------------------
+    def set_origin(self, origin: str) -> None:
+        self._check_open()
+        self.origin = _label(self._ref["origins"], origin, "Origem do Atendimento")
+
+    # -- data step --------------------------------------------------------------
+    def set_data(self, *, contract_id: int | None = None, person_name: str | None = None,
+                 problem: str | None = None, title: str | None = None) -> None:
+        """Keep what was typed on the data step (validated by :meth:`validate_data`)."""
+        self._check_open()
+        if contract_id is not None:
+            self.contract_id = int(contract_id)
+        if person_name is not None:
+            self.person_name = str(person_name)
+        if problem is not None:
+            self.problem = str(problem)
+        if title is not None:
+            new_title = _label(self._ref["titles"], title, F_TITLE) if title else None
+            if new_title != self.title:
+                self.title = new_title
+                self._reset_script()
+                if self.type is None and new_title:
+                    self.type = self._default_type(new_title)
+
+    @property
+    def routing_point(self) -> dict | None:
+        """The chosen contract's routing point and the client's access there."""
+        row = self._contract_row()
+        return None if row is None else {"name": row["routing_point"], "access": row["access"]}
+
+    def validate_data(self) -> None:
+        errors = {}
+        if self._contract_row() is None:
+            errors[F_PLAN] = "Escolha o plano do atendimento."
+        errors.update(_text_error(F_PERSON, self.person_name, 2, MAX_NAME))
+        errors.update(_text_error(F_PROBLEM, self.problem, 3, MAX_TEXT))
+        if not self.title:
+            errors[F_TITLE] = "Escolha o título do atendimento."
+        _raise(errors)
+
+    # -- script step ------------------------------------------------------------
+    @property
+    def has_script(self) -> bool:
+        return self._title_row() is not None and bool(self._title_row()["script_code"])
+
+    def start_script(self) -> None:
+        """Load the title's script (latest version) after the data step is valid."""
+        self._check_open()
+        self.validate_data()
+        if not self.has_script:
+            self._script = None
+            return
+        code = self._title_row()["script_code"]
+        if self._script is None or self._script[1]["code"] != code:
+            loaded = self.session.workbench.store.script_definition(code)
+            if loaded is None:
+                raise WorkbenchError(f"O script '{code}' não está cadastrado.")
+            self._script = loaded
+            self._reset_script(keep_definition=True)
+
+    @property
+    def script_name(self) -> str | None:
+        return self._script[1]["name"] if self._script else None
+
+    @property
+    def script_ended(self) -> bool:
+        return self._script is None or self._script_ended
+
+    @property
+    def question(self) -> dict | None:
+        """The question on screen, or None when the script has ended."""
+        if self._script is None or self._script_ended:
+            return None
+        qid = self._question_id_at(self._position)
+        q = self._script[1]["questions"][qid]
+        return {"id": qid, "text": q["text"], "client_explanation": q["client_explanation"],
+                "operator_explanation": q["operator_explanation"],
+                "options": [o["text"] for o in q["options"]]}
+
+    @property
+    def current_answer(self) -> int | None:
+        """The answer already given to the question on screen (after going back)."""
+        if self._position < len(self._answers):
+            return self._answers[self._position].option_index
+        return None
+
+    def answer(self, option_index: int) -> None:
+        """Record the client's answer and move to the next question or to the end."""
+        self._check_open()
+        q = self.question
+        if q is None:
+            raise ValidationError("O script já foi encerrado.", field="Opções")
+        if option_index is None or not 0 <= int(option_index) < len(q["options"]):
+            raise ValidationError("Marque a resposta dada pelo cliente.", field="Opções")
+        option_index = int(option_index)
+        if self._position < len(self._answers):
+            if self._answers[self._position].option_index != option_index:
+                del self._answers[self._position:]          # a changed answer drops what followed it
+        if self._position == len(self._answers):
+            self._answers.append(_Answer(q["id"], option_index))
+        nxt = self._script[1]["questions"][q["id"]]["options"][option_index]["next"]
+        if nxt is None:
+            self._script_ended, self._ended_early = True, False
+            del self._answers[self._position + 1:]
+        else:
+            self._position += 1
+
+    def end_script(self) -> None:
+        """End the script early (the answers so far make the report)."""
+        self._check_open()
+        if self._script is not None and not self._script_ended:
+            del self._answers[self._position:]
+            self._script_ended, self._ended_early = True, True
+
+    def script_back(self) -> bool:
+        """Show the previous question again; False when already at the first one."""
+        if self._script is None:
+            return False
+        if self._script_ended:              # back to the question the script ended on
+            self._script_ended = False
+            return True
+        if self._position == 0:
+            return False
+        self._position -= 1
+        return True
+
+    def report(self) -> pd.DataFrame:
+        """The questions asked and the answers given, in order."""
+        rows = []
+        if self._script is not None:
+            questions = self._script[1]["questions"]
+            for seq, ans in enumerate(self._answers, 1):
+                q = questions[ans.question_id]
+                rows.append({"seq": seq, "question": q["text"], "answer": q["options"][ans.option_index]["text"]})
+        return pd.DataFrame(rows, columns=["seq", "question", "answer"])
+
+    # -- first contact -----------------------------------------------------------
+    def set_first_contact(self, *, type: str | None = None, checks: str | None = None,  # noqa: A002
+                          resolved: bool | None = None, solution: str | None = None,
+                          request_os: bool | None = None) -> None:
+        self._check_open()
+        if type is not None:
+            self.type = _label(self._ref["attendance_types"], type, F_TYPE) if type else None
+        if checks is not None:
+            self.checks = str(checks)
+        if resolved is not None:
+            self.resolved = bool(resolved)
+        if solution is not None:
+            self.solution = str(solution)
+        if request_os is not None:
+            self.request_os = bool(request_os)
+
+    def validate_first_contact(self) -> None:
+        errors = {}
+        if not self.type:
+            errors[F_TYPE] = "Escolha o tipo de atendimento."
+        errors.update(_text_error(F_CHECKS, self.checks, 3, MAX_TEXT))
+        if self.resolved:
+            errors.update(_text_error(F_SOLUTION, self.solution, 3, MAX_TEXT))
+        _raise(errors)
+
+    # -- the end ---------------------------------------------------------------------
+    def finish(self) -> str:
+        """Register the attendance in one transaction; returns the protocol."""
+        self._check_open()
+        self.validate_data()
+        if self.has_script:
+            self.start_script()
+        self.validate_first_contact()
+        ref = self._ref
+        at = now()
+        type_row = ref["attendance_types"].set_index("label").loc[self.type]
+        status = "concluido" if self.resolved else ("em_resolucao" if self.request_os else "pendente")
+        script_code = self._script[1]["code"] if self._script else None
+        version = self._script[0] if self._script else None
+        record = {
+            "protocol": self.protocol, "client_id": int(self.client["client_id"]),
+            "contract_id": self.contract_id, "origin_code": _code(ref["origins"], self.origin),
+            "title_code": _code(ref["titles"], self.title), "type_code": type_row["code"],
+            "status_code": status, "person_name": self.person_name.strip(), "problem": self.problem.strip(),
+            "checks_done": self.checks.strip(), "resolved": self.resolved,
+            "solution": self.solution.strip() if self.resolved else None, "os_requested": self.request_os,
+            "script_code": script_code, "script_version": version,
+            "script_outcome": (("encerrado" if self._ended_early else "fim") if self._script_ended else "encerrado")
+            if self._script else None,
+            "operator_id": self.session.operator.operator_id, "created_at": at,
+            "due_at": at + timedelta(hours=int(type_row["deadline_hours"])),
+            "closed_at": at if self.resolved else None, "updated_at": at,
+        }
+        answers = []
+        if self._script:
+            questions = self._script[1]["questions"]
+            for seq, ans in enumerate(self._answers, 1):
+                q = questions[ans.question_id]
+                answers.append({"seq": seq, "script_code": script_code, "script_version": version,
+                                "question_id": ans.question_id, "question": q["text"],
+                                "answer_index": ans.option_index,
+                                "answer": q["options"][ans.option_index]["text"]})
+        order = None
+        if self.request_os:
+            order = {"description": f"{self.title}: {self.problem.strip()}"[:MAX_TEXT]}
+        if not self.session.workbench.store.finish_attendance(record, answers, order):
+            self.state = self.session.workbench.store.protocol_state(self.protocol) or "abandonado"
+            raise ValidationError(f"O protocolo {self.protocol} não está mais aberto "
+                                  f"(situação: {self.state}); o atendimento não foi gravado.")
+        self.state = "registrado"
+        return self.protocol
+
+    def leave(self) -> None:
+        """Exit without saving: only the protocol log keeps this contact, as abandoned."""
+        if self.state != "aberto":
+            return
+        self.session.workbench.store.abandon_protocol(
+            self.protocol, operator_id=self.session.operator.operator_id,
+            origin_code=_code(self._ref["origins"], self.origin), at=now())
+        self.state = "abandonado"
+
+    # -- internals -------------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self.state != "aberto":
+            raise ValidationError(f"O atendimento {self.protocol} já foi {self.state}.")
+
+    def _contract_row(self):
+        if self.contract_id is None:
+            return None
+        rows = self.contracts[self.contracts["contract_id"] == self.contract_id]
+        return None if rows.empty else rows.iloc[0]
+
+    def _title_row(self):
+        if not self.title:
+            return None
+        rows = self._ref["titles"][self._ref["titles"]["label"] == self.title]
+        return None if rows.empty else rows.iloc[0]
+
+    def _default_type(self, title: str) -> str | None:
+        type_code = self._title_row()["type_code"] if self._title_row() is not None else None
+        types = self._ref["attendance_types"]
+        match = types[types["code"] == type_code]
+        return None if match.empty else match.iloc[0]["label"]
+
+    def _reset_script(self, keep_definition: bool = False) -> None:
+        if not keep_definition:
+            self._script = None
+        self._answers, self._position = [], 0
+        self._script_ended = self._ended_early = False
+
+    def _question_id_at(self, position: int) -> str:
+        qid = self._script[1]["start"]
+        questions = self._script[1]["questions"]
+        for ans in self._answers[:position]:
+            qid = questions[ans.question_id]["options"][ans.option_index]["next"]
+        return qid
+
+
+def _text_error(label: str, value: str, minimum: int, maximum: int) -> dict[str, str]:
+    text = (value or "").strip()
+    if not text:
+        return {label: f"Preencha o campo {label}."}
+    if len(text) < minimum:
+        return {label: f"{label}: informe ao menos {minimum} caracteres."}
+    if len(text) > maximum:
+        return {label: f"{label}: no máximo {maximum} caracteres (informados {len(text)})."}
+    return {}
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        first = next(iter(errors))
+        raise ValidationError(errors[first], field=first, errors=errors)
+
+
+def _label(table: pd.DataFrame, value: str, field_label: str) -> str:
+    """The label of a reference row given its label or its code."""
+    value = str(value).strip()
+    for column in ("label", "code"):
+        match = table[table[column].str.casefold() == value.casefold()]
+        if not match.empty:
+            return match.iloc[0]["label"]
+    raise ValidationError(f"{field_label} inválido: '{value[:60]}'.", field=field_label)
+
+
+def _code(table: pd.DataFrame, label: str) -> str:
+    return table[table["label"] == label].iloc[0]["code"]
