@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import settings
-from workbench.errors import ValidationError
+from workbench.errors import NotFoundError, ValidationError
 from workbench.services import auth, records
 from workbench.services.analyst import analyst_sql
 from workbench.services.reference import read_reference_dir
@@ -98,6 +98,17 @@ class Workbench:
         if operator_id is None:
             raise ValidationError(f"O usuário '{username}' já existe.", field="Usuário")
         return operator_id
+
+    def set_operator_active(self, operator_id: int, active: bool, *, by: Session) -> None:
+        """Enable or disable an operator (admins only); disabled operators cannot log in."""
+        by.operator.require("gerir_operadores")
+        if not self.store.set_operator(int(operator_id), actor_id=by.operator.operator_id, at=auth.now(),
+                                       active=bool(active)):
+            raise NotFoundError(f"Operador {operator_id} não encontrado.")
+
+    def operators(self) -> pd.DataFrame:
+        """Every operator with role, state and failed-login count (no password hashes)."""
+        return self.store.operators()
 
     # -- reading the desk -------------------------------------------------------
     def client(self, client_id: int) -> records.ClientRecord:
