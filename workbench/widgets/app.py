@@ -1,0 +1,138 @@
+"""The operator desk: login → Área de Trabalho → Pesquisar Cliente → Cadastro do Cliente → Novo Atendimento.
+
+The notebook ``notebooks/atendimento.ipynb`` is only::
+
+    from workbench.widgets.app import desk_app
+    desk_app()
+
+The login form paints first; the database is opened on the first "OK".
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbench.widgets.common import Runner, Status, button, css, esc, stylesheet
+from workbench.widgets.login import LoginForm
+
+
+class DeskApp(w.VBox):
+    """The whole desk as one widget. ``db``: database path (default ``$WORKBENCH_DB``)."""
+
+    def __init__(self, db=None, *, wb=None, painel_url: str | None = None):
+        self._db = db
+        self.wb = wb
+        self.painel_url = painel_url
+        self.session = None
+        self.search = None
+        self.client = None
+        self.wizard = None
+        self.screen = "login"
+        self.who = w.HTML("")
+        self.home_btn = button("Área de Trabalho", icon="home")
+        self.logout_btn = button("Sair do sistema", icon="sign-out")
+        for b in (self.home_btn, self.logout_btn):
+            b.layout.display = "none"
+        self.home_btn.on_click(lambda _b: self.show_desktop())
+        self.logout_btn.on_click(lambda _b: self.logout())
+        header = css(w.HBox([w.HTML("<b style='font-size:15px'>Atendimento Workbench</b>"), self.who,
+                             w.HBox([self.home_btn, self.logout_btn], layout=w.Layout(gap="6px"))],
+                            layout=w.Layout(justify_content="space-between", width="100%")), "wb-header")
+        self.status = Status()
+        self.runner = Runner(self.status)
+        self.login = LoginForm(self._open_wb, on_login=self._logged_in)
+        self.body = css(w.VBox([self.login]), "wb-screen")
+        super().__init__([stylesheet(), header, self.body, self.status])
+        css(self, "wb-app")
+
+    def _open_wb(self):
+        if self.wb is None:
+            import workbench
+
+            self.wb = workbench.open(self._db, create=False) if self._db else workbench.open(create=False)
+        return self.wb
+
+    def _show(self, name: str, widget) -> None:
+        self.screen = name
+        self.status.clear()
+        self.body.children = [widget]
+
+    # -- screens ---------------------------------------------------------------------
+    def _logged_in(self, session) -> None:
+        from workbench.widgets.search import ClientSearch
+
+        self.session = session
+        self.wb = session.workbench
+        op = session.operator
+        self.who.value = f"<span style='color:#fff'>{esc(op.name)} ({esc(op.role)})</span>"
+        self.home_btn.layout.display = ""
+        self.logout_btn.layout.display = ""
+        self.search = ClientSearch(self.wb, self.open_client)
+        self.show_desktop()
+
+    def show_desktop(self) -> None:
+        from workbench.widgets.desktop import PAINEL_URL, Desktop
+
+        if self.session is None:
+            return
+        self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL))
+
+    def show_search(self) -> None:
+        self._show("search", self.search)
+
+    def open_client(self, row: dict) -> None:
+        from workbench.widgets.client import ClientScreen
+
+        def build():
+            return ClientScreen(self.wb, self.session, row["client_id"],
+                                on_add=self.new_attendance, on_back=self.show_search)
+
+        self.runner.run(build, lambda screen: (setattr(self, "client", screen), self._show("client", screen)),
+                        busy="Abrindo cliente... Aguarde...")
+
+    def new_attendance(self) -> None:
+        from workbench.widgets.wizard import AttendanceWizard
+
+        client_id = self.client.client_id
+        status = self.client.attendances.status
+
+        def build():
+            draft = self.session.new_attendance(client_id)
+            return AttendanceWizard(draft, on_done=self._finished, on_leave=self._left)
+
+        def show(wizard):
+            self.wizard = wizard
+            self._show("wizard", wizard)
+
+        Runner(status, [self.client.attendances.add_btn]).run(build, show, busy="Gerando protocolo... Aguarde...")
+
+    def _back_to_client(self) -> None:
+        self.wizard = None
+        self._show("client", self.client)
+        self.client.show_attendances()
+
+    def _finished(self, protocol: str) -> None:
+        self._back_to_client()
+        self.status.ok(f"Atendimento nº {protocol} registrado.")
+
+    def _left(self, protocol: str) -> None:
+        self._back_to_client()
+        self.status.ok(f"Atendimento não salvo. O protocolo nº {protocol} ficou registrado no log.")
+
+    def logout(self) -> None:
+        self.session = None
+        self.search = self.client = self.wizard = None
+        self.who.value = ""
+        self.home_btn.layout.display = "none"
+        self.logout_btn.layout.display = "none"
+        self.login.reset()
+        self._show("login", self.login)
+
+
+def desk_app(db=None, **kwargs) -> DeskApp:
+    """Build and display the desk (in a notebook or Voila); returns it."""
+    from IPython.display import display
+
+    app = DeskApp(db, **kwargs)
+    display(app)
+    return app

@@ -1,0 +1,164 @@
+"""Cadastro do Cliente: the client's data and contracts, and the "Atendimentos" tab.
+
+The tab adds an attendance ("Adicionar Atendimento"), searches ("Pesquisar"),
+refreshes ("Atualizar"), orders by any column (Título first) and filters by
+status ("Visualizar por status", several at once). A row opens its
+:class:`~workbench.widgets.detail.AttendanceDetail` in place.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.detail import AttendanceDetail
+from workbench.widgets.table import Table
+
+ATTENDANCES = {"protocol": "Protocolo", "title": "Título", "status": "Status", "created_at": "Abertura",
+               "due_at": "Prazo", "type": "Tipo", "origin": "Origem", "plan": "Plano",
+               "operator": "Operador", "problem": "Descrição"}
+ORDER = {"Título": "title", "Protocolo": "protocol", "Status": "status", "Abertura": "created_at",
+         "Prazo": "due_at", "Tipo": "type", "Origem": "origin", "Plano": "plan", "Operador": "operator"}
+CONTRACTS = {"contract_id": "Contrato", "plan": "Plano", "status": "Situação",
+             "routing_point": "Ponto de Roteamento", "access": "Acesso", "started_on": "Início"}
+
+
+class AttendanceList(w.VBox):
+    """A client's attendances with search, refresh, order and status filter."""
+
+    def __init__(self, wb, client_id, *, session=None, on_add: Callable[[], None] | None = None,
+                 read_only: bool = False, height: str = "300px"):
+        self.wb = wb
+        self.client_id = client_id
+        self.session = session
+        self.read_only = read_only
+        self.add_btn = button("Adicionar Atendimento", primary=True, icon="plus")
+        self.add_btn.layout.display = "none" if (read_only or on_add is None) else ""
+        if on_add is not None:
+            self.add_btn.on_click(lambda _b: on_add())
+        self.text = w.Text(placeholder="protocolo, título, descrição...", layout=w.Layout(width="260px"))
+        self.search_btn = button("Pesquisar", icon="search")
+        self.refresh_btn = button("Atualizar", icon="refresh")
+        self.order = w.Dropdown(options=list(ORDER), value="Título", layout=w.Layout(width="150px"))
+        self.descending = w.Checkbox(value=False, description="decrescente", indent=False,
+                                     layout=w.Layout(width="110px"))
+        statuses = list(wb.reference()["statuses"]["label"])
+        self.statuses = w.SelectMultiple(options=statuses, value=(), rows=4, layout=w.Layout(width="220px"))
+        self.clear_status_btn = button("Todos")
+        self.count = w.HTML("")
+        self.status = Status()
+        self.table = Table(ATTENDANCES, on_open=self._open, height=height,
+                           widths={"protocol": 130, "title": 170, "status": 150, "created_at": 125,
+                                   "due_at": 125, "type": 130, "origin": 100, "plan": 140,
+                                   "operator": 110, "problem": 260})
+        self.open_btn = button("Abrir", icon="folder-open")
+        self.open_btn.on_click(lambda _b: self.table.open())
+        self.fields = {"Pesquisar": Field("Pesquisar", self.text, width="auto"),
+                       "Ordenar por": Field("Ordenar por", w.HBox([self.order, self.descending]), width="auto"),
+                       "Visualizar por status": Field("Visualizar por status",
+                                                      w.HBox([self.statuses, self.clear_status_btn],
+                                                             layout=w.Layout(align_items="flex-start")),
+                                                      width="auto")}
+        self.runner = Runner(self.status, [self.search_btn, self.refresh_btn, self.open_btn], self.fields)
+        self.search_btn.on_click(lambda _b: self.refresh())
+        self.refresh_btn.on_click(lambda _b: self.refresh())
+        on_enter(self.text, self.refresh)
+        self.order.observe(lambda _c: self.refresh(), "value")
+        self.descending.observe(lambda _c: self.refresh(), "value")
+        self.statuses.observe(lambda _c: self.refresh(), "value")
+        self.clear_status_btn.on_click(lambda _b: setattr(self.statuses, "value", ()))
+        self.detail_box = w.VBox([])
+        tools = w.HBox([self.fields["Pesquisar"], w.VBox([w.HTML("&nbsp;"), w.HBox([self.search_btn,
+                                                                                   self.refresh_btn])]),
+                        self.fields["Ordenar por"], self.fields["Visualizar por status"]],
+                       layout=w.Layout(gap="10px", align_items="flex-start", flex_flow="row wrap"))
+        self.list_box = w.VBox([w.HBox([self.add_btn]), tools, self.status, self.table,
+                                w.HBox([self.count, self.open_btn],
+                                       layout=w.Layout(justify_content="space-between", align_items="center"))])
+        super().__init__([self.list_box, self.detail_box], layout=w.Layout(width="100%"))
+        self.detail: AttendanceDetail | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        def show(df):
+            self.table.set_data(df)
+            n = len(df)
+            self.count.value = (f"Mostrando {n} de mais de {n}" if df.attrs.get("truncated")
+                                else f"{n} atendimento{'s' if n != 1 else ''}")
+
+        self.runner.run(lambda: self.wb.attendances(
+            client_id=self.client_id, status=list(self.statuses.value) or None,
+            text=self.text.value.strip() or None, order_by=ORDER[self.order.value],
+            descending=self.descending.value), show, busy="Carregando... Aguarde...")
+
+    def _open(self, row: dict) -> None:
+        self.detail = AttendanceDetail(self.wb, row["protocol"], session=self.session,
+                                       read_only=self.read_only, on_close=self.close_detail,
+                                       on_changed=lambda _p: None)
+        self.list_box.layout.display = "none"
+        self.detail_box.children = [self.detail]
+
+    def close_detail(self) -> None:
+        self.detail = None
+        self.detail_box.children = []
+        self.list_box.layout.display = ""
+        self.refresh()
+
+
+class ClientScreen(w.VBox):
+    """Cadastro do Cliente with tabs "Dados do Cliente", "Planos" and "Atendimentos"."""
+
+    def __init__(self, wb, session, client_id, *, on_add: Callable[[], None] | None = None,
+                 on_back: Callable[[], None] | None = None):
+        self.wb = wb
+        self.session = session
+        self.client_id = client_id
+        self.status = Status()
+        self.runner = Runner(self.status)
+        self.back_btn = button("Voltar à pesquisa", icon="arrow-left")
+        if on_back:
+            self.back_btn.on_click(lambda _b: on_back())
+        self.record = None
+        self.heading = title("Cadastro do Cliente")
+        self.data_html = w.HTML("")
+        self.contracts = Table(CONTRACTS, height="160px",
+                               widths={"contract_id": 80, "plan": 200, "status": 90, "routing_point": 200,
+                                       "access": 110, "started_on": 110})
+        self.runner.run(lambda: wb.client(client_id), self._show, busy="Carregando... Aguarde...")
+        self.attendances = AttendanceList(wb, client_id, session=session, on_add=on_add)
+        self.tabs = w.Tab(children=[w.VBox([self.data_html]),
+                                    w.VBox([w.HTML("<b>Planos contratados</b>"), self.contracts]),
+                                    self.attendances],
+                          titles=["Dados do Cliente", "Planos", "Atendimentos"])
+        self.tabs.selected_index = 2
+        super().__init__([w.HBox([self.heading, self.back_btn], layout=w.Layout(justify_content="space-between")),
+                          self.status, self.tabs])
+        css(self, "wb-client")
+
+    def _show(self, record) -> None:
+        self.record = record
+        d = record.data
+        self.heading.value = f"Cadastro do Cliente — {esc(d.get('code'))} {esc(d.get('name'))}"
+        address = ", ".join(str(x) for x in (d.get("street"), d.get("number"), d.get("district")) if x)
+        city = " / ".join(str(x) for x in (d.get("city"), d.get("state")) if x)
+        rows = [("Código", d.get("code")), ("Tipo", "Pessoa Jurídica" if d.get("kind") in ("PJ", "J", "juridica")
+                                            else "Pessoa Física"),
+                ("Nome / Razão Social", d.get("name")), ("Nome Fantasia", d.get("trade_name") or ""),
+                ("CPF/CNPJ", d.get("document")), ("E-mail", d.get("email") or ""),
+                ("Telefone", d.get("phone") or ""), ("Celular", d.get("mobile") or ""),
+                ("Endereço", address), ("Cidade/UF", city), ("CEP", d.get("zip") or "")]
+        s = record.summary or {}
+        by_status = ", ".join(f"{k}: {v}" for k, v in (s.get("by_status") or {}).items())
+        self.data_html.value = kv_table(rows, columns=2).value + (
+            f"<p style='margin-top:8px'>Atendimentos: <b>{esc(s.get('total', 0))}</b> "
+            f"(abertos: <b>{esc(s.get('open', 0))}</b>) {esc(by_status)}</p>")
+        self.contracts.set_data(record.contracts)
+
+    def show_attendances(self, refresh: bool = True) -> None:
+        self.tabs.selected_index = 2
+        if self.attendances.detail is not None:
+            self.attendances.close_detail()
+        elif refresh:
+            self.attendances.refresh()

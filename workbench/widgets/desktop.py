@@ -1,0 +1,38 @@
+"""Área de Trabalho: the entries the operator's role allows."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench.widgets.common import button, css, esc, title
+
+PAINEL_URL = "/voila/render/painel.ipynb"
+
+
+class Desktop(w.VBox):
+    """``Clientes`` opens the client search; supervisors and admins also get ``Painel``."""
+
+    def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL):
+        self.session = session
+        self.clients = button("Clientes", primary=True, icon="users", width="180px")
+        self.clients.add_class("wb-desk-entry")
+        self.clients.on_click(lambda _b: on_clients())
+        entries = [self.clients]
+        self.painel = None
+        if session.operator.can("painel"):
+            self.painel = w.HTML(
+                f"<a href='{esc(painel_url)}' target='_blank' rel='noopener' "
+                "style='display:inline-block;padding:16px 28px;border:1px solid #1f4e79;border-radius:4px;"
+                "color:#1f4e79;text-decoration:none;font-size:14px;background:#fff'>"
+                "&#128202; Painel</a>")
+            entries.append(self.painel)
+        intro = w.HTML(f"Bem-vindo(a), <b>{esc(session.operator.name)}</b>. Escolha uma opção:")
+        super().__init__([title("Área de Trabalho"), intro,
+                          w.HBox(entries, layout=w.Layout(gap="16px", margin="12px 0", align_items="center"))])
+        css(self, "wb-desktop")
+
+    @property
+    def entries(self) -> list[str]:
+        return ["Clientes"] + (["Painel"] if self.painel is not None else [])

@@ -1,0 +1,138 @@
+"""Attendance detail: everything an attendance holds, its history, a note, a new status.
+
+Reusable: ``AttendanceDetail(wb, protocol, session=s)`` on the desk, and
+``AttendanceDetail(wb, protocol, read_only=True)`` on the dashboard (no note,
+no status change, no session needed).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
+from workbench.widgets.table import Table
+
+HISTORY = {"event_at": "Data", "operator": "Operador", "kind": "Evento", "from_status": "De",
+           "to_status": "Para", "note": "Nota"}
+ANSWERS = {"seq": "#", "question": "Pergunta", "answer": "Resposta"}
+
+
+def _fmt(v):
+    import pandas as pd
+
+    if isinstance(v, bool):
+        return "Sim" if v else "Não"
+    if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
+        try:
+            return v.strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            return ""
+    return v
+
+
+class AttendanceDetail(w.VBox):
+    def __init__(self, wb, protocol: str, *, session=None, read_only: bool = False,
+                 on_close: Callable[[], None] | None = None, on_changed: Callable[[str], None] | None = None):
+        self.wb = wb
+        self.protocol = protocol
+        self.session = session
+        self.read_only = read_only or session is None
+        self.on_changed = on_changed
+        self.status = Status()
+        self.heading = title(f"Atendimento nº {protocol}")
+        self.summary = w.HTML("")
+        self.answers = Table(ANSWERS, height="150px", widths={"seq": 40, "question": 380, "answer": 260},
+                             empty_text="Sem script neste atendimento.")
+        self.history = Table(HISTORY, height="170px",
+                             widths={"event_at": 130, "operator": 120, "kind": 110, "note": 320})
+        self.order = w.HTML("")
+        parts = [self.heading, self.status, self.summary, self.order,
+                 w.HTML("<b>Relatório do Script</b>"), self.answers,
+                 w.HTML("<b>Histórico</b>"), self.history]
+        self.note = w.Textarea(placeholder="nota para o histórico", layout=w.Layout(width="420px", height="60px"))
+        self.status_choice = w.Dropdown(options=[], layout=w.Layout(width="240px"))
+        self.fields = {"Nota": Field("Nota", self.note), "Status": Field("Status", self.status_choice)}
+        self.add_note_btn = button("Adicionar Nota")
+        self.change_status_btn = button("Alterar Status")
+        self.close_btn = button("Fechar", icon="times")
+        buttons = [self.close_btn]
+        if not self.read_only:
+            self.add_note_btn.on_click(lambda _b: self.add_note())
+            self.change_status_btn.on_click(lambda _b: self.change_status())
+            parts.append(w.HBox([w.VBox([self.fields["Nota"], self.add_note_btn]),
+                                 w.VBox([self.fields["Status"], self.change_status_btn])],
+                                layout=w.Layout(gap="24px", margin="8px 0")))
+            buttons += [self.add_note_btn, self.change_status_btn]
+        if on_close is not None:
+            self.close_btn.on_click(lambda _b: on_close())
+            parts.append(w.HBox([self.close_btn], layout=w.Layout(justify_content="flex-end")))
+        self.runner = Runner(self.status, buttons, self.fields)
+        super().__init__(parts, layout=w.Layout(width="100%"))
+        css(self, "wb-detail")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.runner.run(lambda: self.wb.attendance(self.protocol), self._show, busy="Carregando... Aguarde...")
+
+    def _show(self, detail) -> None:
+        d = detail.data
+        self.data = d
+        rows = [("Protocolo", d.get("protocol")), ("Status", d.get("status")),
+                ("Cliente", d.get("client_name")), ("Plano", d.get("plan")),
+                ("Ponto de Roteamento", f"{d.get('routing_point') or ''} ({d.get('access') or ''})"),
+                ("Origem", d.get("origin")), ("Título", d.get("title")), ("Tipo", d.get("type")),
+                ("Nome da Pessoa", d.get("person_name")), ("Operador", d.get("operator")),
+                ("Aberto em", _fmt(d.get("created_at"))), ("Prazo", _fmt(d.get("due_at"))),
+                ("Concluído em", _fmt(d.get("closed_at"))), ("Resolvido", _fmt(d.get("resolved"))),
+                ("Pedir O.S.", _fmt(d.get("os_requested"))), ("Script", d.get("script"))]
+        texts = [("Problema Descrito pelo Cliente", d.get("problem")),
+                 ("Verificações Realizadas neste Contato", d.get("checks_done")),
+                 ("Descrição da Solução do Problema", d.get("solution"))]
+        body = kv_table([(k, v if v is not None else "") for k, v in rows], columns=2).value
+        body += "".join(f"<div style='margin-top:6px'><span style='color:#52606d'>{esc(k)}</span>"
+                        f"<div class='wb-card' style='white-space:pre-wrap'>{esc(v) or '&mdash;'}</div></div>"
+                        for k, v in texts)
+        self.summary.value = body
+        so = detail.service_order
+        self.order.value = ("" if not so else
+                            f"<div style='margin-top:6px'><b>O.S. nº {esc(so.get('order_id'))}</b> — "
+                            f"{esc(so.get('status'))} — {esc(so.get('description'))}</div>")
+        self.answers.set_data(detail.answers)
+        self.history.set_data(detail.history)
+        if not self.read_only:
+            labels = list(self.wb.reference()["statuses"]["label"])
+            self.status_choice.options = labels
+            if d.get("status") in labels:
+                self.status_choice.value = d.get("status")
+
+    def add_note(self) -> None:
+        text = self.note.value
+
+        def done(_):
+            self.note.value = ""
+            self.refresh()
+            self.status.ok("Nota adicionada.")
+            if self.on_changed:
+                self.on_changed(self.protocol)
+
+        if not text.strip():
+            self.fields["Nota"].set_error("Escreva a nota.")
+            return
+        self.runner.run(lambda: self.session.add_note(self.protocol, text), done)
+
+    def change_status(self) -> None:
+        new = self.status_choice.value
+
+        def done(_):
+            note = self.note.value
+            self.note.value = ""
+            self.refresh()
+            self.status.ok(f"Status alterado para {new}.")
+            if self.on_changed:
+                self.on_changed(self.protocol)
+            return note
+
+        self.runner.run(lambda: self.session.change_status(self.protocol, new, note=self.note.value.strip() or None),
+                        done)

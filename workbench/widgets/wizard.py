@@ -1,0 +1,357 @@
+"""Novo Atendimento: the wizard over :class:`workbench.services.wizard.AttendanceDraft`.
+
+Steps (the manual's screens): protocol alert → Origem do Atendimento →
+Dados do Atendimento → Script de Atendimento → Relatório do Script →
+Primeiro Contato → confirmation. A title without a script skips the script
+and its report. "Dados do Cliente" shows the client's attendances without
+leaving the wizard; "Sair" asks "Sair sem salvar?".
+
+The widgets of every step are built once and kept, so going back, opening
+"Dados do Cliente" or a busy database never loses what was typed; the draft
+receives the values on each "Continuar".
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench.widgets.common import (Dialog, Field, Runner, Status, button, css, esc, readonly, title)
+from workbench.widgets.table import Table
+
+F_PLAN, F_PERSON, F_PROBLEM, F_TITLE = "Plano", "Nome da Pessoa", "Problema Descrito pelo Cliente", "Título"
+F_TYPE, F_CHECKS, F_SOLUTION = ("Tipo de Atendimento", "Verificações Realizadas neste Contato",
+                                "Descrição da Solução do Problema")
+STEPS = {"origem": "Origem do Atendimento", "dados": "Dados do Atendimento", "script": "Script de Atendimento",
+         "relatorio": "Relatório do Script", "primeiro": "Primeiro Contato"}
+REPORT = {"seq": "#", "question": "Pergunta", "answer": "Resposta"}
+
+
+class AttendanceWizard(w.VBox):
+    """``AttendanceWizard(draft, on_done=cb(protocol), on_leave=cb(protocol))``."""
+
+    def __init__(self, draft, *, on_done: Callable[[str], None] | None = None,
+                 on_leave: Callable[[str], None] | None = None):
+        self.draft = draft
+        self.on_done = on_done
+        self.on_leave = on_leave
+        self.step = "alerta"
+        self._return_step = None
+        self.status = Status()
+        self.heading = title("Novo Atendimento")
+        self.step_line = css(w.HTML(""), "wb-step")
+        self.body = w.VBox([])
+        self.fields: dict[str, Field] = {}
+        self._all_buttons: list[w.Button] = []
+        self._build_alert()
+        self._build_origin()
+        self._build_data()
+        self._build_script()
+        self._build_report()
+        self._build_first_contact()
+        self._build_client_data()
+        self.runner = Runner(self.status, self._all_buttons, self.fields)
+        super().__init__([w.HBox([self.heading, css(w.HTML(f"Protocolo nº <b>{esc(draft.protocol)}</b>"),
+                                                   "wb-protocol")],
+                                 layout=w.Layout(justify_content="space-between", align_items="center")),
+                          self.step_line, self.body, self.status])
+        css(self, "wb-wizard")
+        self._go("alerta")
+
+    # -- helpers ------------------------------------------------------------------
+    def _btn(self, label, cb, *, primary=False, icon=""):
+        b = button(label, primary=primary, icon=icon)
+        b.on_click(lambda _b: cb())
+        self._all_buttons.append(b)
+        return b
+
+    def _nav(self, *buttons):
+        return w.HBox(list(buttons), layout=w.Layout(gap="8px", margin="12px 0 0 0", justify_content="flex-end"))
+
+    def _go(self, step: str) -> None:
+        self.step = step
+        self._step_line()
+        self.body.children = [self.screens[step]]
+        if step == "script":
+            self._show_question()
+        if step == "relatorio":
+            self.report_table.set_data(self.draft.report())
+
+    def _step_line(self):
+        if self.step in STEPS:
+            n = list(STEPS).index(self.step) + 1
+            self.step_line.value = f"Passo {n} de {len(STEPS)} — {STEPS[self.step]}"
+        else:
+            self.step_line.value = ""
+
+    # -- alert + origin --------------------------------------------------------------
+    def _build_alert(self):
+        self.alert = Dialog(f"Por favor informe o protocolo ao cliente nº <b>{esc(self.draft.protocol)}</b>",
+                            [("Ok", lambda: self._go("origem"))], html_message=True)
+        self.screens = {"alerta": self.alert}
+
+    def _build_origin(self):
+        self.origin = w.RadioButtons(options=self.draft.origins, value=self.draft.origin
+                                     if self.draft.origin in self.draft.origins else None,
+                                     layout=w.Layout(width="auto"))
+        self.fields["Origem do Atendimento"] = Field("Origem do Atendimento", self.origin, required=True)
+        self.origin_continue = self._btn("Continuar", self.origin_next, primary=True)
+        self.origin_exit = self._btn("Sair", self.ask_leave)
+        self.screens["origem"] = w.VBox([title("Origem do Atendimento"),
+                                         w.HTML("Selecione a origem do atendimento:"),
+                                         self.fields["Origem do Atendimento"],
+                                         self._nav(self.origin_continue, self.origin_exit)])
+
+    def origin_next(self):
+        def do():
+            if not self.origin.value:
+                from workbench.errors import ValidationError
+
+                raise ValidationError("Escolha a origem do atendimento.", field="Origem do Atendimento")
+            self.draft.set_origin(self.origin.value)
+
+        self.runner.run(do, lambda _r: self._go("dados"))
+
+    # -- data ---------------------------------------------------------------------------
+    def _build_data(self):
+        d = self.draft
+        contracts = d.contracts
+        options = [(f"{r['plan']} — {r['status']}", int(r["contract_id"])) for _, r in contracts.iterrows()]
+        active = [cid for (label, cid), (_, r) in zip(options, contracts.iterrows()) if r["status"] == "Ativo"]
+        default = d.contract_id or (active[0] if len(active) == 1 else (options[0][1] if len(options) == 1 else None))
+        self.plan = w.Dropdown(options=options, value=default, layout=w.Layout(width="360px"))
+        self.routing = readonly("")
+        self.client_name = readonly(d.client.get("name"))
+        self.person = w.Text(value=d.person_name, layout=w.Layout(width="360px"))
+        self.problem = w.Textarea(value=d.problem, layout=w.Layout(width="560px", height="90px"))
+        self.title_choice = w.Dropdown(options=[("", None)] + [(t, t) for t in d.titles], value=d.title,
+                                       layout=w.Layout(width="360px"))
+        for label, widget, req in [("Cliente", self.client_name, False), (F_PLAN, self.plan, True),
+                                   ("Ponto de Roteamento", self.routing, False), (F_PERSON, self.person, True),
+                                   (F_PROBLEM, self.problem, True), (F_TITLE, self.title_choice, True)]:
+            self.fields[label] = Field(label, widget, required=req)
+        self.plan.observe(lambda _c: self._show_routing(), "value")
+        self._show_routing()
+        self.data_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
+        self.data_continue = self._btn("Continuar", self.data_next, primary=True)
+        self.data_exit = self._btn("Sair", self.ask_leave)
+        f = self.fields
+        self.screens["dados"] = w.VBox([
+            title("Dados do Atendimento"),
+            w.HTML("<span class='wb-hint'>Os campos com título em <b>negrito</b> são de preenchimento "
+                   "obrigatório.</span>"),
+            w.HBox([f["Cliente"], f[F_PLAN]], layout=w.Layout(gap="16px")),
+            f["Ponto de Roteamento"], w.HBox([f[F_PERSON], f[F_TITLE]], layout=w.Layout(gap="16px")),
+            f[F_PROBLEM],
+            self._nav(self.data_client, self.data_continue, self.data_exit)])
+
+    def _show_routing(self):
+        c = self.draft.contracts
+        row = c[c["contract_id"] == self.plan.value] if self.plan.value is not None else c.iloc[0:0]
+        if len(row):
+            r = row.iloc[0]
+            color = "#1e6b32" if r["access"] == "Habilitado" else "#b3261e"
+            self.routing.value = (f"{esc(r['routing_point'])} — <b style='color:{color}'>{esc(r['access'])}</b>")
+        else:
+            self.routing.value = "&mdash;"
+
+    def _store_data(self):
+        self.draft.set_data(contract_id=self.plan.value, person_name=self.person.value,
+                            problem=self.problem.value, title=self.title_choice.value or "")
+
+    def data_next(self):
+        def do():
+            self._store_data()
+            self.draft.validate_data()
+            self.draft.start_script()
+            return self.draft.has_script
+
+        self.runner.run(do, lambda has: self._go("script" if has else "primeiro"))
+
+    # -- script -------------------------------------------------------------------------
+    def _build_script(self):
+        self.question_html = css(w.HTML(""), "wb-card")
+        self.client_expl = css(w.HTML(""), "wb-explanation")
+        self.operator_expl = css(w.HTML(""), "wb-explanation")
+        self.client_expl.layout.display = "none"
+        self.operator_expl.layout.display = "none"
+        self.client_ver = self._btn("Ver", lambda: self._toggle(self.client_expl, True))
+        self.client_fechar = self._btn("Fechar", lambda: self._toggle(self.client_expl, False))
+        self.operator_ver = self._btn("Ver", lambda: self._toggle(self.operator_expl, True))
+        self.operator_fechar = self._btn("Fechar", lambda: self._toggle(self.operator_expl, False))
+        self.options = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto"))
+        self.fields["Pergunta"] = Field("Pergunta", self.question_html)
+        self.fields["Opções"] = Field("Opções", self.options, required=True)
+        self.next_q = self._btn("Próxima Pergunta", self.script_next, primary=True)
+        self.end_s = self._btn("Encerrar Script", self.script_end)
+        self.script_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
+        self.script_back = self._btn("Voltar", self.script_previous)
+        self.script_exit = self._btn("Sair", self.ask_leave)
+        self.script_name = w.HTML("")
+        self.screens["script"] = w.VBox([
+            title("Script de Atendimento"), self.script_name, self.fields["Pergunta"],
+            w.HTML("<b>Explicação para o Cliente</b>"),
+            w.HBox([self.client_ver, self.client_fechar]), self.client_expl,
+            w.HTML("<b>Explicação para o Operador</b>"),
+            w.HBox([self.operator_ver, self.operator_fechar]), self.operator_expl,
+            self.fields["Opções"],
+            self._nav(self.next_q, self.end_s, self.script_client, self.script_back, self.script_exit)])
+
+    def _toggle(self, box, show: bool):
+        box.layout.display = "" if show else "none"
+        if box is self.client_expl:
+            self.client_ver.disabled, self.client_fechar.disabled = show, not show
+        else:
+            self.operator_ver.disabled, self.operator_fechar.disabled = show, not show
+
+    def _show_question(self):
+        q = self.draft.question
+        name = getattr(self.draft, "script_name", None)
+        self.script_name.value = f"<span class='wb-hint'>Script: {esc(name)}</span>" if name else ""
+        if q is None:
+            return
+        self.question_html.value = f"<b>{esc(q['text'])}</b>"
+        self.client_expl.value = esc(q.get("client_explanation") or "—")
+        self.operator_expl.value = esc(q.get("operator_explanation") or "—")
+        self._toggle(self.client_expl, False)
+        self._toggle(self.operator_expl, False)
+        self.options.options = [(text, i) for i, text in enumerate(q["options"])]
+        self.options.value = self.draft.current_answer
+
+    def script_next(self):
+        def do():
+            self.draft.answer(self.options.value)
+            return self.draft.script_ended
+
+        self.runner.run(do, lambda ended: self._go("relatorio") if ended else self._show_question())
+
+    def script_end(self):
+        def do():
+            if self.options.value is not None and self.draft.question is not None:
+                self.draft.answer(self.options.value)
+            self.draft.end_script()
+
+        self.runner.run(do, lambda _r: self._go("relatorio"))
+
+    def script_previous(self):
+        if self.draft.script_back():
+            self._show_question()
+        else:
+            self._go("dados")
+
+    # -- report -----------------------------------------------------------------------------
+    def _build_report(self):
+        self.report_table = Table(REPORT, height="220px", widths={"seq": 40, "question": 420, "answer": 300},
+                                  empty_text="Nenhuma pergunta respondida.")
+        self.report_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
+        self.report_back = self._btn("Voltar", self.report_previous)
+        self.report_continue = self._btn("Continuar", lambda: self._go("primeiro"), primary=True)
+        self.report_exit = self._btn("Sair", self.ask_leave)
+        self.screens["relatorio"] = w.VBox([
+            title("Relatório do Script"), self.report_table,
+            self._nav(self.report_client, self.report_back, self.report_continue, self.report_exit)])
+
+    def report_previous(self):
+        self.draft.script_back()
+        self._go("script")
+
+    # -- first contact ----------------------------------------------------------------------
+    def _build_first_contact(self):
+        d = self.draft
+        self.type_choice = w.Dropdown(options=[("", None)] + [(t, t) for t in d.types], value=d.type,
+                                      layout=w.Layout(width="300px"))
+        self.checks = w.Textarea(value=d.checks, layout=w.Layout(width="560px", height="80px"))
+        self.resolved = w.Checkbox(value=d.resolved, description="Atendimento resolvido", indent=False)
+        self.solution = w.Textarea(value=d.solution, layout=w.Layout(width="560px", height="80px"))
+        self.request_os = w.Checkbox(value=d.request_os, description="Pedir O.S.", indent=False)
+        self.fields[F_TYPE] = Field(F_TYPE, self.type_choice, required=True)
+        self.fields[F_CHECKS] = Field(F_CHECKS, self.checks, required=True)
+        self.fields[F_SOLUTION] = Field(F_SOLUTION, self.solution, required=True)
+        self.fields[F_SOLUTION].layout.display = "" if d.resolved else "none"
+        self.resolved.observe(lambda c: setattr(self.fields[F_SOLUTION].layout, "display",
+                                                "" if c["new"] else "none"), "value")
+        self.first_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
+        self.first_back = self._btn("Voltar", self.first_previous)
+        self.finish_btn = self._btn("Finalizar", self.finish, primary=True)
+        self.first_exit = self._btn("Sair", self.ask_leave)
+        self.screens["primeiro"] = w.VBox([
+            title("Primeiro Contato"), self.fields[F_TYPE], self.fields[F_CHECKS], self.resolved,
+            self.fields[F_SOLUTION], self.request_os,
+            self._nav(self.first_client, self.first_back, self.finish_btn, self.first_exit)])
+
+    def _store_first_contact(self):
+        self.draft.set_first_contact(type=self.type_choice.value or "", checks=self.checks.value,
+                                     resolved=self.resolved.value, solution=self.solution.value,
+                                     request_os=self.request_os.value)
+
+    def first_previous(self):
+        self._store_first_contact()
+        self._go("relatorio" if self.draft.has_script else "dados")
+
+    def finish(self):
+        def do():
+            self._store_first_contact()
+            self.draft.validate_first_contact()
+            return self.draft.finish()
+
+        def done(protocol):
+            self.protocol = protocol
+            self.screens["fim"] = Dialog(
+                f"Atendimento registrado com sucesso.<br>Protocolo nº <b>{esc(protocol)}</b>",
+                [("Ok", lambda: self.on_done and self.on_done(protocol))], html_message=True)
+            self._go("fim")
+
+        self.runner.run(do, done, busy="Registrando atendimento... Aguarde...")
+
+    # -- client data ------------------------------------------------------------------------
+    def _build_client_data(self):
+        self.client_back = self._btn("Voltar ao atendimento", self.hide_client_data, primary=True,
+                                     icon="arrow-left")
+        self.client_box = w.VBox([])
+        self.screens["cliente"] = w.VBox([title("Dados do Cliente"), self.client_box,
+                                          self._nav(self.client_back)])
+
+    def show_client_data(self):
+        from workbench.widgets.client import AttendanceList
+
+        if self.step == "dados":
+            self._store_data()
+        elif self.step == "primeiro":
+            self._store_first_contact()
+        self._return_step = self.step
+        c = self.draft.client
+        if not self.client_box.children:
+            head = w.HTML(f"<b>{esc(c.get('code'))} — {esc(c.get('name'))}</b> &nbsp; {esc(c.get('document'))}"
+                          f" &nbsp; {esc(c.get('city'))}")
+            self.client_list = AttendanceList(self.draft.session.workbench, c.get("client_id"),
+                                              read_only=True, height="240px")
+            self.client_box.children = [head, self.client_list]
+        else:
+            self.client_list.refresh()
+        self.step = "cliente"
+        self.step_line.value = "Histórico de atendimentos do cliente"
+        self.body.children = [self.screens["cliente"]]
+
+    def hide_client_data(self):
+        step = self._return_step or "dados"
+        self._return_step = None
+        self.body.children = [self.screens[step]]
+        self.step = step
+        self._step_line()
+
+    # -- leave ------------------------------------------------------------------------------
+    def ask_leave(self):
+        self._before_leave = self.step
+        self.screens["sair"] = Dialog("Sair sem salvar?", [("Sim", self.leave), ("Não", self.cancel_leave)])
+        self.body.children = [self.screens["sair"]]
+
+    def cancel_leave(self):
+        self.body.children = [self.screens[self._before_leave]]
+
+    def leave(self):
+        def done(_):
+            if self.on_leave:
+                self.on_leave(self.draft.protocol)
+
+        self.runner.run(self.draft.leave, done)
