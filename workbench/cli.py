@@ -34,6 +34,13 @@ def cmd_add_operator(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from workbench.serve import serve
+
+    db = Path(args.serve_db) if args.serve_db else _db(args)
+    return serve(db, port=args.port, ip=args.ip, token=args.token, open_browser=args.open)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Atendimento Workbench")
     parser.add_argument("--db", help="DuckDB file (default: $WORKBENCH_DB or data/workbench.duckdb)")
@@ -49,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["atendente", "supervisor", "admin"], required=True)
     p.add_argument("--password", help="prompted when omitted")
     p.set_defaults(func=cmd_add_operator)
+
+    p = sub.add_parser("serve", help="serve the desk and the dashboard as web pages (Voila)")
+    p.add_argument("--db", dest="serve_db", help="DuckDB file (same as the global --db)")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--ip", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need a token)")
+    p.add_argument("--token", help="access token (generated when binding to a non-local address)")
+    p.add_argument("--open", action="store_true", help="open a browser")
+    p.set_defaults(func=cmd_serve)
 
     return parser
 
