@@ -116,7 +116,8 @@ class AttendanceDraft:
     # -- script step ------------------------------------------------------------
     @property
     def has_script(self) -> bool:
-        return self._title_row() is not None and bool(self._title_row()["script_code"])
+        row = self._title_row()
+        return row is not None and pd.notna(row["script_code"]) and bool(row["script_code"])
 
     def start_script(self) -> None:
         """Load the title's script (latest version) after the data step is valid."""
