@@ -13,13 +13,15 @@ from workbench.errors import StoreError
 from workbench.storage import migrations
 from workbench.storage.connection import connect, unit_of_work
 from workbench.storage.attendances import AttendancesMixin
+from workbench.storage.backup import BackupMixin
+from workbench.storage.bulk import BulkMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, BulkMixin, BackupMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
