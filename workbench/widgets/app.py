@@ -36,7 +36,7 @@ class DeskApp(w.VBox):
         self.home_btn.on_click(lambda _b: self.show_desktop())
         self.logout_btn.on_click(lambda _b: self.logout())
         header = css(w.HBox([w.HTML("<b style='font-size:15px'>Atendimento Workbench</b>"), self.who,
-                             w.HBox([self.home_btn, self.logout_btn], layout=w.Layout(gap="6px"))],
+                             w.HBox([self.home_btn, self.logout_btn], layout=w.Layout())],
                             layout=w.Layout(justify_content="space-between", width="100%")), "wb-header")
         self.status = Status()
         self.runner = Runner(self.status)

@@ -54,7 +54,7 @@ class AttendanceList(w.VBox):
                                    "due_at": 125, "type": 130, "origin": 100, "plan": 140,
                                    "operator": 110, "problem": 260})
         self.open_btn = button("Abrir", icon="folder-open")
-        self.open_btn.on_click(lambda _b: self.table.open())
+        self.open_btn.on_click(lambda _b: self.table.open_row())
         self.fields = {"Pesquisar": Field("Pesquisar", self.text, width="auto"),
                        "Ordenar por": Field("Ordenar por", w.HBox([self.order, self.descending]), width="auto"),
                        "Visualizar por status": Field("Visualizar por status",
@@ -73,7 +73,7 @@ class AttendanceList(w.VBox):
         tools = w.HBox([self.fields["Pesquisar"], w.VBox([w.HTML("&nbsp;"), w.HBox([self.search_btn,
                                                                                    self.refresh_btn])]),
                         self.fields["Ordenar por"], self.fields["Visualizar por status"]],
-                       layout=w.Layout(gap="10px", align_items="flex-start", flex_flow="row wrap"))
+                       layout=w.Layout(align_items="flex-start", flex_flow="row wrap"))
         self.list_box = w.VBox([w.HBox([self.add_btn]), tools, self.status, self.table,
                                 w.HBox([self.count, self.open_btn],
                                        layout=w.Layout(justify_content="space-between", align_items="center"))])

@@ -30,7 +30,7 @@ class Desktop(w.VBox):
             entries.append(self.painel)
         intro = w.HTML(f"Bem-vindo(a), <b>{esc(session.operator.name)}</b>. Escolha uma opção:")
         super().__init__([title("Área de Trabalho"), intro,
-                          w.HBox(entries, layout=w.Layout(gap="16px", margin="12px 0", align_items="center"))])
+                          w.HBox(entries, layout=w.Layout(margin="12px 0", align_items="center"))])
         css(self, "wb-desktop")
 
     @property

@@ -63,7 +63,7 @@ class AttendanceDetail(w.VBox):
             self.change_status_btn.on_click(lambda _b: self.change_status())
             parts.append(w.HBox([w.VBox([self.fields["Nota"], self.add_note_btn]),
                                  w.VBox([self.fields["Status"], self.change_status_btn])],
-                                layout=w.Layout(gap="24px", margin="8px 0")))
+                                layout=w.Layout(margin="8px 0")))
             buttons += [self.add_note_btn, self.change_status_btn]
         if on_close is not None:
             self.close_btn.on_click(lambda _b: on_close())

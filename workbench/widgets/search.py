@@ -41,11 +41,11 @@ class ClientSearch(w.VBox):
         self.table.on_select = lambda row: setattr(self.open_btn, "disabled", row is None)
         self.runner = Runner(self.status, [self.search_btn, self.open_btn], self.fields)
         self.search_btn.on_click(lambda _b: self.search())
-        self.open_btn.on_click(lambda _b: self.table.open())
+        self.open_btn.on_click(lambda _b: self.table.open_row())
         on_enter(self.text, self.search)
         form = w.HBox([self.fields["Procurar"], self.fields["Quantidade"],
                        w.VBox([w.HTML("&nbsp;"), self.search_btn])],
-                      layout=w.Layout(gap="12px", align_items="flex-start"))
+                      layout=w.Layout(align_items="flex-start"))
         super().__init__([title("Pesquisar Cliente"), form, self.status, self.table,
                           w.HBox([self.count, w.HBox([self.open_btn])],
                                  layout=w.Layout(justify_content="space-between", align_items="center"))])

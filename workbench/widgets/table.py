@@ -141,7 +141,7 @@ class Table(w.VBox):
         if self.on_select:
             self.on_select(self.selected)
 
-    def open(self, pos: int | None = None) -> None:
+    def open_row(self, pos: int | None = None) -> None:
         """Open row ``pos`` (or the selected one), as a double click would."""
         if pos is not None:
             self.select(pos)
@@ -187,8 +187,8 @@ class Table(w.VBox):
         if self.on_select:
             self.on_select(self.selected)
         if double:
-            self.open()
+            self.open_row()
 
     def _bridge_msg(self, _widget, content, _buffers) -> None:
         if content.get("event") in ("enter", "dblclick"):
-            self.open()
+            self.open_row()

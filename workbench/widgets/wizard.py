@@ -67,7 +67,7 @@ class AttendanceWizard(w.VBox):
         return b
 
     def _nav(self, *buttons):
-        return w.HBox(list(buttons), layout=w.Layout(gap="8px", margin="12px 0 0 0", justify_content="flex-end"))
+        return w.HBox(list(buttons), layout=w.Layout(margin="12px 0 0 0", justify_content="flex-end"))
 
     def _go(self, step: str) -> None:
         self.step = step
@@ -77,6 +77,8 @@ class AttendanceWizard(w.VBox):
             self._show_question()
         if step == "relatorio":
             self.report_table.set_data(self.draft.report())
+        if step == "primeiro" and self.type_choice.value is None and self.draft.type in self.draft.types:
+            self.type_choice.value = self.draft.type  # the title's usual type, still editable
 
     def _step_line(self):
         if self.step in STEPS:
@@ -141,8 +143,8 @@ class AttendanceWizard(w.VBox):
             title("Dados do Atendimento"),
             w.HTML("<span class='wb-hint'>Os campos com título em <b>negrito</b> são de preenchimento "
                    "obrigatório.</span>"),
-            w.HBox([f["Cliente"], f[F_PLAN]], layout=w.Layout(gap="16px")),
-            f["Ponto de Roteamento"], w.HBox([f[F_PERSON], f[F_TITLE]], layout=w.Layout(gap="16px")),
+            w.HBox([f["Cliente"], f[F_PLAN]], layout=w.Layout()),
+            f["Ponto de Roteamento"], w.HBox([f[F_PERSON], f[F_TITLE]], layout=w.Layout()),
             f[F_PROBLEM],
             self._nav(self.data_client, self.data_continue, self.data_exit)])
 
@@ -157,6 +159,8 @@ class AttendanceWizard(w.VBox):
             self.routing.value = "&mdash;"
 
     def _store_data(self):
+        if self.plan.value is None:
+            self.draft.contract_id = None  # set_data() treats None as "unchanged"
         self.draft.set_data(contract_id=self.plan.value, person_name=self.person.value,
                             problem=self.problem.value, title=self.title_choice.value or "")
 
