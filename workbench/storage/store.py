@@ -16,12 +16,13 @@ from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
 from workbench.storage.clients import ClientsMixin
+from workbench.storage.dashboard import DashboardMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, BulkMixin, BackupMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
