@@ -137,7 +137,7 @@ def validate_clients(frame: pd.DataFrame, store=None) -> tuple[pd.DataFrame, np.
         "mobile": blank(frame["mobile"].str.replace(r"\D+", "", regex=True)),
         "street": blank(frame["street"]), "number": blank(frame["number"]), "district": blank(frame["district"]),
         "city": blank(frame["city"]), "state": blank(frame["state"].str.upper()), "zip": blank(zip_digits),
-        "created_at": created.fillna(pd.Timestamp(datetime.now(timezone.utc))),
+        "created_at": created.astype("datetime64[us, UTC]").fillna(pd.Timestamp(datetime.now(timezone.utc)).as_unit("us")),
     })[good].reset_index(drop=True)
     return clean, reasons
 
