@@ -110,6 +110,27 @@ class Workbench:
         """Every operator with role, state and failed-login count (no password hashes)."""
         return self.store.operators()
 
+    # -- client search ------------------------------------------------------------
+    def search_clients(self, text: str, limit: int = 50) -> pd.DataFrame:
+        """Pesquisar Cliente: clients matching ``text``, best match first.
+
+        Accent- and case-insensitive; matches every word (any order, also inside
+        a word from 3 characters) of name / razão social / nome fantasia, the
+        client code, CPF/CNPJ and phones with or without punctuation, and e-mail.
+        Order: exact code or document, names starting with the text, the rest,
+        then by name. When nothing matches, similar names are tried
+        (``df.attrs["fuzzy"]``). Columns: client_id, code, name, trade_name,
+        document (formatted), city, state, kind, phone, email.
+        ``df.attrs["truncated"]`` is True when more than ``limit`` clients matched.
+
+        Raises ValidationError for fewer than 2 characters (field "Procurar") or
+        a ``limit`` outside 1..500 (field "Quantidade"); text beyond 200
+        characters is ignored.
+        """
+        from workbench.services import search
+
+        return search.search_clients(self.store, text, limit)
+
     # -- reading the desk -------------------------------------------------------
     def client(self, client_id: int) -> records.ClientRecord:
         """The client's record: ``data`` (dict), ``contracts`` (plan, routing point,

@@ -20,9 +20,11 @@ from workbench.storage.dashboard import DashboardMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
+from workbench.storage.search import SearchMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin,
+                  SearchMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:

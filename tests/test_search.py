@@ -1,0 +1,193 @@
+"""Client search on a small fixed dataset inserted through the store (real DuckDB file)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from workbench.errors import ValidationError
+from workbench.storage import search_index
+
+NOW = datetime(2025, 1, 2, 12, 0, tzinfo=timezone.utc)
+
+# code, kind, name, trade_name, document, email, phone, mobile, city, state
+CLIENTS = [
+    ("C0000001", "PF", "João da Silva", None, "52998224725", "joao.silva@gmail.com", "1130001000", "11987654321",
+     "São Paulo", "SP"),
+    ("C0000002", "PF", "Maria da Conceição Araújo", None, "11144477735", "maria@uol.com.br", None, "21999990002",
+     "Rio de Janeiro", "RJ"),
+    ("C0000003", "PJ", "Padaria Pão Quente Ltda", "Pão Quente", "11222333000181", "contato@paoquente.com.br",
+     "1633334444", None, "Ribeirão Preto", "SP"),
+    ("C0000004", "PF", "José Antônio Simões", None, "39053344705", None, None, "19988887777", "Campinas", "SP"),
+    ("C0000005", "PF", "Ana Lúcia Silva Araújo", None, "86288366757", "ana@example.com", None, "31977776666",
+     "Belo Horizonte", "MG"),
+    ("C0000006", "PF", "Silvana Joana Prado", None, "71428793860", None, None, "41966665555", "Curitiba", "PR"),
+    ("C0000007", "PJ", "Comércio Irmãos Conceição S.A.", "Mercadinho Bom Preço", "45997418000153", None,
+     "1140040000", None, "São Paulo", "SP"),
+    ("C0000123", "PF", "Beatriz Nogueira", None, "12345678909", None, None, "11955554444", "Santos", "SP"),
+]
+
+
+def _frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "code": r[0], "kind": r[1], "name": r[2], "trade_name": r[3], "document": r[4], "email": r[5],
+        "phone": r[6], "mobile": r[7], "street": "Rua A", "number": "1", "district": "Centro", "city": r[8],
+        "state": r[9], "zip": "01000000", "created_at": NOW} for r in rows])
+
+
+@pytest.fixture
+def swb(wb):
+    wb.store.insert_clients(_frame(CLIENTS))
+    return wb
+
+
+def codes(df) -> list[str]:
+    return list(df["code"])
+
+
+def test_result_shape_and_formatted_document(swb):
+    df = swb.search_clients("joão da silva")
+    assert codes(df)[0] == "C0000001"
+    for column in ("client_id", "code", "name", "document", "city", "kind", "trade_name", "phone", "email"):
+        assert column in df.columns
+    row = df.iloc[0]
+    assert row["document"] == "529.982.247-25"
+    assert row["city"] == "São Paulo"
+    assert df.attrs["truncated"] is False and df.attrs["limit"] == 50
+
+
+@pytest.mark.parametrize("text", ["joao", "JOÃO", "João", "jOaO"])
+def test_accents_and_case_both_ways(swb, text):
+    assert "C0000001" in codes(swb.search_clients(text))
+
+
+def test_conceicao_without_cedilla(swb):
+    found = codes(swb.search_clients("conceicao"))
+    assert set(found) >= {"C0000002", "C0000007"}
+    assert "C0000002" in codes(swb.search_clients("Conceição"))
+
+
+@pytest.mark.parametrize("text", ["529.982.247-25", "52998224725", " 529 982 247 25 "])
+def test_cpf_with_and_without_punctuation(swb, text):
+    df = swb.search_clients(text)
+    assert codes(df)[0] == "C0000001"
+
+
+@pytest.mark.parametrize("text", ["11.222.333/0001-81", "11222333000181"])
+def test_cnpj(swb, text):
+    assert codes(swb.search_clients(text))[0] == "C0000003"
+
+
+@pytest.mark.parametrize("text", ["11987654321", "(11) 98765-4321", "98765-4321", "(16) 3333-4444", "1633334444"])
+def test_phone_digits_and_formatted(swb, text):
+    found = codes(swb.search_clients(text))
+    assert found and found[0] in ("C0000001", "C0000003")
+    assert ("C0000001" if "98765" in text or "987654321" in text else "C0000003") in found
+
+
+@pytest.mark.parametrize("text", ["C0000004", "c0000004"])
+def test_code(swb, text):
+    assert codes(swb.search_clients(text))[0] == "C0000004"
+
+
+def test_code_number_exact_first(swb):
+    df = swb.search_clients("123")
+    assert codes(df)[0] == "C0000123"
+
+
+def test_email(swb):
+    assert codes(swb.search_clients("joao.silva@gmail.com")) == ["C0000001"]
+    assert codes(swb.search_clients("contato@paoquente"))[0] == "C0000003"
+
+
+def test_multi_word_any_order(swb):
+    assert codes(swb.search_clients("silva joão")) == ["C0000001"]
+    assert codes(swb.search_clients("araujo maria")) == ["C0000002"]
+    assert set(codes(swb.search_clients("silva araujo"))) == {"C0000005"}
+
+
+def test_substring_inside_a_word(swb):
+    found = codes(swb.search_clients("ilva"))
+    assert set(found) >= {"C0000001", "C0000005", "C0000006"}
+    assert "C0000004" in codes(swb.search_clients("imoe"))   # Simões
+
+
+def test_razao_social_and_nome_fantasia(swb):
+    assert "C0000003" in codes(swb.search_clients("padaria"))
+    assert "C0000003" in codes(swb.search_clients("pao quente"))
+    assert "C0000007" in codes(swb.search_clients("mercadinho bom preco"))
+    assert "C0000007" in codes(swb.search_clients("irmaos"))
+
+
+def test_typo_fallback(swb):
+    df = swb.search_clients("joao slva")
+    assert codes(df)[0] == "C0000001"
+    assert df.attrs["fuzzy"] is True
+    assert "C0000002" in codes(swb.search_clients("conseicao"))
+
+
+def test_ranking_exact_code_then_name_start_then_others(swb):
+    df = swb.search_clients("silva")
+    found = codes(df)
+    # "Silvana ..." starts with the text; João da Silva and Ana Lúcia Silva only contain it
+    assert found[0] == "C0000006"
+    assert found[1:] == ["C0000005", "C0000001"]     # then by name: Ana... before João...
+    assert codes(swb.search_clients("C0000123"))[0] == "C0000123"
+
+
+def test_truncation_flag(swb):
+    df = swb.search_clients("sil", limit=2)
+    assert len(df) == 2 and df.attrs["truncated"] is True and df.attrs["limit"] == 2
+    df = swb.search_clients("sil", limit=3)
+    assert len(df) == 3 and df.attrs["truncated"] is False
+
+
+@pytest.mark.parametrize("limit", [0, -1, 501, 2.5, "x", None, True])
+def test_limit_errors(swb, limit):
+    with pytest.raises(ValidationError) as err:
+        swb.search_clients("silva", limit=limit)
+    assert err.value.field == "Quantidade"
+
+
+@pytest.mark.parametrize("text", ["", " ", "a", "  b  ", None])
+def test_short_text_error(swb, text):
+    with pytest.raises(ValidationError) as err:
+        swb.search_clients(text)
+    assert err.value.field == "Procurar"
+    assert "2 caracteres" in str(err.value)
+
+
+@pytest.mark.parametrize("text", [
+    "''", "'x", '"joão"', "%%", "%a", "__", "\\\\", "\\%", "'; DROP TABLE clients; --", "silva%", "a_b",
+    "😀😀", "joão 😀", "SELECT * FROM clients", "x" * 10_000, "joão " * 3000, "\x00\x01", "ação\t\n",
+])
+def test_hostile_texts_are_literal(swb, text):
+    df = swb.search_clients(text)
+    assert isinstance(df, pd.DataFrame)
+    assert not ("%" in text and len(df) == len(CLIENTS))     # '%' is not a wildcard
+    assert len(swb.search_clients("silva")) == 3              # nothing was dropped
+
+
+def test_long_text_is_cut(swb):
+    df = swb.search_clients("joão " + "z" * 500)
+    assert df.attrs["text"] == ("joão " + "z" * 500)[:200]
+
+
+def test_single_insert_is_indexed(swb):
+    new_id = swb.store.insert_clients(_frame([
+        ("C0000200", "PF", "Aaron Silva", None, "98765432100", None, None, "11911112222", "São Paulo", "SP")]))[0]
+    with swb.store._write() as con:
+        search_index.index_clients(con, [new_id])      # idempotent re-index of one client
+    found = codes(swb.search_clients("silva"))
+    assert found[1] == "C0000200"                     # Aaron before Ana, in name order
+    assert codes(swb.search_clients("98765432100")) == ["C0000200"]
+
+
+def test_pack_preserves_order():
+    words = ["", "0", "9", "a", "a b", "aa", "ab", "silva", "silvana", "z", "zzzzzzzzzzzz"]
+    keys = [search_index.pack(w) for w in words]
+    assert keys == sorted(keys)
+    lo, hi = search_index.prefix_range("silv")
+    assert lo <= search_index.pack("silva") < hi and not lo <= search_index.pack("silw") < hi

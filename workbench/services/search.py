@@ -1,0 +1,87 @@
+"""Client search ("Pesquisar Cliente"): validation and normalization of the text.
+
+UI-free and SQL-free: turns what the operator typed into normalized terms and
+asks the store (:class:`workbench.storage.search.SearchMixin`) for the best
+matches. Matching is accent- and case-insensitive, on every word in any order
+(substrings of a word included from 3 characters; 1–2 character words match
+word starts), on code, CPF/CNPJ and phones with or without punctuation, and
+e-mail. When nothing matches, similar name words are tried ("joao slva").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from workbench.errors import ValidationError
+from workbench.services.documents import format_document
+
+MIN_CHARS = 2
+MAX_CHARS = 200
+MAX_LIMIT = 500
+MAX_TERMS = 8
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_NUMBER_ONLY = re.compile(r"[\d\s.\-/()+]+")
+RESULT_COLUMNS = ["client_id", "code", "name", "trade_name", "document", "city", "state", "kind", "phone", "email"]
+
+
+def normalize(text: str) -> str:
+    """Lower case without accents: 'João CONCEIÇÃO' → 'joao conceicao'."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def search_terms(text: str) -> list[str]:
+    """The normalized terms of ``text``: one digits-only term for a number
+    ('123.456.789-09', '(11) 98765-4321'), else each word with only a-z0-9 kept
+    ('Sant'Anna' → 'santanna'). Longest first, no repeats, at most 8."""
+    if _NUMBER_ONLY.fullmatch(text) and any(c.isdigit() for c in text):
+        return [re.sub(r"\D", "", text)]
+    words = [_NOT_WORD.sub("", w) for w in normalize(text).split()]
+    unique: list[str] = []
+    for w in words:
+        if w and w not in unique:
+            unique.append(w)
+    # the first word keeps its place (it decides "name starts with"); drop words
+    # contained in a longer one, keep the longest others.
+    first, rest = unique[:1], unique[1:]
+    rest = [w for w in rest if not any(w != o and w in o for o in unique)]
+    rest.sort(key=len, reverse=True)
+    return (first + rest)[:MAX_TERMS]
+
+
+def validate(text, limit) -> tuple[str, int]:
+    """Checked (text, limit): text trimmed and cut to 200 characters, limit 1..500."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        try:
+            if isinstance(limit, bool) or limit is None or int(limit) != limit:
+                raise ValueError
+            limit = int(limit)
+        except (TypeError, ValueError):
+            raise ValidationError(f"Quantidade deve ser um número inteiro de 1 a {MAX_LIMIT}.",
+                                  field="Quantidade") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"Quantidade deve ser de 1 a {MAX_LIMIT}.", field="Quantidade")
+    text = "" if text is None else str(text).strip()
+    if len(text) < MIN_CHARS:
+        raise ValidationError("Informe ao menos 2 caracteres", field="Procurar")
+    return text[:MAX_CHARS], limit
+
+
+def search_clients(store, text, limit: int = 50) -> pd.DataFrame:
+    """Clients matching ``text``, best first (see :meth:`workbench.api.Workbench.search_clients`)."""
+    text, limit = validate(text, limit)
+    terms = search_terms(text)
+    if terms:
+        found, fuzzy = store.search_clients(terms, limit)
+    else:
+        found, fuzzy = pd.DataFrame(columns=RESULT_COLUMNS), False
+    truncated = len(found) > limit
+    df = found.head(limit).reset_index(drop=True)
+    out = pd.DataFrame({c: df[c] if c in df else pd.Series(dtype=object) for c in RESULT_COLUMNS})
+    out["client_id"] = out["client_id"].astype("int64")
+    out["document"] = [format_document(d) for d in out["document"]]
+    out.attrs.update({"truncated": truncated, "limit": limit, "text": text, "fuzzy": fuzzy})
+    return out
