@@ -1,0 +1,1 @@
+"""Benchmarks and load measurements: ``python -m benchmarks.run [--quick] [--db PATH]``."""

@@ -1,0 +1,102 @@
+"""Run the benchmarks: ``python -m benchmarks.run [--quick] [--db PATH] [--only NAME ...]``.
+
+Builds (with ``workbench demo``) or reuses a database of 1,000,000 clients and
+5,000,000 attendances (``--quick``: 20,000 / 100,000 and fewer repetitions),
+runs every registered measurement and prints one table: median, p95 and max
+per operation, next to the baseline measured in the same run, plus the
+machine's cores and memory.
+
+A measurement is a function ``measure(ctx) -> list[Measurement]`` listed in
+``MEASUREMENTS``; add new ones there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import search
+from benchmarks.util import Measurement, machine, table
+
+FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
+QUICK = {"clients": 20_000, "attendances": 100_000, "search_queries": 40}
+
+
+@dataclass
+class Context:
+    wb: object
+    quick: bool
+    search_queries: int
+
+
+MEASUREMENTS = {
+    "search": search.measure,
+}
+
+
+def _client_count(path: Path) -> int | None:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute("SELECT count(*) FROM clients").fetchall()[0][0]
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def ensure_database(path: Path, clients: int, attendances: int, seed: int = 1) -> list[Measurement]:
+    """Reuse ``path`` when it holds ``clients`` clients, else build it with ``workbench demo``."""
+    if path.exists() and _client_count(path) == clients:
+        return [Measurement("banco de dados (reutilizado)", value=f"{path.stat().st_size / 1e6:.0f} MB",
+                            note=str(path))]
+    for suffix in ("", ".wal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "workbench.cli", "--db", str(path), "demo", "--clients", str(clients),
+           "--attendances", str(attendances), "--seed", str(seed)]
+    print("construindo:", " ".join(cmd[1:]), flush=True)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t
+    return [Measurement(f"demo {clients:,} clientes / {attendances:,} atendimentos", value=f"{elapsed:.1f} s",
+                        note="tempo de construção"),
+            Measurement("tamanho do arquivo", value=f"{path.stat().st_size / 1e6:.0f} MB", note=str(path))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small database, few repetitions")
+    parser.add_argument("--db", help="database file (built when missing or of another size)")
+    parser.add_argument("--only", nargs="*", choices=sorted(MEASUREMENTS), help="run only these measurements")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    default = "/tmp/workbench-bench-quick.duckdb" if args.quick else "/tmp/workbench-bench.duckdb"
+    path = Path(args.db or os.environ.get("WORKBENCH_BENCH_DB", default)).expanduser()
+
+    import workbench
+
+    print(f"máquina: {machine()}", flush=True)
+    rows = ensure_database(path, sizes["clients"], sizes["attendances"])
+    wb = workbench.open(path, create=False)
+    ctx = Context(wb=wb, quick=args.quick, search_queries=sizes["search_queries"])
+    for name in args.only or MEASUREMENTS:
+        print(f"medindo: {name}", flush=True)
+        rows += MEASUREMENTS[name](ctx)
+    print()
+    print(f"máquina: {machine()}")
+    print(f"banco: {path} ({sizes['clients']:,} clientes, {sizes['attendances']:,} atendimentos)")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""The benchmark command runs in quick mode and prints its table (nothing is asserted about time)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_runs_and_prints_the_table(tmp_path):
+    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "unused.duckdb")}
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--db", str(tmp_path / "b.duckdb")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert "cores" in out and "RAM" in out
+    assert "| operação" in out and "mediana ms" in out and "p95 ms" in out
+    assert "busca de clientes" in out and "base p95" in out
+    assert "tempo de construção" in out and "tamanho do arquivo" in out
