@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,8 @@ def plan(db: str | Path | None = None, *, port: int = 8866, ip: str = "127.0.0.1
     env = dict(os.environ)
     env["WORKBENCH_DB"] = str(db_path)
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")  # kernels run the venv's python
+    # the kernels import this checkout even if its editable install is stale
+    env["PYTHONPATH"] = os.pathsep.join(x for x in (str(settings.REPO_ROOT), env.get("PYTHONPATH")) if x)
     env.setdefault("PYTHONUNBUFFERED", "1")
     argv = [
         sys.executable, "-m", "voila", str(root),
@@ -108,6 +111,11 @@ def serve(db=None, *, port: int = 8866, ip: str = "127.0.0.1", token: str | None
               file=sys.stderr)
     print(describe(p), flush=True)
     proc = subprocess.Popen(p.argv, env=p.env)
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)  # stop Voila (and its kernels) with us
     try:
         return proc.wait()
     except KeyboardInterrupt:

@@ -42,7 +42,9 @@ CSS = """
 .wb-field-label .widget-html-content { color: #3e4c59; line-height: 1.3; }
 .wb-required .widget-html-content { font-weight: 700; color: #1f2933; }
 .wb-error .widget-html-content { color: #b3261e; font-size: 12px; }
-.wb-status .widget-html-content { color: #3e4c59; }
+.wb-status .widget-html-content { color: #3e4c59; line-height: 1.4; }
+.wb-status { width: 100%; }
+.wb-status .widget-html { width: 100%; }
 .wb-status-error .widget-html-content { color: #b3261e; font-weight: 600; }
 .wb-status-ok .widget-html-content { color: #1e6b32; font-weight: 600; }
 .wb-hint .widget-html-content { color: #7b8794; font-size: 12px; }
@@ -95,7 +97,8 @@ def hint(text: str) -> w.HTML:
 
 def button(description: str, *, primary: bool = False, tooltip: str | None = None,
            icon: str = "", width: str | None = None) -> w.Button:
-    b = w.Button(description=description, tooltip=tooltip or description, icon=icon,
+    # no icons: Voila takes Font Awesome from a CDN, and the desk must look right offline
+    b = w.Button(description=description, tooltip=tooltip or description,
                  button_style="primary" if primary else "",
                  layout=w.Layout(width=width or "auto", min_width="90px"))
     return b

@@ -1,0 +1,101 @@
+"""Playwright + Voila helpers for the browser tests (and for looking at the screens).
+
+``served(db)`` starts ``workbench serve`` on a free port and yields the base URL;
+``chromium(p)`` launches Debian's headless Chromium; the rest finds widgets
+the way an operator does: by their visible labels.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(db: Path, *, port: int | None = None, timeout: float = 90):
+    """Run ``workbench serve --db db`` and yield its base URL; stops it after."""
+    port = port or free_port()
+    log = open(Path(db).with_suffix(".serve.log"), "w")
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/voila/render/atendimento.ipynb", timeout=30) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("workbench serve did not start: " + Path(log.name).read_text()[-2000:])
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def chromium(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def open_desk(page, base: str):
+    page.goto(base + "/voila/render/atendimento.ipynb", wait_until="domcontentloaded", timeout=90_000)
+    page.locator(".wb-login-user input").wait_for(timeout=90_000)
+
+
+def button(page, name: str):
+    return page.locator("button:visible", has_text=name).filter(has_not_text="xx").get_by_text(name, exact=True) \
+        if False else page.get_by_role("button", name=name, exact=True).locator("visible=true")
+
+
+def click(page, name: str, nth: int = 0):
+    b = page.get_by_role("button", name=name, exact=True).locator("visible=true").nth(nth)
+    b.wait_for(timeout=30_000)
+    b.click()
+
+
+def field(page, label: str):
+    """The input of the Field titled ``label`` (a .wb-field-label followed by the widget)."""
+    box = page.locator(".widget-vbox", has=page.locator(".wb-field-label", has_text=label)).last
+    return box.locator("input, textarea, select").first
+
+
+def login(page, user: str, password: str):
+    page.locator(".wb-login-user input").fill(user)
+    page.locator(".wb-login-password input").fill(password)
+    click(page, "OK")
+
+
+def wait_text(page, text: str, timeout: float = 30_000):
+    page.get_by_text(text, exact=False).locator("visible=true").first.wait_for(timeout=timeout)
+
+
+def shot(page, name: str) -> Path:
+    OUTPUT.mkdir(exist_ok=True)
+    path = OUTPUT / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
