@@ -153,7 +153,8 @@ def run_demo(wb, options: DemoOptions) -> dict[str, int]:
 
 
 def _bulk_memory_limit() -> str | None:
-    """A bulk load may use more than the per-connection default (kept when set explicitly)."""
+    """A bulk load may use more than the per-connection default: 40% of RAM, at most 3 GB (an explicit
+    WORKBENCH_MEMORY_LIMIT wins)."""
     import os
 
     if os.environ.get("WORKBENCH_MEMORY_LIMIT"):
@@ -162,7 +163,7 @@ def _bulk_memory_limit() -> str | None:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
-    return f"{max(1, int(total * 0.5 / 2**30))}GB"
+    return f"{max(1, min(3, int(total * 0.4 / 2**30)))}GB"
 
 
 def demo_frame(table) -> pd.DataFrame:
