@@ -87,6 +87,14 @@ def esc(value) -> str:
     return html.escape(str(value))
 
 
+def slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
 def title(text: str) -> w.HTML:
     return css(w.HTML(esc(text)), "wb-title")
 
@@ -131,6 +139,8 @@ class Field(w.VBox):
         parts = [self.title, w.HBox(row, layout=w.Layout(align_items="center")) if len(row) > 1 else widget,
                  self.error]
         super().__init__(parts, layout=w.Layout(width=width, margin="0 0 4px 0"))
+        self.add_class("wb-field")
+        self.add_class("wb-field-" + slug(label))  # a stable hook for browser tests and styling
 
     def set_error(self, message: str | None) -> None:
         self.error.value = esc(message) if message else ""
