@@ -185,3 +185,18 @@ def test_served_html_has_no_source_and_no_files(server, desk_db):
                 assert r.status != 200 or (b"DUCK" not in body[:64] and b"desk_app" not in body), path
         except urllib.error.HTTPError as exc:
             assert exc.code in (403, 404, 405), (path, exc.code)
+
+
+def test_enter_on_selected_row_opens_client(page):
+    _login(page)
+    B.click(page, "Clientes")
+    box = page.locator(".wb-search-text input")
+    box.fill("Gonçalves")
+    box.press("Enter")
+    B.wait_text(page, "encontrado")
+    bb = page.locator(".wb-search .wb-grid").first.bounding_box()
+    page.mouse.click(bb["x"] + 120, bb["y"] + 30 + 13)
+    page.wait_for_timeout(800)
+    page.keyboard.press("Enter")
+    B.wait_text(page, "Maria Aparecida Gonçalves")
+    assert page.get_by_text("Cadastro do Cliente", exact=False).count() >= 1
