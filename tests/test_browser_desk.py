@@ -176,6 +176,9 @@ def test_served_html_has_no_source_and_no_files(server, desk_db):
     html = urllib.request.urlopen(server + "/voila/render/atendimento.ipynb", timeout=60).read().decode()
     assert "desk_app" not in html
     assert "from workbench" not in html
+    if (Path(__file__).resolve().parent.parent / "notebooks" / "painel.ipynb").exists():
+        painel = urllib.request.urlopen(server + "/voila/render/painel.ipynb", timeout=90).read().decode()
+        assert "from workbench" not in painel and "Traceback" not in painel
     for path in ("/tree", "/files/atendimento.ipynb", "/voila/files/atendimento.ipynb", "/voila/files/desk.duckdb",
                  f"/voila/files/{desk_db}", "/files" + str(desk_db), "/api/contents", "/lab",
                  "/voila/tree/../" + desk_db.name):
