@@ -270,7 +270,8 @@ def test_scripts_runs_ends_and_paths(sup):
                      ("lentidao", "No cabo também › Não"): (1, 0, 1, 0), ("lentidao", "Só no Wi-Fi"): (1, 0, 0, 1)}
     page = dash.attendance_list(sup, DEFAULT, {"script": "sem_conexao", "last_question": "reiniciar"}, now=NOW)
     assert protocols(page) == ["20261126000001", "20261127000002"]
-    page = dash.attendance_list(sup, DEFAULT, {"script": "sem_conexao", "path": "Sim"}, now=NOW)
+    key = data.script_paths.set_index("path").loc["Sim", "path_key"]
+    page = dash.attendance_list(sup, DEFAULT, {"script": "sem_conexao", "path": int(key)}, now=NOW)
     assert protocols(page) == ["20261127000001"]
     page = dash.attendance_list(sup, DEFAULT, {"script": "lentidao", "script_outcome": "encerrado"}, now=NOW)
     assert protocols(page) == ["20261101000001"]
@@ -381,3 +382,16 @@ def test_export_abandoned(sup, tmp_path):
     path = dash.export_list(sup, DEFAULT, None, "csv", directory=tmp_path, abandoned=True)
     assert path.name.startswith("abandonados_") and list(read_back(path)["Protocolo"].astype(str)) == [
         "20261127000003"]
+
+
+def test_cached_past_script_paths_give_the_same_answer(sup):
+    dash._PATH_CACHE.clear()
+    dash._PATH_TEXT.clear()
+    first = refresh(sup)
+    assert dash._PATH_CACHE                                    # the days before yesterday were kept
+    again = refresh(sup)
+    pd.testing.assert_frame_equal(first.script_paths, again.script_paths)
+    pd.testing.assert_frame_equal(first.script_ends, again.script_ends)
+    # Seen from a month later, the whole period is in the past: same numbers.
+    later = dash.refresh(sup, DEFAULT, now=NOW + timedelta(days=30))
+    pd.testing.assert_frame_equal(first.script_paths, later.script_paths)

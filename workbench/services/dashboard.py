@@ -214,11 +214,75 @@ def refresh(session, filters: Filters | None = None, *, now: datetime | None = N
     today = now.astimezone(tz).date()
     today_start = datetime.combine(today, datetime.min.time(), tz)
     week_start = today_start - timedelta(days=today.weekday())
-    raw = _store(session).dashboard_snapshot(filters.bounds(), now, today_start, week_start)
+    store = _store(session)
+    bounds = filters.bounds()
+    # Script paths of attendances opened before yesterday never change (the wizard writes an
+    # attendance and its answers once, and a draft lives at most a few hours): kept per process.
+    split = today_start - timedelta(days=1)
+    past_key = past = None
+    if bounds["start"] < split:
+        past_key = (_db_identity(store), _filter_key(filters), bounds["start"], min(split, bounds["end"]))
+        past = _PATH_CACHE.get(past_key)
+    paths_since = split if past_key is not None else None
+    raw = store.dashboard_snapshot(bounds, now, today_start, week_start, paths_since=paths_since)
+    if past_key is not None and past is None:
+        past = store.dashboard_paths({**bounds, "end": past_key[3]})
+        _PATH_CACHE[past_key] = past
+        while len(_PATH_CACHE) > _CACHE_SIZE:
+            _PATH_CACHE.pop(next(iter(_PATH_CACHE)))
+    raw["paths"] = _with_texts(store, _merge_paths([past, raw["paths"]]), bounds)
     ref = _ref(session)
     data = _assemble(raw, ref, filters, now)
     data.elapsed = time.perf_counter() - t0
     return data
+
+
+_CACHE_SIZE = 64
+_PATH_CACHE: dict[tuple, pd.DataFrame] = {}
+_PATH_TEXT: dict[tuple, tuple] = {}
+_PATH_KEYS = ["script_code", "script_outcome", "path_key", "steps"]
+
+
+def _db_identity(store) -> tuple:
+    """The database file as a cache key: a restore or a new demo gives a new identity."""
+    try:
+        st = store.path.stat()
+        return (str(store.path), st.st_ino, st.st_dev)
+    except OSError:
+        return (str(store.path),)
+
+
+def _filter_key(filters: Filters) -> tuple:
+    return (filters.origin, filters.type, filters.title, filters.operator_id, filters.city, filters.routing_point_id)
+
+
+def _merge_paths(parts: list) -> pd.DataFrame:
+    parts = [p for p in parts if p is not None and len(p)]
+    cols = _PATH_KEYS + ["n", "resolved", "os", "sample"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.groupby(_PATH_KEYS, dropna=False, as_index=False).agg(
+        n=("n", "sum"), resolved=("resolved", "sum"), os=("os", "sum"), sample=("sample", "min"))[cols]
+
+
+def _with_texts(store, paths: pd.DataFrame, bounds: dict) -> pd.DataFrame:
+    """Add the answers' text and the last question, read once per distinct path."""
+    ident = _db_identity(store)
+    keys = [(ident, sc, None if pd.isna(k) else int(k)) for sc, k in zip(paths["script_code"], paths["path_key"])]
+    missing = [sample for key, sample in zip(keys, paths["sample"]) if key[2] is not None and key not in _PATH_TEXT]
+    if missing:
+        texts = store.dashboard_path_texts(missing, bounds).set_index("protocol")
+        for key, sample in zip(keys, paths["sample"]):
+            if sample in texts.index:
+                row = texts.loc[sample]
+                _PATH_TEXT[key] = (row["path"], row["last_question_id"], row["last_question"])
+    found = [_PATH_TEXT.get(k, (None, None, None)) for k in keys]
+    out = paths.copy()
+    out["path"] = [f[0] for f in found]
+    out["last_question_id"] = [f[1] for f in found]
+    out["last_question"] = [f[2] for f in found]
+    return out
 
 
 def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> DashboardData:
@@ -259,31 +323,27 @@ def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> Dashboar
         .sort_values(["total", "title"], ascending=[False, True]).reset_index(drop=True)
 
     # Indicadores
-    g = raw["groups"]
-    cols = ["origin_code", "hour", "day", "operator_id", "script_code", "script_outcome"]
-
-    def gset(*grouped: str) -> pd.DataFrame:
-        mask = sum(1 << (len(cols) - 1 - i) for i, c in enumerate(cols) if c not in grouped)
-        return g[g["g"] == mask]
-
-    grand = gset()
-    n_all = int(grand["n"].sum()) if len(grand) else 0
-    resolved = int(grand["resolved"].sum()) if len(grand) else 0
-    os_n = int(grand["os"].sum()) if len(grand) else 0
+    tz = _tz()
+    hours = raw["hours"]
+    local = pd.to_datetime(hours["utc_hour"].astype("int64") * 3600, unit="s", utc=True).dt.tz_convert(tz)
+    hours = hours.assign(day=local.dt.date, hour=local.dt.hour)
+    ops_raw = raw["ops"]
+    n_all = int(ops_raw["n"].sum())
+    resolved = int(ops_raw["resolved"].sum())
+    os_n = int(ops_raw["os"].sum())
     origins = ref["origins"]
-    o = gset("origin_code").set_index("origin_code")["n"]
+    o = hours.groupby("origin_code")["n"].sum()
     by_origin = pd.DataFrame({"origin_code": origins["code"], "origin": origins["label"]})
     by_origin["n"] = by_origin["origin_code"].map(o).fillna(0).astype("int64")
-    h = gset("hour").set_index("hour")["n"]
+    h = hours.groupby("hour")["n"].sum()
     by_hour = pd.DataFrame({"hour": range(24)})
     by_hour["n"] = by_hour["hour"].map(h).fillna(0).astype("int64")
-    d = gset("day")
-    d = pd.Series(d["n"].to_numpy(), index=pd.to_datetime(d["day"]).dt.date)
+    d = hours.groupby("day")["n"].sum()
     days = [filters.start + timedelta(days=i) for i in range(filters.days)]
     daily = pd.DataFrame({"day": days})
     daily["n"] = daily["day"].map(d).fillna(0).astype("int64")
     names = dict(zip(raw["operators"]["operator_id"], raw["operators"]["name"]))
-    ops = gset("operator_id")[["operator_id", "n", "resolved", "os"]].copy()
+    ops = ops_raw.groupby("operator_id", as_index=False)[["n", "resolved", "os"]].sum()
     ops["operator"] = ops["operator_id"].map(names).fillna("?")
     ops["resolution_rate"] = [_rate(r, n) for r, n in zip(ops["resolved"], ops["n"])]
     ops["os_rate"] = [_rate(r, n) for r, n in zip(ops["os"], ops["n"])]
@@ -304,12 +364,11 @@ def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> Dashboar
 
     # Scripts
     script_names = _labels(ref["scripts"], "code", "name") if len(ref["scripts"]) else {}
-    sc = gset("script_code", "script_outcome")
-    sc = sc[sc["script_code"].notna()]
+    sc = ops_raw[ops_raw["script_code"].notna()]
     rows = []
     for code, part in sc.groupby("script_code"):
         runs = int(part["n"].sum())
-        outcome = dict(zip(part["script_outcome"].fillna(""), part["n"]))
+        outcome = part.groupby(part["script_outcome"].fillna(""))["n"].sum().to_dict()
         rows.append({"script_code": code, "script": script_names.get(code, code), "runs": runs,
                      "fim": int(outcome.get("fim", 0)), "encerrado": int(outcome.get("encerrado", 0)),
                      "resolved": int(part["resolved"].sum()), "os": int(part["os"].sum())})
@@ -322,7 +381,7 @@ def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> Dashboar
     ends = p.groupby(["script_code", "script", "last_question_id", "last_question"], dropna=False)[
         ["n", "resolved", "os"]].sum().reset_index()
     ends = ends.sort_values(["script", "n"], ascending=[True, False]).reset_index(drop=True)
-    paths = p.groupby(["script_code", "script", "path", "steps"], dropna=False)[
+    paths = p.groupby(["script_code", "script", "path_key", "path", "steps"], dropna=False)[
         ["n", "resolved", "os"]].sum().reset_index()
     paths["path"] = paths["path"].fillna("(nenhuma resposta)")
     paths["open"] = paths["n"] - paths["resolved"] - paths["os"]
@@ -387,9 +446,12 @@ def attendance_list(session, filters: Filters, drill: dict | None = None, *, ord
         raise ValidationError(f"Ordenação inválida: '{order_by}'.", field="Ordenar por")
     if not 1 <= int(page_size) <= 1000 or int(page) < 0:
         raise ValidationError("Página inválida.", field="Página")
-    frame, total = _store(session).dashboard_list(
-        filters.bounds(), drill, now or utc_now(), order_by=order_by, descending=descending,
-        limit=int(page_size), offset=int(page) * int(page_size))
+    try:
+        frame, total = _store(session).dashboard_list(
+            filters.bounds(), drill, now or utc_now(), order_by=order_by, descending=descending,
+            limit=int(page_size), offset=int(page) * int(page_size))
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValidationError(f"Lista inválida: {exc}.", field="Lista") from None
     return ListPage(frame, int(total), int(page), int(page_size), describe_drill(session, drill))
 
 

@@ -37,6 +37,8 @@ AGE_BUCKETS = (
 COMPLAINT_DAYS = 7      # Anatel RGC art. 10: complaints
 DEMAND_DAYS = 10        # other demands
 PATH_SEPARATOR = " › "
+# An answer path packed in a BIGINT: (answer_index + 1) in 4 bits per step (up to 15 steps and options).
+_PATH_KEY = "sum((sa.answer_index + 1)::BIGINT << (4 * (sa.seq - 1)))"
 # Memory of the dashboard's own short connections (the kernel must stay small).
 DASHBOARD_MEMORY = "256MB"
 
@@ -136,8 +138,9 @@ def _drill_where(drill: dict | None, now: datetime, f: dict) -> tuple[list[str],
             conds.append("a.operator_id = ?"); params.append(int(value))
         elif key == "hour":
             conds.append("hour(a.created_at) = ?"); params.append(int(value))
-        elif key == "day":
-            conds.append("a.created_at::DATE = ?"); params.append(value)
+        elif key == "day":              # a local calendar day, as a range (uses the zone maps)
+            conds.append("a.created_at >= ?::DATE::TIMESTAMPTZ AND a.created_at < (?::DATE + 1)::TIMESTAMPTZ")
+            params += [value, value]
         elif key in ("resolved", "os_requested"):
             conds.append(f"a.{key} = ?"); params.append(bool(value))
         elif key == "since":            # opened today / this week: its own period
@@ -153,8 +156,8 @@ def _drill_where(drill: dict | None, now: datetime, f: dict) -> tuple[list[str],
             conds.append("a.script_outcome = ?"); params.append(value)
         elif key in ("last_question", "path"):
             lo, hi = _protocol_range(f)
-            agg = ("arg_max(question_id, seq)" if key == "last_question"
-                   else f"string_agg(answer, '{PATH_SEPARATOR}' ORDER BY seq)")
+            agg = "arg_max(question_id, seq)" if key == "last_question" else _PATH_KEY.replace("sa.", "")
+            value = value if key == "last_question" else int(value)
             conds.append("a.protocol IN (SELECT protocol FROM script_answers WHERE protocol >= ? AND protocol < ? "
                          f"GROUP BY protocol HAVING {agg} = ?)")
             params += [lo, hi, value]
@@ -172,8 +175,13 @@ class DashboardMixin(StoreBase):
 
     # -- one refresh ---------------------------------------------------------
     def dashboard_snapshot(self, f: dict, now: datetime, today_start: datetime,
-                           week_start: datetime) -> dict[str, Any]:
-        """Every view's aggregates in one read unit of work (small DataFrames)."""
+                           week_start: datetime, *, paths_since: datetime | None = None) -> dict[str, Any]:
+        """Every view's aggregates in one read unit of work (small DataFrames).
+
+        Script answer paths are computed for attendances opened from
+        ``paths_since`` (default: the period's start) only: the caller keeps
+        the older part, which cannot change any more.
+        """
         where, params = _filter_where(f)
         w = " AND ".join(where)
         nowc, nowd = _deadlines(now)
@@ -198,17 +206,17 @@ class DashboardMixin(StoreBase):
                 SELECT a.title_code, a.status_code, a.created_at >= ? AS current, count(*) AS n
                 FROM attendances a WHERE {' AND '.join(pwhere)}
                 GROUP BY ALL""", [f["start"]] + pparams)
-            # Indicadores: origin, hour, day, operator and script outcome in one scan.
-            out["groups"] = self._df(con, f"""
-                SELECT a.origin_code, hour(a.created_at) AS hour, a.created_at::DATE AS day, a.operator_id,
-                       a.script_code, a.script_outcome,
-                       GROUPING(a.origin_code, hour(a.created_at), a.created_at::DATE, a.operator_id,
-                                a.script_code, a.script_outcome) AS g,
-                       count(*) AS n, count(*) FILTER (WHERE a.resolved) AS resolved,
+            # Indicadores: volume per UTC hour and origin (day and local hour are derived from it
+            # in Python: time-zone conversion of 10^5-10^6 rows in SQL costs more than the scan).
+            out["hours"] = self._df(con, f"""
+                SELECT epoch(a.created_at)::BIGINT // 3600 AS utc_hour, a.origin_code, count(*) AS n
+                FROM attendances a WHERE {w} GROUP BY ALL""", params)
+            # Per operator and script outcome (resolved, O.S.).
+            out["ops"] = self._df(con, f"""
+                SELECT a.operator_id, a.script_code, a.script_outcome, count(*) AS n,
+                       count(*) FILTER (WHERE a.resolved) AS resolved,
                        count(*) FILTER (WHERE a.os_requested) AS os
-                FROM attendances a WHERE {w}
-                GROUP BY GROUPING SETS ((a.origin_code), (hour(a.created_at)), (a.created_at::DATE),
-                                        (a.operator_id), (a.script_code, a.script_outcome), ())""", params)
+                FROM attendances a WHERE {w} GROUP BY ALL""", params)
             # Opened today / this week: their own periods, the other filters apply.
             rwhere, rparams = _filter_where(f, period=False, since=week_start)
             out["recent"] = self._one(con, f"""
@@ -219,26 +227,54 @@ class DashboardMixin(StoreBase):
             lwhere, lparams = self._log_where(f)
             out["abandoned"] = self._scalar(con, f"""
                 SELECT count(*) FROM protocol_log l WHERE l.outcome = 'abandonado' AND {lwhere}""", lparams)
-            # Scripts: answer paths with their last question and outcome.
-            lo, hi = _protocol_range(f)
-            out["paths"] = self._df(con, f"""
-                WITH fa AS (SELECT a.protocol, a.script_code, a.script_outcome, a.resolved, a.os_requested
-                            FROM attendances a WHERE {w} AND a.script_code IS NOT NULL),
-                     p AS (SELECT sa.protocol,
-                                  string_agg(sa.answer, '{PATH_SEPARATOR}' ORDER BY sa.seq) AS path,
-                                  arg_max(sa.question_id, sa.seq) AS last_question_id,
-                                  arg_max(sa.question, sa.seq) AS last_question,
-                                  count(*) AS steps
-                           FROM script_answers sa
-                           WHERE sa.protocol >= ? AND sa.protocol < ?
-                             AND sa.protocol IN (SELECT protocol FROM fa)
-                           GROUP BY sa.protocol)
-                SELECT fa.script_code, fa.script_outcome, p.last_question_id, p.last_question, p.path,
-                       p.steps, count(*) AS n, count(*) FILTER (WHERE fa.resolved) AS resolved,
-                       count(*) FILTER (WHERE fa.os_requested) AS os
-                FROM fa LEFT JOIN p USING (protocol)
-                GROUP BY ALL""", params + [lo, hi])
+            # Scripts: answer paths (live part; the service caches past days, which never change).
+            since = paths_since or f["start"]
+            if since < f["end"]:
+                out["paths"] = self._paths(con, {**f, "start": since})
+            else:
+                out["paths"] = None
         return out
+
+    def dashboard_paths(self, f: dict) -> pd.DataFrame:
+        """Script answer paths for attendances opened in [f.start, f.end) (one unit of work)."""
+        with self._read() as con:
+            self._dashboard_settings(con)
+            return self._paths(con, f)
+
+    def dashboard_path_texts(self, samples: list[str], f: dict) -> pd.DataFrame:
+        """Answers text and last question of sample protocols (one per distinct path)."""
+        if not samples:
+            return pd.DataFrame(columns=["protocol", "path", "last_question_id", "last_question"])
+        lo, hi = _protocol_range(f)
+        with self._read() as con:
+            return self._df(con, f"""
+                SELECT protocol, string_agg(answer, '{PATH_SEPARATOR}' ORDER BY seq) AS path,
+                       arg_max(question_id, seq) AS last_question_id, arg_max(question, seq) AS last_question
+                FROM script_answers
+                WHERE protocol >= ? AND protocol < ? AND protocol IN (SELECT unnest(?::VARCHAR[]))
+                GROUP BY protocol""", [lo, hi, list(samples)])
+
+    def _paths(self, con, f: dict) -> pd.DataFrame:
+        """Per (script, outcome, answer path): count, resolved, O.S., and one sample protocol.
+
+        A path is keyed by its answer indexes packed in a BIGINT (4 bits per
+        step): grouping 10^6 answers by protocol with integer sums is several
+        times cheaper than aggregating strings in order."""
+        where, params = _filter_where(f)
+        lo, hi = _protocol_range(f)
+        return self._df(con, f"""
+            WITH fa AS (SELECT a.protocol, a.script_code, a.script_outcome, a.resolved, a.os_requested
+                        FROM attendances a WHERE {' AND '.join(where)} AND a.script_code IS NOT NULL),
+                 p AS (SELECT sa.protocol, {_PATH_KEY} AS path_key, max(sa.seq) AS steps
+                       FROM script_answers sa
+                       WHERE sa.protocol >= ? AND sa.protocol < ?
+                         AND sa.protocol IN (SELECT protocol FROM fa)
+                       GROUP BY sa.protocol)
+            SELECT fa.script_code, fa.script_outcome, p.path_key, p.steps, count(*) AS n,
+                   count(*) FILTER (WHERE fa.resolved) AS resolved,
+                   count(*) FILTER (WHERE fa.os_requested) AS os, min(fa.protocol) AS sample
+            FROM fa LEFT JOIN p USING (protocol)
+            GROUP BY ALL""", params + [lo, hi])
 
     @staticmethod
     def _log_where(f: dict) -> tuple[str, list[Any]]:

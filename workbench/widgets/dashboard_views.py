@@ -313,7 +313,8 @@ class ScriptsView(w.VBox):
                    f"Script: {row['script']} · terminou em “{row['last_question']}”")
 
     def _path_drill(self, row: dict, _key: str) -> None:
-        if row["path"] == "(nenhuma resposta)":
+        if row.get("path_key") is None or pd.isna(row.get("path_key")):
             self.drill({"script": row["script_code"]}, f"Script: {row['script']}")
             return
-        self.drill({"script": row["script_code"], "path": row["path"]}, f"Script: {row['script']} · {row['path']}")
+        self.drill({"script": row["script_code"], "path": int(row["path_key"])},
+                   f"Script: {row['script']} · {row['path']}")
