@@ -62,7 +62,7 @@ def query_mix(path, total: int = 200, seed: int = 1) -> list[tuple[str, str]]:
                 rows = _sample(con, "kind = 'PF'", n, seed + 1)
                 texts = []
                 for i, r in enumerate(rows):
-                    words = [w for w in _unaccent(r[1]).split() if len(w) > 3]
+                    words = [w for w in _unaccent(r[1]).split() if len(w) > 3] or _unaccent(r[1]).split()
                     texts.append(" ".join(w[: 3 + (i % 3)] for w in (words[:1] + words[-1:]))
                                  if i % 3 else words[-1][1:5])
             elif category.startswith("CPF"):

@@ -79,8 +79,8 @@ def search_clients(store, text, limit: int = 50) -> pd.DataFrame:
     else:
         found, fuzzy = pd.DataFrame(columns=RESULT_COLUMNS), False
     truncated = len(found) > limit
-    df = found.head(limit).reset_index(drop=True)
-    out = pd.DataFrame({c: df[c] if c in df else pd.Series(dtype=object) for c in RESULT_COLUMNS})
+    df = found.iloc[:limit]
+    out = pd.DataFrame({c: (df[c].to_numpy() if c in df else []) for c in RESULT_COLUMNS})
     out["client_id"] = out["client_id"].astype("int64")
     out["document"] = [format_document(d) for d in out["document"]]
     out.attrs.update({"truncated": truncated, "limit": limit, "text": text, "fuzzy": fuzzy})

@@ -72,35 +72,35 @@ class SearchMixin(StoreBase):
             if not ranked:
                 return pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
             rows = self._fetch(con, [r[0] for r in ranked], bool(long_terms))
-        order = {int(r[0]): (i, int(r[1])) for i, r in enumerate(ranked)}
-        rows = rows[rows["nid"].isin(order.keys())]
-        for term in long_terms:
-            rows = rows[rows["haystack"].str.contains(term, regex=False)]
-        rows = rows.assign(position=rows["nid"].map(lambda n: order[int(n)][0]),
-                           rank=rows["nid"].map(lambda n: order[int(n)][1]))
-        rows = rows.sort_values("position", kind="stable").head(fetch).reset_index(drop=True)
-        fields = rows["payload"].str.split(SEP, expand=True, regex=False) if len(rows) else None
-        out = pd.DataFrame({"client_id": rows["client_id"].astype("int64")})
-        for i, name in enumerate(PAYLOAD_FIELDS):
-            out[name] = fields[i].replace("", None) if fields is not None else pd.Series(dtype=object)
-        out["rank"] = rows["rank"].astype("int64")
-        return out, used_fuzzy
+        # plain Python on at most limit + 1 rows: cheaper than pandas for this size
+        by_nid = {row[0]: row for row in rows}
+        records = []
+        for nid, rank in ranked:
+            row = by_nid.get(nid)
+            if row is None or any(term not in row[3] for term in long_terms):
+                continue
+            fields = row[2].split(SEP)
+            records.append([int(row[1]), *[f or None for f in fields], int(rank)])
+            if len(records) == fetch:
+                break
+        return pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
 
     # -- steps -----------------------------------------------------------------
-    @classmethod
-    def _fetch(cls, con, nids: list[int], with_haystack: bool) -> pd.DataFrame:
-        """The client_search rows of ``nids``: contiguous runs by range scans, the rest by the nid index."""
+    @staticmethod
+    def _fetch(con, nids: list[int], with_haystack: bool) -> list[tuple]:
+        """(nid, client_id, payload[, haystack]) of ``nids``: contiguous runs by range scans, the rest
+        through the nid index."""
         cols = "nid, client_id, payload" + (", haystack" if with_haystack else "")
         ranges, singles = _clusters(nids)
-        frames = []
+        rows: list[tuple] = []
         if ranges:
             sql = " UNION ALL ".join(f"SELECT {cols} FROM client_search WHERE nid BETWEEN {int(a)} AND {int(b)}"
                                      for a, b in ranges)
-            frames.append(cls._df(con, sql))
+            rows += con.execute(sql).fetchall()
         if singles:
-            frames.append(cls._df(con, f"SELECT {cols} FROM client_search "
-                                       f"WHERE nid IN ({', '.join(str(int(n)) for n in singles)})"))
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            rows += con.execute(f"SELECT {cols} FROM client_search "
+                                f"WHERE nid IN ({', '.join(str(int(n)) for n in singles)})").fetchall()
+        return rows
 
     @staticmethod
     def _candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:
@@ -117,10 +117,11 @@ class SearchMixin(StoreBase):
                 else:
                     rank = "2"
                 short = f" AND kind <> {KIND_INNER}" if len(option) < MIN_INNER else ""
-                parts.append(f"SELECT {i} AS term, nid, {rank} AS rank FROM client_terms "
+                parts.append(f"SELECT {1 << i} AS term, nid, {rank} AS rank FROM client_terms "
                              f"WHERE key >= ? AND key < ?{short}")
                 params += [lo, hi]
-        having = f"HAVING count(DISTINCT term) = {len(alternatives)}" if len(alternatives) > 1 else ""
+        # every term matched: the OR of the term bits is full (cheaper than count(DISTINCT))
+        having = f"HAVING bit_or(term) = {(1 << len(alternatives)) - 1}" if len(alternatives) > 1 else ""
         limit = max(LONG_TERM_CANDIDATES, fetch) if any(len(t) > KEY_CHARS for t in terms) else fetch
         sql = (f"SELECT nid, min(rank) AS rank FROM (" + " UNION ALL ".join(parts)
                + f") GROUP BY nid {having} ORDER BY rank, nid LIMIT {int(limit)}")
