@@ -65,8 +65,10 @@ def test_backup_while_another_process_writes_then_restore(tmp_path, demo_wb):
         time.sleep(1.0)
         made = []
         for _ in range(3):
+            before = set(backups.glob("workbench-*.duckdb"))
             assert main(["--db", str(demo_wb.path), "backup", str(backups)]) == 0
-            made.append(sorted(backups.glob("workbench-*.duckdb"))[-1])
+            (new,) = set(backups.glob("workbench-*.duckdb")) - before
+            made.append(new)
             time.sleep(0.3)
     finally:
         out, err = worker.communicate(timeout=60)

@@ -1,9 +1,10 @@
 """Backup and restore of the whole database file.
 
-Backup: a read-only unit of work ATTACHes a new file and runs
-``COPY FROM DATABASE`` inside its transaction, so the copy is one consistent
-snapshot while others keep reading and writing. It is written under a
-temporary name, checkpointed, checked and then renamed to
+Backup: a short exclusive unit of work checkpoints the database (the WAL is
+folded into the file) and copies the file's bytes while it holds the lock, so
+the copy is one consistent snapshot and other processes wait only for the
+copy itself (about a second for a 1M-client desk; their lock retry covers it).
+It is written under a temporary name, checked and then renamed to
 ``workbench-YYYYMMDD-HHMMSS.duckdb`` in the target folder.
 
 Restore: checks the file is a workbench database (has ``schema_migrations``
@@ -62,7 +63,7 @@ def find_backup(source: Path) -> Path:
     """``source`` itself if it is a file, else the newest ``workbench-*.duckdb`` in that folder."""
     source = Path(source)
     if source.is_dir():
-        found = sorted(source.glob("workbench-*.duckdb"))
+        found = sorted(source.glob("workbench-*.duckdb"), key=lambda p: (p.stat().st_mtime, p.name))
         if not found:
             raise StoreError(f"Nenhum backup (workbench-*.duckdb) encontrado em {source}.")
         return found[-1]
@@ -84,15 +85,14 @@ class BackupMixin(StoreBase):
         tmp = folder / f".{final.name}.partial"
         _cleanup(tmp)
         try:
-            with self._read() as con:
-                source = self._scalar(con, "SELECT current_database()")
-                con.execute(f"ATTACH '{_quote(tmp)}' AS workbench_backup (READ_WRITE)")
-                con.execute(f'COPY FROM DATABASE "{source}" TO workbench_backup')
-            out = duckdb.connect(str(tmp))
+            if not self.path.exists():
+                raise StoreError(f"O banco de dados {self.path} não existe.")
+            con = connect(self.path, read_only=False)
             try:
-                out.execute("CHECKPOINT")
+                con.execute("CHECKPOINT")
+                shutil.copyfile(self.path, tmp)
             finally:
-                out.close()
+                con.close()
             check_backup_file(tmp)
             os.replace(tmp, final)
         except BaseException:
@@ -128,6 +128,3 @@ class BackupMixin(StoreBase):
             raise
         return backup
 
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")
