@@ -245,3 +245,31 @@ def test_every_role_can_attend_and_roles_are_checked(desk, client_id):
     stranger = Session(desk, Operator(999, "x", "X", "visitante"))
     with pytest.raises((PermissionDenied, KeyError)):
         stranger.new_attendance(client_id)
+
+
+def test_busy_database_at_finish_keeps_the_draft_for_a_retry(desk, session, client_id, monkeypatch):
+    import subprocess
+    import sys
+
+    from workbench.errors import BusyError
+
+    draft = session.new_attendance(client_id)
+    _fill_data(draft, title="Informações gerais")
+    draft.set_first_contact(type="Informação", checks="Dúvida sobre horário", resolved=True,
+                            solution="Horário informado")
+    monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "0.3")
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(%r); "
+                               "print('locked', flush=True); time.sleep(30)" % str(desk.path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(BusyError, match="tente novamente"):
+            draft.finish()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert draft.state == "aberto" and draft.person_name == "Maria José"
+    assert desk.sql("SELECT count(*) AS n FROM attendances WHERE protocol = ?", [draft.protocol]).n[0] == 0
+    assert desk.protocol_log(client_id=client_id).set_index("protocol").loc[draft.protocol, "outcome"] == "aberto"
+    draft.finish()
+    assert desk.attendance(draft.protocol).data["status"] == "Concluído"
