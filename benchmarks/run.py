@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import search
+from benchmarks import desk, search
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -36,7 +36,12 @@ class Context:
 
 MEASUREMENTS = {
     "search": search.measure,
+    "attendances": desk.measure_attendances,
+    "wizard": desk.measure_wizard,
+    "dashboard": desk.measure_dashboard,
+    "concurrency": desk.measure_concurrency,
 }
+# TODO: "voila" (time to first screen of the served app) — see benchmarks/RESULTS.md.
 
 
 def _client_count(path: Path) -> int | None:

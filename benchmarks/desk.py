@@ -1,0 +1,180 @@
+"""Desk operations at scale: attendance list, the wizard's protocol + finish, dashboard refresh,
+and a concurrency run (writers registering attendances while supervisors refresh the dashboard).
+
+Writes go to the benchmark database (new attendances are added by every run).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import random
+import resource
+import time
+
+from benchmarks.util import Measurement
+
+ATENDENTE = ("atendente", "atendente123")
+SUPERVISOR = ("supervisor", "supervisor123")
+
+
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1000
+
+
+def _client_ids(wb, n: int, seed: int = 7) -> list[int]:
+    df = wb.sql(f"SELECT client_id FROM contracts WHERE status = 'Ativo' ORDER BY hash(client_id + {seed}) "
+                f"LIMIT {int(n)}")
+    return [int(c) for c in df["client_id"]]
+
+
+def _register(session, client_id: int, rng: random.Random) -> tuple[float, float]:
+    """One attendance through the wizard (no script): (ms to get the protocol, ms to finish)."""
+    t = time.perf_counter()
+    draft = session.new_attendance(client_id, rng.choice(["Telefônico", "E-mail", "Suporte Online"]))
+    t_protocol = _ms(t)
+    draft.set_data(contract_id=int(draft.contracts.contract_id[0]), person_name="Cliente Teste",
+                   problem="Internet lenta desde ontem", title=rng.choice(["Lentidão", "Sem conexão"]))
+    resolved = rng.random() < 0.6
+    draft.set_first_contact(type="Suporte Técnico", checks="Luzes do roteador conferidas", resolved=resolved,
+                            solution="Roteador reiniciado" if resolved else "")
+    t = time.perf_counter()
+    draft.finish()
+    return t_protocol, _ms(t)
+
+
+def measure_attendances(ctx) -> list[Measurement]:
+    wb = ctx.wb
+    reps = 10 if ctx.quick else 40
+    ids = _client_ids(wb, reps)
+    per_client, by_status, by_text = [], [], []
+    for i, client_id in enumerate(ids):
+        t = time.perf_counter()
+        wb.attendances(client_id=client_id, order_by="title", limit=200)
+        per_client.append(_ms(t))
+        if i % 2 == 0:
+            t = time.perf_counter()
+            wb.attendances(status="Pendente", order_by="title", limit=200)
+            by_status.append(_ms(t))
+            t = time.perf_counter()
+            wb.attendances(text=random.Random(i).choice(["lentidao", "boleto", "sem conexao"]), limit=50)
+            by_text.append(_ms(t))
+    return [Measurement("lista de atendimentos do cliente", per_client),
+            Measurement("lista de atendimentos por status (todos)", by_status),
+            Measurement("lista de atendimentos por texto (todos)", by_text)]
+
+
+def measure_wizard(ctx) -> list[Measurement]:
+    wb = ctx.wb
+    session = wb.login(*ATENDENTE)
+    rng = random.Random(11)
+    protocol, finish = [], []
+    for client_id in _client_ids(wb, 5 if ctx.quick else 30, seed=13):
+        p, f = _register(session, client_id, rng)
+        protocol.append(p)
+        finish.append(f)
+    return [Measurement("novo atendimento (protocolo gravado)", protocol),
+            Measurement("finalizar atendimento", finish)]
+
+
+def measure_dashboard(ctx) -> list[Measurement]:
+    from workbench.services import dashboard
+
+    wb = ctx.wb
+    session = wb.login(*SUPERVISOR)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    dashboard.refresh(session)
+    first = _ms(t)
+    samples = []
+    for _ in range(3 if ctx.quick else 10):
+        t = time.perf_counter()
+        dashboard.refresh(session)
+        samples.append(_ms(t))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return [Measurement("painel: primeira atualização", [first]),
+            Measurement("painel: atualização", samples,
+                        note=f"pico RSS do processo {peak / 1024:.0f} MB (+{(peak - before) / 1024:.0f} MB)")]
+
+
+# -- concurrency -------------------------------------------------------------------
+
+def _writer(path: str, seconds: float, seed: int, queue) -> None:
+    from workbench.api import Workbench
+    from workbench.errors import BusyError
+    from workbench.storage.connection import LockStats
+
+    wb = Workbench(Workbench.open(path, create=False).store)
+    session = wb.login(*ATENDENTE)
+    rng = random.Random(seed)
+    ids = _client_ids(wb, 200, seed=seed)
+    protocol, finish, busy = [], [], 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            p, f = _register(session, rng.choice(ids), rng)
+            protocol.append(p)
+            finish.append(f)
+        except BusyError:
+            busy += 1
+    queue.put(("writer", protocol, finish, busy, LockStats.retries))
+
+
+def _reader(path: str, seconds: float, queue) -> None:
+    from workbench.api import Workbench
+    from workbench.errors import BusyError
+    from workbench.services import dashboard
+    from workbench.storage.connection import LockStats
+
+    wb = Workbench.open(path, create=False)
+    session = wb.login(*SUPERVISOR)
+    samples, busy = [], 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t = time.perf_counter()
+        try:
+            dashboard.refresh(session)
+            samples.append(_ms(t))
+        except BusyError:
+            busy += 1
+        time.sleep(0.5)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put(("reader", samples, peak, busy, LockStats.retries))
+
+
+def measure_concurrency(ctx) -> list[Measurement]:
+    writers, readers = (2, 1) if ctx.quick else (8, 2)
+    seconds = 10.0 if ctx.quick else 60.0
+    mpctx = mp.get_context("spawn")
+    queue = mpctx.Queue()
+    path = str(ctx.wb.path)
+    procs = [mpctx.Process(target=_writer, args=(path, seconds, 100 + i, queue)) for i in range(writers)]
+    procs += [mpctx.Process(target=_reader, args=(path, seconds, queue)) for _ in range(readers)]
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=seconds + 600) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    protocol, finish, refresh, busy, retries, peak = [], [], [], 0, 0, 0
+    for r in results:
+        if r[0] == "writer":
+            protocol += r[1]
+            finish += r[2]
+            busy += r[3]
+            retries += r[4]
+        else:
+            refresh += r[1]
+            peak = max(peak, r[2])
+            busy += r[3]
+            retries += r[4]
+    label = f"{writers} escritores + {readers} painéis, {seconds:.0f} s"
+    done = len(finish)
+    return [Measurement(f"concorrência ({label}): protocolo", protocol,
+                        note=f"{done} atendimentos ({done / seconds:.1f}/s), {busy} BusyError, "
+                             f"{retries} novas tentativas de lock"),
+            Measurement(f"concorrência ({label}): finalizar", finish),
+            Measurement(f"concorrência ({label}): painel", refresh, note=f"pico RSS leitor {peak / 1024:.0f} MB")]
+
+
+def _cpu_note() -> str:
+    return f"{os.cpu_count()} cores"
