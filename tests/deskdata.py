@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import workbench
+from workbench.storage import search_index
 
 LOGINS = {"atendente": "atendente123", "supervisor": "supervisor123", "admin": "admin123"}
 
@@ -39,10 +40,5 @@ def seed(wb: "workbench.Workbench") -> dict[str, int]:
                         [i, i, 1 + i % 4, 1 + i % 4, i != 4, "Ativo", date(2024, 1, i)])
         con.execute("INSERT INTO contracts VALUES (?,?,?,?,?,?,?)", [100, 1, 4, 1, True, "Cancelado",
                                                                     date(2023, 5, 1)])
-        try:
-            from workbench.storage import search_index
-
-            search_index.rebuild(con)
-        except (ImportError, AttributeError):
-            pass
+        search_index.rebuild(con)
     return ids

@@ -97,8 +97,6 @@ def test_desktop_entries_by_role(desk):
 # -- search -----------------------------------------------------------------------------
 def test_search_rule_and_open(desk):
     wb, ids = desk
-    if not hasattr(wb, "search_clients"):
-        pytest.skip("search service not in this build yet")
     app = DeskApp(wb=wb)
     app._logged_in(_session(wb))
     app.show_search()
@@ -256,8 +254,7 @@ def test_wizard_title_without_script_skips_script(desk):
     wb, ids = desk
     app, wz = _open_wizard(wb, ids)
     title = _unscripted_title(wz.draft)
-    if title is None:
-        pytest.skip("every title has a script in the reference data")
+    assert title == "2ª via de boleto"
     wz.alert.press("Ok")
     wz.origin_continue.click()
     wz.plan.value, wz.person.value, wz.problem.value, wz.title_choice.value = 1, "João", "Dúvida", title
@@ -283,7 +280,7 @@ def test_wizard_leave_without_saving_keeps_protocol_in_log(desk):
     assert app.screen == "client" and protocol in app.status.value
     log = wb.protocol_log(client_id=ids["C0001"])
     row = log[log["protocol"] == protocol].iloc[0]
-    assert row["outcome"] in ("abandonado", "abandoned", "Abandonado")
+    assert row["outcome"] == "abandonado"
     assert protocol not in list(wb.attendances(client_id=ids["C0001"])["protocol"])
 
 
