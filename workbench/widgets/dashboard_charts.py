@@ -1,85 +1,117 @@
-"""The dashboard's charts: plotly ``FigureWidget`` (anywidget; its JavaScript
-ships inside the plotly wheel, so nothing is fetched from a CDN in JupyterLab
-or Voila). Each chart is built once and updated in place on every refresh; a
-click on a bar or point opens the list behind it.
+"""The dashboard's charts, with bqplot.
+
+Why bqplot and not plotly's FigureWidget: both work offline, but plotly 6's
+FigureWidget is an anywidget that carries the whole plotly.js (~5 MB) in the
+state of EVERY chart, so a page with five charts sent ~25 MB to the browser.
+bqplot is a classic ipywidget whose JavaScript is installed once as a
+JupyterLab/Voila extension (no CDN) and each chart's state is just its data.
+
+Each chart is built once and updated in place on every refresh; a click on a
+bar or point calls ``on_click(key)`` with the key of that bar (status code,
+title code, hour, day...).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-import plotly.graph_objects as go
+import bqplot as bq
+import ipywidgets as w
+import numpy as np
 
 BLUE = "#1f4e79"
 OPEN_COLOR = "#d9822b"
 CLOSED_COLOR = "#3f7f4f"
-_FONT = {"family": "Segoe UI, Roboto, Helvetica, Arial, sans-serif", "size": 12, "color": "#1f2933"}
-
-
-def _layout(title: str, height: int, **extra) -> dict:
-    return dict(title={"text": title, "font": {"size": 14, "color": BLUE}, "x": 0.01}, height=height,
-                margin={"l": 10, "r": 10, "t": 36, "b": 10}, font=_FONT, plot_bgcolor="#fff",
-                paper_bgcolor="#fff", showlegend=False, **extra)
+_TITLE_STYLE = {"font-size": "14px", "fill": BLUE, "font-weight": "600"}
 
 
 class Chart:
-    """A FigureWidget plus the click → drill wiring."""
+    """A bqplot Figure plus the click → drill wiring."""
 
-    def __init__(self, figure: go.FigureWidget, on_click: Callable[[object], None] | None = None):
+    def __init__(self, figure: bq.Figure, mark, on_click: Callable[[object], None] | None, *,
+                 horizontal: bool = False, extra_marks=()):
         self.figure = figure
         self.widget = figure
+        self.mark = mark
+        self.extra_marks = list(extra_marks)
+        self.horizontal = horizontal
         self.on_click = on_click
         self.keys: list = []
-        if on_click is not None:
-            for trace in figure.data:
-                trace.on_click(self._clicked)
+        for m in [mark, *self.extra_marks]:
+            m.on_element_click(self._clicked)
 
-    def _clicked(self, _trace, points, _state) -> None:
-        if self.on_click and points.point_inds:
-            i = points.point_inds[0]
-            if 0 <= i < len(self.keys):
-                self.on_click(self.keys[i])
+    def _clicked(self, _mark, event) -> None:
+        index = (event.get("data") or {}).get("index")
+        if index is not None:
+            self.click(int(index))
 
     def click(self, index: int) -> None:
-        """As a click on bar ``index`` (for tests)."""
+        """As a click on bar/point ``index``."""
         if self.on_click and 0 <= index < len(self.keys):
             self.on_click(self.keys[index])
 
 
-def hbar(title: str, *, height: int = 300, on_click=None) -> Chart:
-    fig = go.FigureWidget(go.Bar(x=[], y=[], orientation="h", marker_color=BLUE, text=[],
-                                 textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>"),
-                          layout=_layout(title, height, yaxis={"autorange": "reversed", "automargin": True},
-                                         xaxis={"gridcolor": "#e4e7eb"}))
-    return Chart(fig, on_click)
+def _figure(title: str, marks, axes, height: int, left: int = 50) -> bq.Figure:
+    fig = bq.Figure(marks=marks, axes=axes, title=title, title_style=_TITLE_STYLE,
+                    fig_margin={"top": 36, "bottom": 36, "left": left, "right": 16},
+                    layout=w.Layout(height=f"{height}px", width="100%"), animation_duration=0)
+    fig.add_class("wb-chart")
+    return fig
 
 
-def vbar(title: str, *, height: int = 260, on_click=None, tick_every: int | None = None) -> Chart:
-    fig = go.FigureWidget(go.Bar(x=[], y=[], marker_color=BLUE, hovertemplate="%{x}: %{y}<extra></extra>"),
-                          layout=_layout(title, height, yaxis={"gridcolor": "#e4e7eb"},
-                                         xaxis={"dtick": tick_every} if tick_every else {}))
-    return Chart(fig, on_click)
+def hbar(title: str, *, height: int = 300, on_click=None, left: int = 190, label_format: str = ",d") -> Chart:
+    """Horizontal bars: categories top to bottom (status, title, origin)."""
+    x = bq.OrdinalScale(reverse=True)
+    y = bq.LinearScale(min=0)
+    bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, orientation="horizontal", colors=[BLUE],
+                   padding=0.25, display_legend=False, tooltip=bq.Tooltip(fields=["x", "y"], labels=["", "Qtd."]),
+                   label_display=True, label_display_format=label_format,
+                   label_font_style={"font-size": "11px", "fill": "#1f2933"})
+    axes = [bq.Axis(scale=x, orientation="vertical", tick_style={"font-size": "12px"}),
+            bq.Axis(scale=y, orientation="horizontal", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+    return Chart(_figure(title, [bars], axes, height, left), bars, on_click, horizontal=True)
+
+
+def vbar(title: str, *, height: int = 260, on_click=None) -> Chart:
+    """Vertical bars (hour of day)."""
+    x = bq.OrdinalScale()
+    y = bq.LinearScale(min=0)
+    bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, colors=[BLUE], padding=0.15,
+                   tooltip=bq.Tooltip(fields=["x", "y"], labels=["", "Qtd."]))
+    axes = [bq.Axis(scale=x, tick_style={"font-size": "10px"}),
+            bq.Axis(scale=y, orientation="vertical", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+    return Chart(_figure(title, [bars], axes, height), bars, on_click)
 
 
 def line(title: str, *, height: int = 260, on_click=None) -> Chart:
-    fig = go.FigureWidget(go.Scatter(x=[], y=[], mode="lines+markers", line={"color": BLUE, "width": 2},
-                                     marker={"size": 5}, hovertemplate="%{x|%d/%m}: %{y}<extra></extra>"),
-                          layout=_layout(title, height, yaxis={"gridcolor": "#e4e7eb", "rangemode": "tozero"},
-                                         xaxis={"tickformat": "%d/%m"}))
-    return Chart(fig, on_click)
+    """Daily volume: a line with clickable points."""
+    x = bq.DateScale()
+    y = bq.LinearScale(min=0)
+    lines = bq.Lines(x=np.array([], dtype="datetime64[ms]"), y=[], scales={"x": x, "y": y}, colors=[BLUE],
+                     stroke_width=2)
+    points = bq.Scatter(x=np.array([], dtype="datetime64[ms]"), y=[], scales={"x": x, "y": y}, colors=[BLUE],
+                        default_size=24, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
+                                                           labels=["Dia", "Qtd."]))
+    axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=10),
+            bq.Axis(scale=y, orientation="vertical", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+    return Chart(_figure(title, [lines, points], axes, height), points, on_click, extra_marks=[])
 
 
 def update(chart: Chart, labels: list, values: list, keys: list | None = None, *,
            colors: list[str] | None = None, horizontal: bool = False) -> None:
-    """Replace the data of a one-trace chart."""
+    """Replace the data of a chart (labels = categories or dates)."""
     chart.keys = list(keys if keys is not None else labels)
-    trace = chart.figure.data[0]
-    with chart.figure.batch_update():
-        if horizontal:
-            trace.x, trace.y = list(values), list(labels)
-            trace.text = [f"{v:,}".replace(",", ".") for v in values]
-            chart.figure.layout.height = max(180, 40 + 26 * len(labels))
+    values = [int(v) if float(v).is_integer() else float(v) for v in values]
+    fig = chart.figure
+    with fig.hold_sync():
+        if isinstance(chart.mark, bq.Scatter):
+            xs = np.array(labels, dtype="datetime64[ms]")
+            for m in fig.marks:
+                m.x, m.y = xs, values
         else:
-            trace.x, trace.y = list(labels), list(values)
-        if colors is not None and hasattr(trace, "marker"):
-            trace.marker.color = colors
+            chart.mark.x, chart.mark.y = [str(x) for x in labels], values
+            if colors is not None:
+                chart.mark.colors = colors
+                chart.mark.color_mode = "element"
+            if chart.horizontal:
+                fig.layout.height = f"{max(160, 56 + 26 * len(labels))}px"

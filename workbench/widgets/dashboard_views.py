@@ -179,8 +179,7 @@ class IndicatorsView(w.VBox):
             boxes.append(w.VBox([btn, cap], layout=w.Layout(margin="0 8px 6px 0")))
         self.daily = charts.line("Volume diário", on_click=self._day_drill)
         self.origin = charts.hbar("Por origem", height=220, on_click=self._origin_drill)
-        self.hour = charts.vbar("Por hora do dia", on_click=lambda h: self.drill({"hour": h}, f"Abertos às {h:02d}h"),
-                                tick_every=2)
+        self.hour = charts.vbar("Por hora do dia", on_click=lambda h: self.drill({"hour": h}, f"Abertos às {h:02d}h"))
         self.operators = ClickTable([
             Column("operator", "Operador"), Column("n", "Atendimentos", "int", drill=True),
             Column("resolved", "Resolvidos no 1º contato", "int", drill=True),
