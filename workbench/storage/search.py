@@ -4,9 +4,9 @@ One unit of work per search, all integer work until the last step:
 
 1. candidates: for each term, the key range of the token suffixes starting
    with it (``client_terms`` is ordered by key, so zonemaps skip all but a few
-   row groups); clients matching every term, ranked (exact code/document,
-   name starting with the first term, the rest) and ordered by the packed name;
-   only ``limit + 1`` ids leave this step;
+   row groups); the first term's rows, ranked (exact code/document, name
+   starting with the first term, the rest), semi-joined with the other terms'
+   ranges and ordered by ``nid`` (= by name); only ``limit + 1`` leave this step;
 2. display: those rows from ``client_search``, which is in name order too, so a
    page of results is a few contiguous runs (range scans); isolated rows are
    read through the ART index on ``nid``;
@@ -65,7 +65,8 @@ class SearchMixin(StoreBase):
             ranked = self._candidates(con, terms, [[t] for t in terms], fetch)
             used_fuzzy = False
             if not ranked and fuzzy:
-                alternatives = self._similar_words(con, terms)
+                missing = self._unmatched(con, terms)
+                alternatives = self._similar_words(con, terms, missing or set(range(len(terms))), missing)
                 if alternatives is not None:
                     ranked = self._candidates(con, terms, alternatives, fetch)
                     used_fuzzy, long_terms = True, []
@@ -104,35 +105,66 @@ class SearchMixin(StoreBase):
 
     @staticmethod
     def _candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:
-        """[(nid, rank)] of the best ``fetch`` clients matching every term (each term: any of its options)."""
-        parts, params = [], []
+        """[(nid, rank)] of the best ``fetch`` clients matching every term (each term: any of its options).
+
+        The first term's rows carry the rank; the other terms only filter
+        (semi-joins), so the aggregate sees the intersection, not every "maria".
+        """
         whole = terms[0] if len(terms) == 1 else None
-        for i, options in enumerate(alternatives):
+
+        def ranges(options: list[str]) -> tuple[list[str], list[int]]:
+            sqls, params = [], []
             for option in options:
                 lo, hi = prefix_range(option)
-                if i == 0:
-                    exact = pack(whole) if whole else -1
-                    rank = (f"CASE WHEN kind IN ({KIND_CODE}, {KIND_DOCUMENT}) AND key = {exact} THEN 0 "
-                            f"WHEN kind = {KIND_NAME_START} THEN 1 ELSE 2 END")
-                else:
-                    rank = "2"
                 short = f" AND kind <> {KIND_INNER}" if len(option) < MIN_INNER else ""
-                parts.append(f"SELECT {1 << i} AS term, nid, {rank} AS rank FROM client_terms "
-                             f"WHERE key >= ? AND key < ?{short}")
+                sqls.append(f"key >= ? AND key < ?{short}")
                 params += [lo, hi]
-        # every term matched: the OR of the term bits is full (cheaper than count(DISTINCT))
-        having = f"HAVING bit_or(term) = {(1 << len(alternatives)) - 1}" if len(alternatives) > 1 else ""
+            return sqls, params
+
+        exact = pack(whole) if whole else -1
+        rank = (f"CASE WHEN kind IN ({KIND_CODE}, {KIND_DOCUMENT}) AND key = {exact} THEN 0 "
+                f"WHEN kind = {KIND_NAME_START} THEN 1 ELSE 2 END")
+        first, params = ranges(alternatives[0])
+        driver = " UNION ALL ".join(f"SELECT nid, {rank} AS rank FROM client_terms WHERE {r}" for r in first)
         limit = max(LONG_TERM_CANDIDATES, fetch) if any(len(t) > KEY_CHARS for t in terms) else fetch
-        sql = (f"SELECT nid, min(rank) AS rank FROM (" + " UNION ALL ".join(parts)
-               + f") GROUP BY nid {having} ORDER BY rank, nid LIMIT {int(limit)}")
+        if len(alternatives) == 1 and len(first) == 1:
+            # One range: a top-N of its rows (no hash aggregate over, say, every "ma...")
+            # deduplicated here; only when duplicates eat the margin, aggregate after all.
+            k = 3 * limit
+            rows = con.execute(f"{driver} ORDER BY rank, nid LIMIT {k}", params).fetchall()
+            best: dict[int, int] = {}
+            for nid, r in rows:
+                best.setdefault(nid, r)
+            if len(best) >= limit or len(rows) < k:
+                return list(best.items())[:limit]
+        filters = []
+        for options in alternatives[1:]:
+            sqls, more = ranges(options)
+            filters.append("nid IN (" + " UNION ALL ".join(f"SELECT nid FROM client_terms WHERE {r}" for r in sqls)
+                           + ")")
+            params += more
+        where = (" WHERE " + " AND ".join(filters)) if filters else ""
+        sql = (f"SELECT nid, min(rank) AS rank FROM ({driver}){where} "
+               f"GROUP BY nid ORDER BY rank, nid LIMIT {int(limit)}")
         return con.execute(sql, params).fetchall()
 
     @staticmethod
-    def _similar_words(con, terms: list[str]) -> list[list[str]] | None:
-        """For each term, itself plus the most similar name words; None when no term has any."""
+    def _unmatched(con, terms: list[str]) -> set[int]:
+        """Indexes of the terms that match nothing on their own."""
+        checks, params = [], []
+        for term in terms:
+            checks.append("EXISTS (SELECT 1 FROM client_terms WHERE key >= ? AND key < ?)")
+            params += list(prefix_range(term))
+        found = con.execute("SELECT " + ", ".join(checks), params).fetchall()[0]
+        return {i for i, ok in enumerate(found) if not ok}
+
+    @staticmethod
+    def _similar_words(con, terms: list[str], which: set[int], missing: set[int]) -> list[list[str]] | None:
+        """Terms ``which`` widened with the most similar name words (the ``missing`` ones, which match
+        nothing, replaced); None when a missing term has no similar word."""
         parts, params = [], []
         for i, term in enumerate(terms):
-            if term.isdigit() or len(term) < 3:
+            if i not in which or term.isdigit() or len(term) < 3:
                 continue
             parts.append(f"(SELECT {i} AS term, word, jaro_winkler_similarity(word, ?) AS s FROM client_words "
                          f"WHERE n_chars BETWEEN ? AND ? AND s >= {FUZZY_MIN_SIMILARITY} "
@@ -144,7 +176,11 @@ class SearchMixin(StoreBase):
         if not rows:
             return None
         out = [[t] for t in terms]
+        for i in missing:
+            out[i] = []
         for term_index, word, _ in rows:
             if word not in out[term_index]:
                 out[term_index].append(word)
+        if any(not options for options in out):
+            return None
         return out
