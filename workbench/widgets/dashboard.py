@@ -54,7 +54,7 @@ class Dashboard(w.VBox):
         self.url = url
         self.data: dash.DashboardData | None = None
         self.status = Status()
-        self.refresh_btn = button("Atualizar", primary=True, icon="refresh")
+        self.refresh_btn = button("Atualizar", primary=True)
         self.refresh_btn.add_class("wb-refresh")
         self.refresh_btn.on_click(lambda _b: self.refresh())
         self.runner = Runner(self.status, [self.refresh_btn])
@@ -161,7 +161,7 @@ class DashboardApp(w.VBox):
         self.url = UrlSync(layout=w.Layout(width="0px", height="0px"))
         self._query = query
         self.who = w.HTML("")
-        self.logout_btn = button("Sair do sistema", icon="sign-out")
+        self.logout_btn = button("Sair do sistema")
         self.logout_btn.layout.display = "none"
         self.logout_btn.on_click(lambda _b: self.logout())
         header = css(w.HBox([w.HTML("<b style='font-size:15px'>Atendimento Workbench · Painel do Supervisor</b>"),

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import math
+
 import bqplot as bq
 import ipywidgets as w
 import numpy as np
@@ -59,16 +61,16 @@ def _figure(title: str, marks, axes, height: int, left: int = 50) -> bq.Figure:
     return fig
 
 
-def hbar(title: str, *, height: int = 300, on_click=None, left: int = 190, label_format: str = ",d") -> Chart:
+def hbar(title: str, *, height: int = 300, on_click=None, left: int = 210, label_format: str = ",d") -> Chart:
     """Horizontal bars: categories top to bottom (status, title, origin)."""
     x = bq.OrdinalScale(reverse=True)
     y = bq.LinearScale(min=0)
     bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, orientation="horizontal", colors=[BLUE],
-                   padding=0.25, display_legend=False, tooltip=bq.Tooltip(fields=["x", "y"], labels=["", "Qtd."]),
-                   label_display=True, label_display_format=label_format,
-                   label_font_style={"font-size": "11px", "fill": "#1f2933"})
+                   padding=0.25, display_legend=False,
+                   tooltip=bq.Tooltip(fields=["x", "y"], formats=["", label_format], labels=["", "Qtd."]),
+)
     axes = [bq.Axis(scale=x, orientation="vertical", tick_style={"font-size": "12px"}),
-            bq.Axis(scale=y, orientation="horizontal", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+            bq.Axis(scale=y, orientation="horizontal", tick_format="d", grid_lines="dashed", num_ticks=5)]
     return Chart(_figure(title, [bars], axes, height, left), bars, on_click, horizontal=True)
 
 
@@ -79,7 +81,7 @@ def vbar(title: str, *, height: int = 260, on_click=None) -> Chart:
     bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, colors=[BLUE], padding=0.15,
                    tooltip=bq.Tooltip(fields=["x", "y"], labels=["", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_style={"font-size": "10px"}),
-            bq.Axis(scale=y, orientation="vertical", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+            bq.Axis(scale=y, orientation="vertical", tick_format="d", grid_lines="dashed", num_ticks=5)]
     return Chart(_figure(title, [bars], axes, height), bars, on_click)
 
 
@@ -93,25 +95,48 @@ def line(title: str, *, height: int = 260, on_click=None) -> Chart:
                         default_size=24, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
                                                            labels=["Dia", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=10),
-            bq.Axis(scale=y, orientation="vertical", tick_format=",d", grid_lines="dashed", num_ticks=5)]
+            bq.Axis(scale=y, orientation="vertical", tick_format="d", grid_lines="dashed", num_ticks=5)]
     return Chart(_figure(title, [lines, points], axes, height), points, on_click, extra_marks=[])
+
+
+def nice_max(value: float) -> float:
+    """The round number at or above ``value`` (1, 2, 2.5, 5 x 10^k), so the axis ticks are round."""
+    if value <= 0:
+        return 1
+    exp = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * exp >= value:
+            return step * exp
+    return 10 * exp
+
+
+def _count(value) -> str:
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else f"{value:.1f}".replace(".", ",")
 
 
 def update(chart: Chart, labels: list, values: list, keys: list | None = None, *,
            colors: list[str] | None = None, horizontal: bool = False) -> None:
-    """Replace the data of a chart (labels = categories or dates)."""
+    """Replace the data of a chart (labels = categories or dates).
+
+    Horizontal bars show their value in the category label ("Concluído (165)"):
+    readable at a glance without labels drawn over the bars."""
     chart.keys = list(keys if keys is not None else labels)
     values = [int(v) if float(v).is_integer() else float(v) for v in values]
     fig = chart.figure
+    top = nice_max(max(values, default=0))
+    for scale in {id(s): s for m in fig.marks for s in [m.scales["y"]]}.values():
+        scale.max = top
     with fig.hold_sync():
         if isinstance(chart.mark, bq.Scatter):
             xs = np.array(labels, dtype="datetime64[ms]")
             for m in fig.marks:
                 m.x, m.y = xs, values
         else:
-            chart.mark.x, chart.mark.y = [str(x) for x in labels], values
+            names = [f"{x} ({_count(v)})" for x, v in zip(labels, values)] if chart.horizontal \
+                else [str(x) for x in labels]
+            chart.mark.x, chart.mark.y = names, values
             if colors is not None:
                 chart.mark.colors = colors
-                chart.mark.color_mode = "element"
+                chart.mark.color_mode = "group"
             if chart.horizontal:
                 fig.layout.height = f"{max(160, 56 + 26 * len(labels))}px"

@@ -31,6 +31,7 @@ from workbench.services.dashboard import REFRESH_CHOICES, Filters
 from workbench.services.export import FORMATS
 
 ALL = "Todos"
+ANY = ""          # the "Todos" choice (None would show an empty dropdown)
 
 _URL_ESM = """
 function render({ model, el }) {
@@ -63,7 +64,7 @@ def kernel_query_string() -> str:
 
 
 def _dropdown(description: str, width: str = "190px") -> w.Dropdown:
-    return w.Dropdown(options=[(ALL, None)], value=None, description=description,
+    return w.Dropdown(options=[(ALL, ANY)], value=ANY, description=description,
                       style={"description_width": "initial"}, layout=w.Layout(width=width))
 
 
@@ -85,7 +86,7 @@ class FilterBar(w.VBox):
         self.dropdowns: dict[str, w.Dropdown] = {}
         for name, label in self.FIELDS.items():
             dd = _dropdown(label, "230px" if name in ("title", "routing_point_id", "operator_id") else "190px")
-            options = [(ALL, None)] + [(str(lbl), val) for lbl, val in choices.get(self.CHOICE_KEYS[name], [])]
+            options = [(ALL, ANY)] + [(str(lbl), val) for lbl, val in choices.get(self.CHOICE_KEYS[name], [])]
             dd.options = options
             dd.add_class(f"wb-filter-{name}")
             self.dropdowns[name] = dd
@@ -122,7 +123,7 @@ class FilterBar(w.VBox):
                 values = [v for _l, v in dd.options]
                 if value is not None and value not in values:
                     dd.options = list(dd.options) + [(str(value), value)]
-                dd.value = value
+                dd.value = ANY if value is None else value
         finally:
             self._quiet = False
         self.filters = filters
@@ -134,7 +135,7 @@ class FilterBar(w.VBox):
         if not isinstance(start, date) or not isinstance(end, date):
             self.error.value = "<span style='color:#b3261e'>Informe as duas datas do período.</span>"
             return None
-        values = {name: dd.value for name, dd in self.dropdowns.items()}
+        values = {name: (None if dd.value == ANY else dd.value) for name, dd in self.dropdowns.items()}
         candidate = Filters(start=start, end=end, **values)
         try:
             candidate.validate()

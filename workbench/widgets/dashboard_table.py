@@ -78,6 +78,7 @@ function render({ model, el }) {
       td.className = "empty";
       td.textContent = model.get("empty_text");
     }
+    el.style.overflowX = "auto";
     el.replaceChildren(table);
   };
   draw();
@@ -92,10 +93,11 @@ export default { render };
 _CSS = """
 .wb-ctable { border-collapse: collapse; font-size: 13px; width: 100%; background: #fff; }
 .wb-ctable th { background: #e4ebf2; color: #1f2933; text-align: left; padding: 4px 8px;
-                border-bottom: 2px solid #c8d1dc; white-space: nowrap; }
+                border-bottom: 2px solid #c8d1dc; white-space: normal; vertical-align: bottom; }
 .wb-ctable th.sortable { cursor: pointer; }
 .wb-ctable th.num, .wb-ctable td.num { text-align: right; }
 .wb-ctable td { padding: 3px 8px; border-bottom: 1px solid #e4e7eb; white-space: nowrap; }
+.wb-ctable td:first-child { white-space: normal; min-width: 120px; }
 .wb-ctable tr:nth-child(even) td { background: #f7f9fb; }
 .wb-ctable tr.openable { cursor: pointer; }
 .wb-ctable tr.openable:hover td { background: #e8f0fb; }

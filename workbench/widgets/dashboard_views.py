@@ -25,9 +25,9 @@ def _section(text: str) -> w.HTML:
 
 
 def _export_buttons(export, name: str, frame_getter) -> w.HBox:
-    csv = w.Button(description="CSV", icon="download", tooltip=f"Exportar {name} em CSV",
+    csv = w.Button(description="⬇ CSV", tooltip=f"Exportar {name} em CSV",
                    layout=w.Layout(width="auto"))
-    xlsx = w.Button(description="Excel", icon="download", tooltip=f"Exportar {name} em Excel",
+    xlsx = w.Button(description="⬇ Excel", tooltip=f"Exportar {name} em Excel",
                     layout=w.Layout(width="auto"))
     csv.on_click(lambda _b: export(frame_getter(), name, "csv"))
     xlsx.on_click(lambda _b: export(frame_getter(), name, "xlsx"))
@@ -103,7 +103,7 @@ class TitleView(w.VBox):
         self.data = None
         self.table = None
         self.box = w.VBox([])
-        self.chart = charts.hbar("Atendimentos por título", on_click=self._chart_drill)
+        self.chart = charts.hbar("Atendimentos por título", on_click=self._chart_drill, left=270)
         self.hint = w.HTML("<div style='color:#7b8794;font-size:12px'>Clique num título de coluna para "
                            "ordenar; num número para ver a lista. Tendência: comparação com o período "
                            "anterior de mesma duração.</div>")

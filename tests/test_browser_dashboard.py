@@ -1,0 +1,103 @@
+"""The served dashboard in a real browser: login gate, views, URL filters, drill-down, detail, export.
+
+Starts ``workbench serve`` (Voila) on a free port over a small demo database
+and drives Debian's headless Chromium. Screenshots go to ``test-output/``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+from browser import CHROMIUM, chromium, login, served, shot  # noqa: E402
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("painel") / "demo.duckdb"
+    subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), "demo", "--clients", "500",
+                    "--attendances", "4000", "--seed", "7"], check=True, capture_output=True, timeout=300)
+    return db
+
+
+def _open(page, base: str, query: str = ""):
+    page.goto(base + "/voila/render/painel.ipynb" + query, wait_until="domcontentloaded", timeout=90_000)
+    page.locator(".wb-login-user input").wait_for(timeout=90_000)
+
+
+def _tab(page, name: str):
+    page.locator(".lm-TabBar-tab", has_text=name).first.click()
+
+
+def test_supervisor_uses_the_dashboard(demo_db):
+    with served(demo_db) as base, playwright.sync_playwright() as p:
+        browser = chromium(p)
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, accept_downloads=True)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        # An atendente is refused with no data.
+        _open(page, base)
+        login(page, "atendente", "atendente123")
+        page.get_by_text("Sem permissão", exact=False).first.wait_for(timeout=30_000)
+        assert page.locator(".wb-status-table").count() == 0
+        shot(page, "painel-0-sem-permissao")
+
+        # A supervisor, with filters in the link.
+        _open(page, base, "?origem=telefonico")
+        login(page, "supervisor", "supervisor123")
+        status = page.locator(".wb-status-table")
+        status.get_by_text("Pendente").first.wait_for(timeout=60_000)
+        page.locator(".wb-chart").first.wait_for(timeout=30_000)
+        assert page.locator(".wb-filter-origin select").input_value() != ""
+        assert "Telefônico" in page.locator(".wb-filter-origin select option:checked").inner_text()
+        page.wait_for_function("location.search.includes('origem=telefonico')", timeout=30_000)
+        shot(page, "painel-1-status")
+
+        for name, marker in (("Por título", ".wb-title-table"), ("Indicadores", ".wb-kpi-open_backlog"),
+                             ("Scripts", ".wb-script-table")):
+            _tab(page, name)
+            page.locator(marker).locator("visible=true").first.wait_for(timeout=30_000)
+            shot(page, "painel-2-" + name.lower().replace(" ", "-").replace("í", "i"))
+
+        # A filter from the dropdown reaches every view and the address bar.
+        _tab(page, "Por status")
+        page.locator(".wb-filter-origin select").select_option(label="E-mail")
+        page.wait_for_function("location.search.includes('origem=email')", timeout=30_000)
+        page.get_by_text("origem", exact=False)  # page settled
+        page.wait_for_timeout(500)
+
+        # Any count opens its list; any row its detail.
+        status.locator("a.wb-drill").first.click()
+        rows = page.locator(".wb-list-table tbody tr.openable")
+        rows.first.wait_for(timeout=30_000)
+        assert rows.count() >= 1
+        shot(page, "painel-3-lista")
+        rows.first.click()
+        page.get_by_text("Atendimento nº", exact=False).first.wait_for(timeout=30_000)
+        page.get_by_text("Relatório do Script", exact=False).first.wait_for(timeout=30_000)
+        shot(page, "painel-4-detalhe")
+
+        # Export: a download link carrying the file, named with the filters.
+        page.locator(".wb-list-csv button, button.wb-list-csv").first.click()
+        link = page.locator("a.wb-download")
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as info:
+            link.click()
+        download = info.value
+        assert "origem-email" in download.suggested_filename and download.suggested_filename.endswith(".csv")
+        content = Path(download.path()).read_bytes().decode("utf-8-sig")
+        assert content.splitlines()[0].startswith("Protocolo;Cliente;")
+        shot(page, "painel-5-exportado")
+        assert not [e for e in errors if "Traceback" in e]
+        browser.close()
