@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import desk, search
+from benchmarks import desk, search, voila
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -40,8 +40,8 @@ MEASUREMENTS = {
     "wizard": desk.measure_wizard,
     "dashboard": desk.measure_dashboard,
     "concurrency": desk.measure_concurrency,
+    "voila": voila.measure,
 }
-# TODO: "voila" (time to first screen of the served app) — see benchmarks/RESULTS.md.
 
 
 def _client_count(path: Path) -> int | None:
