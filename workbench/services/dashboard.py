@@ -40,7 +40,8 @@ from workbench.storage.dashboard import AGE_BUCKETS, DASHBOARD_MEMORY  # noqa: F
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
 PAGE_SIZE = 25
-EXPORT_LIMIT = 100_000
+EXPORT_LIMIT = 100_000          # rows written by export_list (a file on disk)
+DOWNLOAD_LIMIT = 30_000         # rows in a browser download (the file travels inside the page)
 REFRESH_CHOICES = (0, 1, 5, 15)        # minutes; 0 = off
 # URL query-string keys (pt-BR, shareable) and the Filters field they set.
 QUERY_KEYS = {"inicio": "start", "fim": "end", "origem": "origin", "tipo": "type", "titulo": "title",

@@ -56,9 +56,21 @@ def frame_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "dados") -> bytes
     if fmt == "csv":
         buffer.write(plain.to_csv(index=False, sep=CSV_OPTIONS["sep"]).encode(CSV_OPTIONS["encoding"]))
     else:
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            plain.to_excel(writer, index=False, sheet_name=sheet[:31] or "dados")
+        _write_xlsx(plain, buffer, sheet[:31] or "dados")
     return buffer.getvalue()
+
+
+def _write_xlsx(frame: pd.DataFrame, target, sheet: str) -> None:
+    """openpyxl in write-only mode: rows streamed, memory flat (pandas' writer keeps every cell object)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+    ws.append([str(c) for c in frame.columns])
+    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+    for row in zip(*columns):
+        ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row])
+    book.save(target)
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> Path:

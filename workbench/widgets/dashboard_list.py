@@ -75,15 +75,15 @@ class ListPanel(w.VBox):
         self.xlsx.add_class("wb-list-xlsx")
         self.csv.on_click(lambda _b: self.export("csv"))
         self.xlsx.on_click(lambda _b: self.export("xlsx"))
-        self.close = w.Button(description="✕ Fechar lista", layout=w.Layout(width="auto"))
-        self.close.on_click(lambda _b: self.hide())
+        self.close_btn = w.Button(description="✕ Fechar lista", layout=w.Layout(width="auto"))
+        self.close_btn.on_click(lambda _b: self.hide())
         self.download = w.HTML("")
         self.download.add_class("wb-download-box")
         self.status = Status()
         self.runner = Runner(self.status, [self.prev, self.next, self.csv, self.xlsx])
         self.body = w.VBox([self.table])
         super().__init__([
-            w.HBox([self.caption, self.close], layout=w.Layout(justify_content="space-between", align_items="center")),
+            w.HBox([self.caption, self.close_btn], layout=w.Layout(justify_content="space-between", align_items="center")),
             self.body,
             w.HBox([self.prev, self.pager, self.next, w.HTML("&nbsp;&nbsp;"), self.csv, self.xlsx],
                    layout=w.Layout(align_items="center", flex_flow="row wrap")),
@@ -166,14 +166,17 @@ class ListPanel(w.VBox):
 
         def build():
             frame = dash.full_list(self.session, filters, self.drill, abandoned=self.abandoned,
-                                   order_by=self.order_by, descending=self.descending)
+                                   order_by=self.order_by, descending=self.descending,
+                                   limit=dash.DOWNLOAD_LIMIT)
             name = "abandonados" if self.abandoned else self.caption_text
             return dash.export_frame(self.session, frame, name, filters, fmt), len(frame)
 
         def done(result) -> None:
             (name, payload), n = result
             self.download.value = download_link(name, payload, fmt)
-            cut = " (limite da exportação)" if n >= dash.EXPORT_LIMIT else ""
+            cut = (f" (as primeiras {dash.DOWNLOAD_LIMIT:,}; a lista inteira sai por "
+                   f"dashboard.export_list no notebook de análise)".replace(",", ".")
+                   if n >= dash.DOWNLOAD_LIMIT else "")
             self.status.ok(f"{n} linha(s) prontas para baixar{cut}.")
 
         self.runner.run(build, done, busy="Preparando o arquivo... Aguarde...")
