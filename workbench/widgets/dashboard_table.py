@@ -98,6 +98,7 @@ _CSS = """
 .wb-ctable th.num, .wb-ctable td.num { text-align: right; }
 .wb-ctable td { padding: 3px 8px; border-bottom: 1px solid #e4e7eb; white-space: nowrap; }
 .wb-ctable td:first-child { white-space: normal; min-width: 120px; }
+.wb-ctable td.wrap { white-space: normal; min-width: 260px; }
 .wb-ctable tr:nth-child(even) td { background: #f7f9fb; }
 .wb-ctable tr.openable { cursor: pointer; }
 .wb-ctable tr.openable:hover td { background: #e8f0fb; }

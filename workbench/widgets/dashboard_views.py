@@ -259,13 +259,15 @@ class ScriptsView(w.VBox):
         self.ends = ClickTable([
             Column("script", "Script"), Column("last_question", "Última pergunta respondida"),
             Column("n", "Atendimentos", "int", drill=True), Column("resolved", "Resolvidos", "int"),
-            Column("os", "Com O.S.", "int")], on_drill=self._end_drill)
+            Column("os", "Com O.S.", "int")], on_drill=self._end_drill,
+            cell_class=lambda r, k: "wrap" if k == "last_question" else "")
         self.ends.sort_key = "n"
         self.paths = ClickTable([
             Column("script", "Script"), Column("path", "Respostas (caminho)"), Column("n", "Atendimentos", "int", drill=True),
             Column("resolved", "Resolvidos", "int"), Column("os", "Com O.S.", "int"),
-            Column("open", "Nem um nem outro", "int")], on_drill=self._path_drill,
-            cell_class=lambda r, k: "good" if k == "resolved" and r[k] else "warn" if k == "os" and r[k] else "")
+            Column("open", "Sem resolução nem O.S.", "int")], on_drill=self._path_drill,
+            cell_class=lambda r, k: ("wrap" if k == "path" else "good" if k == "resolved" and r[k]
+                                     else "warn" if k == "os" and r[k] else ""))
         self.paths.sort_key = "n"
         self.paths.add_class("wb-path-table")
         self.script_filter = w.Dropdown(options=[("Todos os scripts", None)], description="Script",
