@@ -30,11 +30,14 @@ LONG_TERM_CANDIDATES = 2000
 DISPLAY_COLUMNS = ["client_id", *PAYLOAD_FIELDS]
 
 
-RANGE_GAP = 4096 * NID_GAP     # candidates closer than ~4096 rows are read as one range
+# A run of at least RANGE_MIN candidates, each within RANGE_GAP of the next, is read by one range
+# scan; the others through the nid index (about 0.5 ms a row, where a scan costs ~2 µs a row).
+RANGE_GAP = 256 * NID_GAP
+RANGE_MIN = 4
 
 
 def _clusters(nids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
-    """Sorted nids → (ranges read by a scan, isolated nids read through the nid index)."""
+    """nids → (ranges read by a scan, nids read through the nid index)."""
     ranges, singles = [], []
     ordered = sorted(nids)
     i = 0
@@ -42,10 +45,10 @@ def _clusters(nids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
         j = i
         while j + 1 < len(ordered) and ordered[j + 1] - ordered[j] <= RANGE_GAP:
             j += 1
-        if j > i:
+        if j - i + 1 >= RANGE_MIN:
             ranges.append((ordered[i], ordered[j]))
         else:
-            singles.append(ordered[i])
+            singles += ordered[i:j + 1]
         i = j + 1
     return ranges, singles
 
