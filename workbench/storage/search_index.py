@@ -217,16 +217,10 @@ def _terms(df: pd.DataFrame) -> pd.DataFrame:
     if not keys:
         return pd.DataFrame({"key": np.array([], np.int64), "nid": np.array([], np.int32),
                              "kind": np.array([], np.uint8)})
-    key = np.concatenate(keys)
-    row = np.concatenate(owners)
-    kind = np.concatenate(kinds)
-    nid = nids[row]
-    # by key, then nid; for a (key, nid) pair keep the best (lowest) kind
-    order = np.lexsort((kind, nid, key))
-    key, nid, kind = key[order], nid[order], kind[order]
-    keep = np.ones(len(key), dtype=bool)
-    keep[1:] = (key[1:] != key[:-1]) | (nid[1:] != nid[:-1])
-    return pd.DataFrame({"key": key[keep], "nid": nid[keep], "kind": kind[keep]})
+    # Unsorted, and a (key, nid) pair may repeat ("Silva Silva"): the search
+    # takes the best rank per client anyway.
+    return pd.DataFrame({"key": np.concatenate(keys), "nid": nids[np.concatenate(owners)],
+                         "kind": np.concatenate(kinds)})
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: list[str]) -> None:
@@ -284,7 +278,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, chunk: int = 250_000) -> None:
         del rows, search_parts
         terms = pd.concat(term_parts, ignore_index=True)
         del term_parts
-        idx = np.lexsort((terms["nid"].to_numpy(), terms["key"].to_numpy()))
+        idx = np.argsort(terms["key"].to_numpy(), kind="stable")
         _insert(con, "client_terms", terms.iloc[idx], _TERM_COLUMNS)
         con.execute("INSERT INTO client_words " + _WORDS_SQL.format(where="") + " ORDER BY n_chars, word")
     con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
