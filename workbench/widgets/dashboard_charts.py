@@ -64,38 +64,38 @@ def _figure(title: str, marks, axes, height: int, left: int = 50) -> bq.Figure:
 def hbar(title: str, *, height: int = 300, on_click=None, left: int = 210, label_format: str = ",d") -> Chart:
     """Horizontal bars: categories top to bottom (status, title, origin)."""
     x = bq.OrdinalScale(reverse=True)
-    y = bq.LinearScale(min=0)
+    y = bq.LinearScale(min=0, allow_padding=False)
     bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, orientation="horizontal", colors=[BLUE],
                    padding=0.25, display_legend=False,
                    tooltip=bq.Tooltip(fields=["x", "y"], formats=["", label_format], labels=["", "Qtd."]),
 )
-    axes = [bq.Axis(scale=x, orientation="vertical", tick_style={"font-size": "12px"}),
-            bq.Axis(scale=y, orientation="horizontal", tick_format="d", grid_lines="dashed", num_ticks=5)]
+    axes = [bq.Axis(scale=x, side="left", tick_style={"font-size": "12px"}),
+            bq.Axis(scale=y, side="bottom", tick_format="d", grid_lines="dashed")]
     return Chart(_figure(title, [bars], axes, height, left), bars, on_click, horizontal=True)
 
 
 def vbar(title: str, *, height: int = 260, on_click=None) -> Chart:
     """Vertical bars (hour of day)."""
     x = bq.OrdinalScale()
-    y = bq.LinearScale(min=0)
+    y = bq.LinearScale(min=0, allow_padding=False)
     bars = bq.Bars(x=[], y=[], scales={"x": x, "y": y}, colors=[BLUE], padding=0.15,
                    tooltip=bq.Tooltip(fields=["x", "y"], labels=["", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_style={"font-size": "10px"}),
-            bq.Axis(scale=y, orientation="vertical", tick_format="d", grid_lines="dashed", num_ticks=5)]
+            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed")]
     return Chart(_figure(title, [bars], axes, height), bars, on_click)
 
 
 def line(title: str, *, height: int = 260, on_click=None) -> Chart:
     """Daily volume: a line with clickable points."""
     x = bq.DateScale()
-    y = bq.LinearScale(min=0)
+    y = bq.LinearScale(min=0, allow_padding=False)
     lines = bq.Lines(x=np.array([], dtype="datetime64[ms]"), y=[], scales={"x": x, "y": y}, colors=[BLUE],
                      stroke_width=2)
     points = bq.Scatter(x=np.array([], dtype="datetime64[ms]"), y=[], scales={"x": x, "y": y}, colors=[BLUE],
                         default_size=24, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
                                                            labels=["Dia", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=10),
-            bq.Axis(scale=y, orientation="vertical", tick_format="d", grid_lines="dashed", num_ticks=5)]
+            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed")]
     return Chart(_figure(title, [lines, points], axes, height), points, on_click, extra_marks=[])
 
 
