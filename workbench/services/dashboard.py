@@ -300,7 +300,6 @@ def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> Dashboar
     age = pd.DataFrame([{"bucket": k, "label": label} for k, label, _lo, _hi in AGE_BUCKETS])
     for col in ("n", "overdue", "late"):
         age[col] = age["bucket"].map(by_bucket[col]).fillna(0).astype("int64") if len(by_bucket) else 0
-    total = int(status["n"].sum())
 
     # Por título
     status_label = _labels(statuses)
@@ -315,7 +314,8 @@ def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> Dashboar
         titles[label] = titles["title_code"].map(pivot[code]).fillna(0).astype("int64") \
             if code in pivot.columns else 0
     titles["total"] = titles[status_cols].sum(axis=1).astype("int64")
-    titles["share"] = titles["total"] / total if total else 0.0
+    in_period = int(titles["total"].sum())
+    titles["share"] = titles["total"] / in_period if in_period else 0.0
     prev = t[~t["current"].astype(bool)].groupby("title_code")["n"].sum()
     titles["previous"] = titles["title_code"].map(prev).fillna(0).astype("int64")
     titles["trend"] = [(c - p) / p if p else (float("nan") if c == 0 else float("inf"))

@@ -104,6 +104,16 @@ def _deadlines(now: datetime) -> tuple[datetime, datetime]:
 _OPEN = "a.status_code IN (SELECT code FROM statuses WHERE is_open)"
 _COMPLAINT = "a.type_code IN (SELECT code FROM attendance_types WHERE is_complaint)"
 
+_BACKLOG = f"(a.created_at < ? AND (({_OPEN}) OR a.created_at >= ?))"
+
+
+def _backlog_where(f: dict) -> tuple[str, list[Any]]:
+    """The status view's rows: the open backlog however old (opened before the period's
+    end), and the closed attendances opened in the period. Two params: end, start."""
+    conds, params = _filter_where(f, period=False)
+    conds.append(_BACKLOG)
+    return " AND ".join(conds), params + [f["end"], f["start"]]
+
 
 def _late_sql() -> str:
     """Open and past the regulatory deadline; two params: now-7d, now-10d."""
@@ -118,6 +128,10 @@ def _drill_where(drill: dict | None, now: datetime, f: dict) -> tuple[list[str],
     for key, value in (drill or {}).items():
         if value is None:
             continue
+        if key in ("status", "open", "overdue", "late", "age"):
+            # as the status view counts them: the open backlog however old
+            conds.append(_BACKLOG); params += [f["end"], f["start"]]
+            use_period = False
         if key == "status":
             conds.append("a.status_code = ?"); params.append(value)
         elif key == "open":
@@ -184,11 +198,13 @@ class DashboardMixin(StoreBase):
         """
         where, params = _filter_where(f)
         w = " AND ".join(where)
+        bwhere, bparams = _backlog_where(f)
         nowc, nowd = _deadlines(now)
         out: dict[str, Any] = {}
         with self._read() as con:
             self._dashboard_settings(con)
-            # Por status: status x age bucket, with overdue and regulatory-late counts.
+            # Por status: status x age bucket, with overdue and regulatory-late counts; the open
+            # backlog whatever its age, closed attendances of the period.
             out["status_age"] = self._df(con, f"""
                 SELECT status_code, is_open, {_bucket_case()} AS bucket, count(*) AS n,
                        count(*) FILTER (WHERE is_open AND due_at < ?) AS overdue,
@@ -198,8 +214,8 @@ class DashboardMixin(StoreBase):
                       FROM attendances a
                       JOIN statuses st ON st.code = a.status_code
                       LEFT JOIN attendance_types ty ON ty.code = a.type_code
-                      WHERE {w})
-                GROUP BY ALL""", [now, nowc, nowd, now] + params)
+                      WHERE {bwhere})
+                GROUP BY ALL""", [now, nowc, nowd, now] + bparams)
             # Por título: current and previous period in one scan.
             pwhere, pparams = _filter_where({**f, "start": f["prev_start"]})
             out["titles"] = self._df(con, f"""
