@@ -39,6 +39,8 @@ OPEN_STATUS_WEIGHTS = {"pendente": 4, "em_analise": 3, "em_resolucao": 3, "aguar
 CLOSED_STATUS_WEIGHTS = {"concluido": 70, "sem_solucao": 15, "sem_mais_contatos": 15}
 
 
+EARLY_END_SHARE = 0.12     # scripts ended early by the operator
+
 @dataclass
 class Context:
     now_us: int
@@ -203,14 +205,21 @@ def build_chunk(rng: np.random.Generator, ctx: Context, plan: Plan, lo: int, hi:
     person = pc.if_else(pa.array(own_name), ctx.client_name.take(pa.array(client_pos)),
                         person_names(rng, ctx.pools, m))
 
-    # scripts: a random root-to-end path for titles that have a script
+    # scripts: a random root-to-end path for titles that have a script; some operators
+    # end the script early ("Encerrar Script"), leaving a proper prefix of a path
     script_of_title = [s if isinstance(s, str) and s in ctx.paths.script_paths else None for s in titles["script_code"]]
     script_code = np.array(script_of_title, dtype=object)[title]
     has_script = script_code != None  # noqa: E711 (element-wise)
     path_ids = np.zeros(m, dtype=np.int64)
+    ended_early = np.zeros(m, dtype=bool)
     for code, ids in ctx.paths.script_paths.items():
         rows = np.nonzero(script_code == code)[0]
+        early_ids = ctx.paths.early_paths[code]
+        early = (rng.random(len(rows)) < EARLY_END_SHARE) & (len(early_ids) > 0)
         path_ids[rows] = ids[rng.integers(0, len(ids), len(rows))]
+        if early.any():
+            path_ids[rows[early]] = early_ids[rng.integers(0, len(early_ids), int(early.sum()))]
+        ended_early[rows] = early
     version = _versions(script_code, ctx.script_versions)
     sidx = np.nonzero(has_script)[0]
     owner, seq, step = ctx.paths.steps(path_ids[sidx])
@@ -270,7 +279,8 @@ def build_chunk(rng: np.random.Generator, ctx: Context, plan: Plan, lo: int, hi:
         "os_requested": pa.array(os_requested),
         "script_code": pa.array(np.where(has_script, script_code, None), pa.string()),
         "script_version": pa.array(version, pa.int32(), mask=~has_script),
-        "script_outcome": pa.array(np.where(has_script, "fim", None), pa.string()),
+        "script_outcome": pa.array(np.where(has_script, np.where(ended_early, "encerrado", "fim"), None),
+                                   pa.string()),
         "operator_id": pa.array(operator, pa.int32()), "created_at": _ts(ts),
         "due_at": _ts(ts + deadline * 3600 * US), "closed_at": closed_at, "updated_at": _ts(updated),
     })

@@ -29,7 +29,8 @@ def script_paths(script: dict) -> list[list[tuple[str, int]]]:
 class PathTable:
     """Paths of all scripts: ``first[p]``/``length[p]`` index the flattened steps."""
 
-    script_paths: dict[str, np.ndarray]     # script code -> global path ids
+    script_paths: dict[str, np.ndarray]     # script code -> global ids of root-to-end paths
+    early_paths: dict[str, np.ndarray]      # script code -> global ids of proper prefixes (ended early)
     first: np.ndarray
     length: np.ndarray
     question_id: pa.Array
@@ -51,11 +52,14 @@ def build_path_table(scripts: dict[str, dict]) -> PathTable:
     qids, qtexts, idxs, atexts = [], [], [], []
     first, length = [], []
     per_script: dict[str, np.ndarray] = {}
+    per_script_early: dict[str, np.ndarray] = {}
     for code in sorted(scripts):
         script = scripts[code]
-        ids = []
-        for path in script_paths(script):
-            ids.append(len(first))
+        full = script_paths(script)
+        prefixes = sorted({tuple(p[:k]) for p in full for k in range(1, len(p))})
+        ids, early_ids = [], []
+        for path in full + [list(p) for p in prefixes]:
+            (ids if len(ids) < len(full) else early_ids).append(len(first))
             first.append(len(qids))
             length.append(len(path))
             for qid, i in path:
@@ -65,6 +69,7 @@ def build_path_table(scripts: dict[str, dict]) -> PathTable:
                 idxs.append(i)
                 atexts.append(q["options"][i]["text"])
         per_script[code] = np.array(ids, dtype=np.int64)
-    return PathTable(per_script, np.array(first, dtype=np.int64), np.array(length, dtype=np.int64),
+        per_script_early[code] = np.array(early_ids, dtype=np.int64)
+    return PathTable(per_script, per_script_early, np.array(first, dtype=np.int64), np.array(length, dtype=np.int64),
                      pa.array(qids, pa.string()), pa.array(qtexts, pa.string()),
                      np.array(idxs, dtype=np.int32), pa.array(atexts, pa.string()))
