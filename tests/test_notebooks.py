@@ -21,8 +21,6 @@ NOTEBOOKS = ["atendimento.ipynb", "painel.ipynb", "analise.ipynb"]
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs(name, tmp_path, monkeypatch):
     path = ROOT / "notebooks" / name
-    if not path.exists():
-        pytest.skip(f"{name} not in this build")
     db = tmp_path / "nb.duckdb"
     deskdata.seed(workbench.open(db))
     monkeypatch.setenv("WORKBENCH_DB", str(db))
