@@ -22,42 +22,56 @@ LIST_ORDER = {
 class AttendancesMixin(StoreBase):
     def list_attendances(self, *, client_id: int | None, status_codes: list[str] | None, text: str | None,
                          order_by: str, descending: bool, limit: int, offset: int) -> pd.DataFrame:
-        """One page (``limit`` + 1 rows, to tell a cut list) of the attendance list."""
+        """One page (``limit`` + 1 rows, to tell a cut list) of the attendance list.
+
+        Two phases: the page's row ids are chosen reading only the filter and
+        sort columns, then the wide columns (problem text...) are read for
+        those rows alone: a status list of all 5M attendances reads a few
+        columns instead of every problem text.
+        """
         direction = "DESC" if descending else "ASC"
         order = LIST_ORDER[order_by]
-        needs_client = order_by == "client_name"
         where = ["(?::INTEGER IS NULL OR a.client_id = ?)"]
         params: list = [client_id, client_id]
         if status_codes:
-            where.append("a.status_code IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(status_codes)
+            where.append(f"a.status_code IN ({', '.join('?' * len(status_codes))})")
+            params += status_codes
         if text:
             where.append("(contains(a.protocol, ?) OR contains(lower(strip_accents(t.label)), ?) "
                          "OR contains(lower(strip_accents(a.problem)), ?))")
             params += [text, text, text]
-        client_join = "JOIN clients c ON c.client_id = a.client_id" if needs_client else ""
+        joins = {
+            "title": "JOIN titles t ON t.code = a.title_code",
+            "status": "JOIN statuses s ON s.code = a.status_code",
+            "origin": "JOIN origins og ON og.code = a.origin_code",
+            "type": "JOIN attendance_types ty ON ty.code = a.type_code",
+            "operator": "LEFT JOIN operators o ON o.operator_id = a.operator_id",
+            "client_name": "JOIN clients c ON c.client_id = a.client_id",
+        }
+        needed = [joins["title"]] if text or order_by == "title" else []
+        if order_by in joins and order_by != "title":
+            needed.append(joins[order_by])
         sql = f"""
             WITH page AS (
-                SELECT a.protocol, t.label AS title, s.label AS status, og.label AS origin,
-                       ty.label AS type, a.created_at, a.due_at, o.name AS operator, a.client_id,
-                       a.contract_id, a.problem, {order} AS _k
-                FROM attendances a
-                JOIN titles t ON t.code = a.title_code
-                JOIN statuses s ON s.code = a.status_code
-                JOIN origins og ON og.code = a.origin_code
-                JOIN attendance_types ty ON ty.code = a.type_code
-                LEFT JOIN operators o ON o.operator_id = a.operator_id
-                {client_join}
+                SELECT a.rowid AS rid, {order} AS _k, a.created_at AS _c, a.protocol AS _p
+                FROM attendances a {' '.join(needed)}
                 WHERE {' AND '.join(where)}
-                ORDER BY _k {direction}, a.created_at DESC, a.protocol
+                ORDER BY _k {direction}, _c DESC, _p
                 LIMIT ? OFFSET ?)
-            SELECT p.protocol, p.title, p.status, p.origin, p.type, p.created_at, p.due_at, p.operator,
-                   p.client_id, c.name AS client_name, pl.name AS plan, p.problem
+            SELECT a.protocol, t.label AS title, s.label AS status, og.label AS origin, ty.label AS type,
+                   a.created_at, a.due_at, o.name AS operator, a.client_id, c.name AS client_name,
+                   pl.name AS plan, a.problem
             FROM page p
-            LEFT JOIN clients c ON c.client_id = p.client_id
-            LEFT JOIN contracts ct ON ct.contract_id = p.contract_id
+            JOIN attendances a ON a.rowid = p.rid
+            JOIN titles t ON t.code = a.title_code
+            JOIN statuses s ON s.code = a.status_code
+            JOIN origins og ON og.code = a.origin_code
+            JOIN attendance_types ty ON ty.code = a.type_code
+            LEFT JOIN operators o ON o.operator_id = a.operator_id
+            LEFT JOIN clients c ON c.client_id = a.client_id
+            LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
             LEFT JOIN plans pl ON pl.plan_id = ct.plan_id
-            ORDER BY p._k {direction}, p.created_at DESC, p.protocol"""
+            ORDER BY p._k {direction}, p._c DESC, p._p"""
         with self._read() as con:
             return self._df(con, sql, params + [limit + 1, offset])
 
