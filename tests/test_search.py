@@ -80,7 +80,8 @@ def test_cnpj(swb, text):
     assert codes(swb.search_clients(text))[0] == "C0000003"
 
 
-@pytest.mark.parametrize("text", ["11987654321", "(11) 98765-4321", "98765-4321", "(16) 3333-4444", "1633334444"])
+@pytest.mark.parametrize("text", ["11987654321", "(11) 98765-4321", "98765-4321", "(16) 3333-4444", "1633334444",
+                                  "+55 11 98765-4321"])
 def test_phone_digits_and_formatted(swb, text):
     found = codes(swb.search_clients(text))
     assert found and found[0] in ("C0000001", "C0000003")

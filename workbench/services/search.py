@@ -38,7 +38,10 @@ def search_terms(text: str) -> list[str]:
     ('123.456.789-09', '(11) 98765-4321'), else each word with only a-z0-9 kept
     ('Sant'Anna' → 'santanna'). Longest first, no repeats, at most 8."""
     if _NUMBER_ONLY.fullmatch(text) and any(c.isdigit() for c in text):
-        return [re.sub(r"\D", "", text)]
+        digits = re.sub(r"\D", "", text)
+        if len(digits) in (12, 13) and digits.startswith("55"):
+            digits = digits[2:]              # +55 (Brazil) before a phone number
+        return [digits]
     words = [_NOT_WORD.sub("", w) for w in normalize(text).split()]
     unique: list[str] = []
     for w in words:
