@@ -192,3 +192,12 @@ def test_pack_preserves_order():
     assert keys == sorted(keys)
     lo, hi = search_index.prefix_range("silv")
     assert lo <= search_index.pack("silva") < hi and not lo <= search_index.pack("silw") < hi
+
+
+def test_rebuild_recreates_an_older_index_layout(swb):
+    with swb.store._write() as con:
+        con.execute("DROP INDEX IF EXISTS client_search_nid")
+        con.execute("DROP TABLE client_search")
+        con.execute("CREATE TABLE client_search (client_id INTEGER, name_key VARCHAR)")
+        search_index.rebuild(con)
+    assert codes(swb.search_clients("joao silva")) == ["C0000001"]

@@ -246,6 +246,24 @@ _WORDS_SQL = r"""
 """
 
 
+_EXPECTED = {"client_search": set(_SEARCH_COLUMNS), "client_terms": set(_TERM_COLUMNS),
+             "client_words": {"word", "n_chars"}}
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the index tables when a development file has an older layout of them."""
+    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                       "WHERE table_name IN ('client_search', 'client_terms', 'client_words')").fetchall()
+    found: dict[str, set[str]] = {}
+    for table, column in rows:
+        found.setdefault(table, set()).add(column)
+    if found != _EXPECTED:
+        con.execute("DROP INDEX IF EXISTS client_search_nid")
+        for table in _EXPECTED:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        create(con)
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, *, chunk: int = 250_000) -> None:
     """Recompute the whole index from ``clients`` (bulk loads; inside the caller's transaction).
 
@@ -253,6 +271,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, chunk: int = 250_000) -> None:
     (``nid``), ``client_terms`` by ``key``; that order is what makes a search
     read only a few row groups.
     """
+    _ensure_tables(con)
     con.execute("DROP INDEX IF EXISTS client_search_nid")
     con.execute("DELETE FROM client_search")
     con.execute("DELETE FROM client_terms")
@@ -309,6 +328,7 @@ def index_clients(con: duckdb.DuckDBPyConnection, client_ids: Iterable[int]) -> 
     ids = sorted({int(i) for i in client_ids})
     if not ids:
         return
+    _ensure_tables(con)
     id_list = ", ".join(str(i) for i in ids)
     old = [r[0] for r in con.execute(f"SELECT nid FROM client_search WHERE client_id IN ({id_list})").fetchall()]
     if old:
