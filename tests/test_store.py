@@ -140,3 +140,33 @@ def test_open_without_create_refuses_missing_file(tmp_path):
 def test_postgres_url_is_a_clear_error():
     with pytest.raises(StoreError, match="PostgreSQL"):
         open_store("postgresql://localhost/desk")
+
+
+READER = textwrap.dedent("""
+    import sys, time
+    from workbench.storage.connection import unit_of_work
+    path, seconds = sys.argv[1], float(sys.argv[2])
+    print("reading", flush=True)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        with unit_of_work(path, write=False) as con:       # a long dashboard refresh, back to back
+            con.execute("SELECT count(*) FROM settings").fetchall()
+            time.sleep(0.3)
+""")
+
+
+def test_readers_back_to_back_do_not_starve_a_writer(wb, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "3")
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(wb.path), "6"], stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    try:
+        for r in readers:
+            assert r.stdout.readline().strip() == "reading"
+        time.sleep(0.5)
+        for i in range(6):                               # each would raise BusyError if starved
+            wb.store.set_setting(f"w{i}", "ok")
+    finally:
+        for r in readers:
+            r.wait(timeout=30)
+    assert [wb.store.get_setting(f"w{i}") for i in range(6)] == ["ok"] * 6
+    assert all(r.returncode == 0 for r in readers)

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from workbench import settings
 from workbench.errors import BusyError, StoreError
-from workbench.storage import migrations
+from workbench.storage import gate, migrations
 from workbench.storage.base import StoreBase
 from workbench.storage.connection import connect
 
@@ -87,12 +89,14 @@ class BackupMixin(StoreBase):
         try:
             if not self.path.exists():
                 raise StoreError(f"O banco de dados {self.path} não existe.")
-            con = connect(self.path, read_only=False)
-            try:
-                con.execute("CHECKPOINT")
-                shutil.copyfile(self.path, tmp)
-            finally:
-                con.close()
+            deadline = time.monotonic() + float(settings.get("lock_timeout"))
+            with gate.passage(self.path, write=True, deadline=deadline):
+                con = connect(self.path, read_only=False)
+                try:
+                    con.execute("CHECKPOINT")
+                    shutil.copyfile(self.path, tmp)
+                finally:
+                    con.close()
             check_backup_file(tmp)
             os.replace(tmp, final)
         except BaseException:

@@ -20,6 +20,7 @@ import duckdb
 
 from workbench import settings
 from workbench.errors import BusyError, StoreError
+from workbench.storage import gate
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 # One unit of work at a time per process: DuckDB refuses a second open of the
@@ -80,23 +81,33 @@ def unit_of_work(path: Path, *, write: bool, timeout: float | None = None) -> It
 
     Readers share the file; a writer holds it alone for the duration only.
     """
+    if timeout is None:
+        timeout = float(settings.get("lock_timeout"))
+    deadline = time.monotonic() + timeout
     with _PROCESS_LOCK:
         if not write and not Path(path).exists():
             raise StoreError(f"O banco de dados {path} não existe; rode `workbench init`.")
-        con = connect(Path(path), read_only=not write, timeout=timeout)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            try:
+        with gate.passage(Path(path), write=write, deadline=deadline):
+            with _transaction(Path(path), write=write, timeout=max(deadline - time.monotonic(), 0.05)) as con:
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
+
+
+@contextmanager
+def _transaction(path: Path, *, write: bool, timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=not write, timeout=timeout)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                con.execute("COMMIT")
+            except duckdb.Error as exc:
+                if is_lock_error(exc):
+                    raise BusyError() from exc
                 raise
-            else:
-                try:
-                    con.execute("COMMIT")
-                except duckdb.Error as exc:
-                    if is_lock_error(exc):
-                        raise BusyError() from exc
-                    raise
-        finally:
-            con.close()
+    finally:
+        con.close()
