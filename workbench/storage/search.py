@@ -68,8 +68,7 @@ class SearchMixin(StoreBase):
             ranked = self._candidates(con, terms, [[t] for t in terms], fetch)
             used_fuzzy = False
             if not ranked and fuzzy:
-                missing = self._unmatched(con, terms)
-                alternatives = self._similar_words(con, terms, missing or set(range(len(terms))), missing)
+                alternatives = self._similar_words(con, terms)
                 if alternatives is not None:
                     ranked = self._candidates(con, terms, alternatives, fetch)
                     used_fuzzy, long_terms = True, []
@@ -152,38 +151,36 @@ class SearchMixin(StoreBase):
         return con.execute(sql, params).fetchall()
 
     @staticmethod
-    def _unmatched(con, terms: list[str]) -> set[int]:
-        """Indexes of the terms that match nothing on their own."""
-        checks, params = [], []
-        for term in terms:
-            checks.append("EXISTS (SELECT 1 FROM client_terms WHERE key >= ? AND key < ?)")
-            params += list(prefix_range(term))
-        found = con.execute("SELECT " + ", ".join(checks), params).fetchall()[0]
-        return {i for i, ok in enumerate(found) if not ok}
+    def _similar_words(con, terms: list[str]) -> list[list[str]] | None:
+        """Each term's options for the typo-tolerant retry (one query).
 
-    @staticmethod
-    def _similar_words(con, terms: list[str], which: set[int], missing: set[int]) -> list[list[str]] | None:
-        """Terms ``which`` widened with the most similar name words (the ``missing`` ones, which match
-        nothing, replaced); None when a missing term has no similar word."""
+        The terms that match nothing on their own are replaced by the most
+        similar name words; when each matches something (only not together),
+        every term is widened with them. None when a term that matches nothing
+        has no similar word either.
+        """
         parts, params = [], []
         for i, term in enumerate(terms):
-            if i not in which or term.isdigit() or len(term) < 3:
+            parts.append(f"SELECT {i} AS term, NULL AS word, "
+                         f"CASE WHEN EXISTS (SELECT 1 FROM client_terms WHERE key >= ? AND key < ?) "
+                         f"THEN 1.0 ELSE 0.0 END AS s")
+            params += list(prefix_range(term))
+            if term.isdigit() or len(term) < 3:
                 continue
             parts.append(f"(SELECT {i} AS term, word, jaro_winkler_similarity(word, ?) AS s FROM client_words "
                          f"WHERE n_chars BETWEEN ? AND ? AND s >= {FUZZY_MIN_SIMILARITY} "
                          f"ORDER BY s DESC, word LIMIT {FUZZY_WORDS_PER_TERM})")
             params += [term, max(len(term) - 2, 1), len(term) + 2]
-        if not parts:
-            return None
         rows = con.execute(" UNION ALL ".join(parts), params).fetchall()
-        if not rows:
+        missing = {i for i, word, s in rows if word is None and not s}
+        similar = [(i, word) for i, word, _ in sorted((r for r in rows if r[1] is not None),
+                                                       key=lambda r: (r[0], -r[2], r[1]))]
+        if not similar:
             return None
-        out = [[t] for t in terms]
-        for i in missing:
-            out[i] = []
-        for term_index, word, _ in rows:
-            if word not in out[term_index]:
-                out[term_index].append(word)
+        out = [[] if i in missing else [t] for i, t in enumerate(terms)]
+        for i, word in similar:
+            if word not in out[i]:
+                out[i].append(word)
         if any(not options for options in out):
             return None
         return out
