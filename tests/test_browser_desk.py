@@ -6,7 +6,6 @@ A screenshot of the page is saved under test-output/ when a test fails.
 from __future__ import annotations
 
 import re
-import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path

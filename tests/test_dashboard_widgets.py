@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from tests.test_dashboard import DEFAULT, desk, sup  # noqa: F401 (fixtures)
-from workbench.services import dashboard as dash
 from workbench.widgets.dashboard import Dashboard, DashboardApp
 from workbench.widgets.dashboard_controls import AutoRefresh
 

@@ -12,7 +12,6 @@ from workbench.widgets.client import ClientScreen
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.login import LoginForm
 from workbench.widgets.table import Table
-from workbench.widgets.wizard import AttendanceWizard
 
 import deskdata
 

@@ -78,7 +78,9 @@ class Dashboard(w.VBox):
         self.help = w.HTML(
             "<details style='color:#52606d;font-size:12px;margin:4px 0'><summary>Como ler este painel</summary>"
             "Todos os números respeitam os filtros; o período é a data de abertura do atendimento "
-            "(exceto “abertos hoje / nesta semana”). Idade: dias completos desde a abertura. "
+            "(exceto “abertos hoje / nesta semana”). Em “Por status”, os atendimentos em aberto aparecem "
+            "todos, mesmo os abertos antes do período (o acúmulo); os encerrados, só os do período. "
+            "Idade: dias completos desde a abertura. "
             "<b>Vencido</b>: em aberto e após o prazo do tipo de atendimento. "
             "<b>Fora do prazo Anatel</b>: em aberto há mais de 7 dias (reclamações) ou 10 dias (demais "
             "demandas), RGC art. 10. Resolução no 1º contato: resposta do próprio operador. "

@@ -18,7 +18,6 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.errors import PermissionDenied
 from workbench.widgets.common import Field, Runner, Status, button, css, on_enter, title
 
 
