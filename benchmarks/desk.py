@@ -104,7 +104,7 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
     from workbench.errors import BusyError
     from workbench.storage.connection import LockStats
 
-    wb = Workbench(Workbench.open(path, create=False).store)
+    wb = Workbench.open(path, create=False)
     session = wb.login(*ATENDENTE)
     rng = random.Random(seed)
     ids = _client_ids(wb, 200, seed=seed)
