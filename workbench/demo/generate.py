@@ -63,7 +63,7 @@ def demo_operators(seed: int, atendentes: int, supervisors: int) -> list[tuple[s
     names = person_names(rng, pools, (atendentes + supervisors) * 3).to_pylist()
     out = list(DEMO_LOGINS)
     used = {u for u, *_ in out}
-    from workbench.demo.names import slug
+    from workbench.services.text import slug
 
     for name in names:
         if len(out) == len(DEMO_LOGINS) + atendentes + supervisors:

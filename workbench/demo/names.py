@@ -6,7 +6,6 @@ generators combine the pools with numpy indexes (Faker per row is far too slow).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -15,16 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-
-def unaccent(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def slug(text: str, sep: str = ".") -> str:
-    """'Conceição Araújo' → 'conceicao.araujo' (for e-mails)."""
-    words = "".join(c if c.isalnum() else " " for c in unaccent(text).lower()).split()
-    return sep.join(words)
-
+from workbench.services.text import slug
 
 _STREET_PREFIXES = ["Rua"] * 12 + ["Avenida"] * 4 + ["Travessa", "Alameda", "Praça", "Estrada"]
 _FAMOUS_STREETS = [

@@ -8,8 +8,6 @@ without offset (Excel has no time-zone-aware cells).
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,14 +15,10 @@ import pandas as pd
 
 from workbench import settings
 from workbench.errors import ValidationError
+from workbench.services.text import slug
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 CSV_OPTIONS = {"sep": ";", "encoding": "utf-8-sig"}
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
 
 
 def file_name(name: str, filter_parts: list[str], fmt: str) -> str:

@@ -11,12 +11,12 @@ e-mail. When nothing matches, similar name words are tried ("joao slva").
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
 from workbench.errors import ValidationError
 from workbench.services.documents import format_document
+from workbench.services.text import normalize_text
 
 MIN_CHARS = 2
 MAX_CHARS = 200
@@ -25,12 +25,6 @@ MAX_TERMS = 8
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _NUMBER_ONLY = re.compile(r"[\d\s.\-/()+]+")
 RESULT_COLUMNS = ["client_id", "code", "name", "trade_name", "document", "city", "state", "kind", "phone", "email"]
-
-
-def normalize(text: str) -> str:
-    """Lower case without accents: 'João CONCEIÇÃO' → 'joao conceicao'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def search_terms(text: str) -> list[str]:
@@ -42,7 +36,7 @@ def search_terms(text: str) -> list[str]:
         if len(digits) in (12, 13) and digits.startswith("55"):
             digits = digits[2:]              # +55 (Brazil) before a phone number
         return [digits]
-    words = [_NOT_WORD.sub("", w) for w in normalize(text).split()]
+    words = [_NOT_WORD.sub("", w) for w in normalize_text(text).split()]
     unique: list[str] = []
     for w in words:
         if w and w not in unique:

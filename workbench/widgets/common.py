@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 import ipywidgets as w
 
 from workbench.errors import BusyError, ValidationError, WorkbenchError
+from workbench.services.text import slug
 
 log = logging.getLogger("workbench.widgets")
 
@@ -85,14 +86,6 @@ def esc(value) -> str:
     except (TypeError, ValueError):
         pass
     return html.escape(str(value))
-
-
-def slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 def title(text: str) -> w.HTML:
