@@ -60,6 +60,8 @@ def test_good_and_bad_rows(tmp_path, wb):
                        "1133334444", "11987654321", "01310100")
     assert rows[1][3] == "Padaria Pão Dourado" and rows[1][4] == "11222333000181"
     assert indexed == 2
+    assert wb.search_clients("joao conceicao").code.tolist() == ["A1"]       # searchable at once
+    assert wb.search_clients("pao dourado").code.tolist() == ["A2"]
     frame = pd.read_csv(rejects, dtype=str)
     assert list(frame["linha"]) == ["4", "5", "6", "7", "8"] and "motivo" in frame.columns
 
@@ -108,10 +110,11 @@ def test_nothing_half_written_on_failure(tmp_path, wb, monkeypatch):
     src.write_text(GOOD_CSV, encoding="utf-8")
     from workbench.storage import bulk
 
-    def boom(con):
+    def boom(con, *args, **kwargs):
         raise RuntimeError("falha no índice")
 
     monkeypatch.setattr(bulk.search_index, "rebuild", boom)
+    monkeypatch.setattr(bulk.search_index, "index_clients", boom)
     with pytest.raises(RuntimeError):
         import_clients(wb.store, src)
     assert _clients(wb.path) == ([], 0)

@@ -12,8 +12,12 @@ from typing import Iterable
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.storage import search_index
+from workbench.storage import migrations, search_index
 from workbench.storage.base import StoreBase
+
+# An import of up to this many clients is added to the search index in place;
+# a larger one rebuilds the index (sorted again, about 25 s at 1M clients).
+INCREMENTAL_INDEX_MAX = 500
 
 # Tables a demo load fills (and ``replace`` empties), children first.
 DEMO_TABLES = ("attendance_events", "service_orders", "script_answers", "attendances",
@@ -60,6 +64,7 @@ class BulkMixin(StoreBase):
             existing = self._scalar(con, "SELECT count(*) FROM clients")
             if existing and not replace:
                 raise ValidationError(f"O banco de dados já tem {existing} clientes; use --replace para substituí-los.")
+            con.execute(migrations.DROP_CLIENT_ATTENDANCES_INDEX)   # built once, after the load
             if replace:
                 for table in DEMO_TABLES:
                     con.execute(f"DELETE FROM {table}")
@@ -67,6 +72,7 @@ class BulkMixin(StoreBase):
                 if table not in DEMO_TABLES:
                     raise ValueError(f"tabela não permitida em carga em massa: {table}")
                 counts[table] += self._append(con, table, data)
+            con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
             search_index.rebuild(con)
         return counts
 
@@ -123,5 +129,8 @@ class BulkMixin(StoreBase):
             data.insert(0, "client_id", range(first, first + len(data)))
             columns = [c for c in CLIENT_COLUMNS if c in data.columns]
             self._append(con, "clients", data[columns])
-            search_index.rebuild(con)
+            if len(data) <= INCREMENTAL_INDEX_MAX:
+                search_index.index_clients(con, data["client_id"])
+            else:
+                search_index.rebuild(con)
         return list(data["client_id"])

@@ -39,9 +39,21 @@ def _search_table(con: duckdb.DuckDBPyConnection) -> None:
     search_index.create(con)
 
 
+# The one ART index on a large table: an operator's per-client list and the
+# client record read a handful of rows out of millions. Bulk loads drop it and
+# build it again once at the end (see workbench.storage.bulk).
+CLIENT_ATTENDANCES_INDEX = "CREATE INDEX attendances_client ON attendances (client_id)"
+DROP_CLIENT_ATTENDANCES_INDEX = "DROP INDEX IF EXISTS attendances_client"
+
+
+def _client_attendances_index(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(CLIENT_ATTENDANCES_INDEX)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
+    Migration(3, "index of attendances by client", _client_attendances_index),
 )
 LATEST = MIGRATIONS[-1].version
 
