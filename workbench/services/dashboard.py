@@ -2,7 +2,7 @@
 
 Every function takes the :class:`~workbench.services.session.Session` and
 checks the ``painel`` permission first (supervisor and admin). ``refresh``
-runs every view's aggregates in one read unit of work and returns a
+runs every view's aggregates in two short read units of work and returns a
 :class:`DashboardData` of small DataFrames; lists are pages with a total.
 
 Rules the numbers follow (also on the dashboard's "Como ler" note):

@@ -3,7 +3,8 @@
 Nothing here loads the attendance table into pandas: every view is a
 GROUP BY whose result has at most a few thousand rows, and every list is a
 page (LIMIT/OFFSET) with its total count. ``dashboard_snapshot`` runs all the
-view queries of one refresh in ONE read unit of work and closes it.
+view queries of one refresh in two short read units of work (a writer waiting
+at the gate gets in between them).
 
 Filters arrive as a plain dict (built by ``workbench.services.dashboard``)::
 
@@ -199,7 +200,7 @@ class DashboardMixin(StoreBase):
     # -- one refresh ---------------------------------------------------------
     def dashboard_snapshot(self, f: dict, now: datetime, today_start: datetime,
                            week_start: datetime, *, paths_since: datetime | None = None) -> dict[str, Any]:
-        """Every view's aggregates in one read unit of work (small DataFrames).
+        """Every view's aggregates in two short read units of work (small DataFrames).
 
         Script answer paths are computed for attendances opened from
         ``paths_since`` (default: the period's start) only: the caller keeps
@@ -224,6 +225,19 @@ class DashboardMixin(StoreBase):
             parts = [self._df(con, _status_age_sql(where_sql), [now, nowc, nowd, now] + where_params)
                      for where_sql, where_params in ((w, params), (" AND ".join(owhere), oparams))]
             out["status_age"] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+            # Opened today / this week: their own periods, the other filters apply.
+            rwhere, rparams = _filter_where(f, period=False, since=week_start)
+            out["recent"] = self._one(con, f"""
+                SELECT count(*) FILTER (WHERE a.created_at >= ?), count(*)
+                FROM attendances a WHERE {' AND '.join(rwhere)}""", [today_start] + rparams)
+            out["operators"] = self._df(con, "SELECT operator_id, name FROM operators")
+            # Abandoned protocols (protocol_log has origin, operator and client only).
+            lwhere, lparams = self._log_where(f)
+            out["abandoned"] = self._scalar(con, f"""
+                SELECT count(*) FROM protocol_log l WHERE l.outcome = 'abandonado' AND {lwhere}""", lparams)
+        # Two short reads rather than one long one: a writer waiting at the gate gets in between.
+        with self._read() as con:
+            self._dashboard_settings(con)
             # Por título: current and previous period in one scan.
             pwhere, pparams = _filter_where({**f, "start": f["prev_start"]})
             out["titles"] = self._df(con, f"""
@@ -241,16 +255,6 @@ class DashboardMixin(StoreBase):
                        count(*) FILTER (WHERE a.resolved) AS resolved,
                        count(*) FILTER (WHERE a.os_requested) AS os
                 FROM attendances a WHERE {w} GROUP BY ALL""", params)
-            # Opened today / this week: their own periods, the other filters apply.
-            rwhere, rparams = _filter_where(f, period=False, since=week_start)
-            out["recent"] = self._one(con, f"""
-                SELECT count(*) FILTER (WHERE a.created_at >= ?), count(*)
-                FROM attendances a WHERE {' AND '.join(rwhere)}""", [today_start] + rparams)
-            out["operators"] = self._df(con, "SELECT operator_id, name FROM operators")
-            # Abandoned protocols (protocol_log has origin, operator and client only).
-            lwhere, lparams = self._log_where(f)
-            out["abandoned"] = self._scalar(con, f"""
-                SELECT count(*) FROM protocol_log l WHERE l.outcome = 'abandonado' AND {lwhere}""", lparams)
             # Scripts: answer paths (live part; the service caches past days, which never change).
             since = paths_since or f["start"]
             if since < f["end"]:
