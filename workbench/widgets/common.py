@@ -50,6 +50,9 @@ CSS = """
 .wb-status-ok .widget-html-content { color: #1e6b32; font-weight: 600; }
 .wb-hint .widget-html-content { color: #7b8794; font-size: 12px; }
 .wb-busy .widget-html-content { color: #1f4e79; font-style: italic; }
+/* "Aguarde..." appears only when an action lasts over a quarter second */
+.wb-busy { opacity: 0; animation: wb-show 0s linear 0.25s forwards; }
+@keyframes wb-show { to { opacity: 1; } }
 .wb-dialog { border: 2px solid #1f4e79; background: #fff; padding: 14px 18px; border-radius: 6px;
              box-shadow: 0 4px 14px rgba(0,0,0,.18); margin: 24px auto; max-width: 520px; }
 .wb-dialog .widget-html-content { font-size: 14px; }
@@ -178,7 +181,7 @@ class Runner:
     """Runs actions for one screen.
 
     ``run(fn, on_ok)`` disables ``buttons`` while ``fn`` runs, shows
-    "Aguarde..." in ``status``, routes a ValidationError to the fields named by
+    "Aguarde..." in ``status`` (the stylesheet reveals it after a quarter second), routes a ValidationError to the fields named by
     its ``errors`` (by label) and everything else to the status line. Whatever
     the user typed stays in the widgets: nothing is cleared on error.
     """
