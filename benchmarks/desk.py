@@ -28,8 +28,8 @@ def _client_ids(wb, n: int, seed: int = 7) -> list[int]:
     return [int(c) for c in df["client_id"]]
 
 
-def _register(session, client_id: int, rng: random.Random) -> tuple[float, float]:
-    """One attendance through the wizard (no script): (ms to get the protocol, ms to finish)."""
+def _register(session, client_id: int, rng: random.Random) -> tuple[float, float, str]:
+    """One attendance through the wizard (no script): (ms to get the protocol, ms to finish, protocol)."""
     t = time.perf_counter()
     draft = session.new_attendance(client_id, rng.choice(["Telefônico", "E-mail", "Suporte Online"]))
     t_protocol = _ms(t)
@@ -39,8 +39,8 @@ def _register(session, client_id: int, rng: random.Random) -> tuple[float, float
     draft.set_first_contact(type="Suporte Técnico", checks="Luzes do roteador conferidas", resolved=resolved,
                             solution="Roteador reiniciado" if resolved else "")
     t = time.perf_counter()
-    draft.finish()
-    return t_protocol, _ms(t)
+    protocol = draft.finish()
+    return t_protocol, _ms(t), protocol
 
 
 def measure_attendances(ctx) -> list[Measurement]:
@@ -70,7 +70,7 @@ def measure_wizard(ctx) -> list[Measurement]:
     rng = random.Random(11)
     protocol, finish = [], []
     for client_id in _client_ids(wb, 5 if ctx.quick else 30, seed=13):
-        p, f = _register(session, client_id, rng)
+        p, f, _ = _register(session, client_id, rng)
         protocol.append(p)
         finish.append(f)
     return [Measurement("novo atendimento (protocolo gravado)", protocol),
@@ -113,21 +113,23 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
     from workbench.api import Workbench
     from workbench.errors import BusyError
     from workbench.storage.connection import LockStats
+    from workbench.storage.gate import GateStats
 
     wb = Workbench.open(path, create=False)
     session = wb.login(*ATENDENTE)
     rng = random.Random(seed)
     ids = _client_ids(wb, 200, seed=seed)
-    protocol, finish, busy = [], [], 0
+    protocol, finish, written, busy = [], [], [], 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            p, f = _register(session, rng.choice(ids), rng)
+            p, f, number = _register(session, rng.choice(ids), rng)
             protocol.append(p)
             finish.append(f)
+            written.append(number)
         except BusyError:
             busy += 1
-    queue.put(("writer", protocol, finish, busy, LockStats.retries))
+    queue.put(("writer", protocol, finish, busy, LockStats.retries, written, GateStats.waited))
 
 
 def _reader(path: str, seconds: float, queue) -> None:
@@ -165,13 +167,15 @@ def measure_concurrency(ctx) -> list[Measurement]:
     results = [queue.get(timeout=seconds + 600) for _ in procs]
     for p in procs:
         p.join(timeout=60)
-    protocol, finish, refresh, busy, retries, peak = [], [], [], 0, 0, 0
+    protocol, finish, refresh, busy, retries, peak, written, waited = [], [], [], 0, 0, 0, [], 0.0
     for r in results:
         if r[0] == "writer":
             protocol += r[1]
             finish += r[2]
             busy += r[3]
             retries += r[4]
+            written += r[5]
+            waited += r[6]
         else:
             refresh += r[1]
             peak = max(peak, r[2])
@@ -179,9 +183,14 @@ def measure_concurrency(ctx) -> list[Measurement]:
             retries += r[4]
     label = f"{writers} escritores + {readers} painéis, {seconds:.0f} s"
     done = len(finish)
+    stored = ctx.wb.sql("""SELECT (SELECT count(*) FROM attendances WHERE protocol IN (SELECT unnest(?::VARCHAR[]))) AS a,
+                                  (SELECT count(*) - count(DISTINCT protocol) FROM protocol_log) AS dup""",
+                        [written]).iloc[0]
     return [Measurement(f"concorrência ({label}): protocolo", protocol,
-                        note=f"{done} atendimentos ({done / seconds:.1f}/s), {busy} BusyError, "
-                             f"{retries} novas tentativas de lock"),
+                        note=f"{done} atendimentos ({done / seconds:.1f}/s), {int(stored.a)} gravados, "
+                             f"{busy} falhas (BusyError), {len(written) - len(set(written)) + int(stored.dup)} "
+                             f"protocolos repetidos, {retries} novas tentativas de lock, "
+                             f"{waited / max(done, 1) * 1000:.0f} ms de espera na fila por atendimento"),
             Measurement(f"concorrência ({label}): finalizar", finish),
             Measurement(f"concorrência ({label}): painel", refresh, note=f"pico RSS leitor {peak / 1024:.0f} MB")]
 
