@@ -31,21 +31,26 @@ def measure(ctx) -> list[Measurement]:
     except Exception as exc:  # noqa: BLE001 - optional measurement
         return [Measurement("voila: primeira tela", value="—", note=f"indisponível: {exc}")]
     loads = 2 if ctx.quick else 5
-    t = time.perf_counter()
-    with helpers.served(Path(ctx.wb.path)) as base:
-        started = (time.perf_counter() - t) * 1000
-        samples = []
-        with sync_playwright() as p:
-            browser = helpers.chromium(p)
-            try:
-                for _ in range(loads):
-                    page = browser.new_page()
-                    t = time.perf_counter()
-                    helpers.open_desk(page, base)          # until the login field is on screen
-                    samples.append((time.perf_counter() - t) * 1000)
-                    page.close()
-                    time.sleep(2)                          # let serve preheat the next kernel
-            finally:
-                browser.close()
-    return [Measurement("voila: servidor pronto (HTTP 200)", [started]),
-            Measurement("voila: primeira tela (login visível)", samples, note="kernels pré-aquecidos")]
+    out = []
+    with sync_playwright() as p:
+        browser = helpers.chromium(p)
+        try:
+            for kernels, label in ((1, "kernels pré-aquecidos"), (0, "a frio: um kernel novo por visita")):
+                t = time.perf_counter()
+                with helpers.served(Path(ctx.wb.path), kernels=kernels) as base:
+                    if kernels:
+                        out.append(Measurement("voila: servidor pronto (kernels pré-aquecidos)", [(time.perf_counter() - t) * 1000]))
+                    for notebook, screen in (("atendimento.ipynb", "atendimento"), ("painel.ipynb", "painel")):
+                        samples = []
+                        for _ in range(loads):
+                            page = browser.new_page()
+                            t = time.perf_counter()
+                            helpers.open_desk(page, base, notebook)   # until the login field is on screen
+                            samples.append((time.perf_counter() - t) * 1000)
+                            page.close()
+                            time.sleep(2 if kernels else 0.5)         # let serve preheat the next kernel
+                        out.append(Measurement(f"voila: primeira tela do {screen} (login visível)", samples,
+                                               note=label))
+        finally:
+            browser.close()
+    return out

@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 CHROMIUM = os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium")
@@ -29,25 +28,30 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(db: Path, *, port: int | None = None, timeout: float = 90):
+def served(db: Path, *, port: int | None = None, timeout: float = 90, kernels: int = 1):
     """Run ``workbench serve --db db`` and yield its base URL; stops it after."""
     port = port or free_port()
     log = open(Path(db).with_suffix(".serve.log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--db", str(db), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--db", str(db), "--port", str(port),
+                             "--kernels", str(kernels)],
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
+        # ready: the port answers and (when kernels are preheated) every page's pool is filled;
+        # no page is requested here, so no preheated kernel is spent before the caller's visit
+        pools = [f"Kernel pool of {nb} is filled" for nb in ("atendimento.ipynb", "painel.ipynb")]
         while True:
             try:
-                with urllib.request.urlopen(base + "/voila/render/atendimento.ipynb", timeout=30) as r:
-                    if r.status == 200:
+                with socket.create_connection(("127.0.0.1", port), timeout=2):
+                    text = Path(log.name).read_text()
+                    if not kernels or all(p in text for p in pools):
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("workbench serve did not start: " + Path(log.name).read_text()[-2000:])
-            time.sleep(0.5)
+            time.sleep(0.25)
         yield base
     finally:
         proc.terminate()
@@ -62,8 +66,9 @@ def chromium(p):
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def open_desk(page, base: str):
-    page.goto(base + "/voila/render/atendimento.ipynb", wait_until="domcontentloaded", timeout=90_000)
+def open_desk(page, base: str, notebook: str = "atendimento.ipynb"):
+    """Open a served page and wait until its login screen is on screen (desk or dashboard)."""
+    page.goto(f"{base}/voila/render/{notebook}", wait_until="domcontentloaded", timeout=90_000)
     page.locator(".wb-login-user input").wait_for(timeout=90_000)
 
 

@@ -38,7 +38,8 @@ def cmd_serve(args) -> int:
     from workbench.serve import serve
 
     db = Path(args.serve_db) if args.serve_db else _db(args)
-    return serve(db, port=args.port, ip=args.ip, token=args.token, open_browser=args.open)
+    return serve(db, port=args.port, ip=args.ip, token=args.token, open_browser=args.open,
+                 pool_size=args.kernels)
 
 
 def cmd_demo(args) -> int:
@@ -102,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ip", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need a token)")
     p.add_argument("--token", help="access token (generated when binding to a non-local address)")
     p.add_argument("--open", action="store_true", help="open a browser")
+    p.add_argument("--kernels", type=int, default=1,
+                   help="kernels kept preheated per page (default 1; 0 starts one per visit)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("demo", help="fill the database with realistic demo data (reproducible by seed)")

@@ -78,7 +78,7 @@ def plan(db: str | Path | None = None, *, port: int = 8866, ip: str = "127.0.0.1
         "--strip_sources=True", "--show_tracebacks=False",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.file_denylist=['.*']",
-        "--preheat_kernel=True", f"--pool_size={int(pool_size)}",
+        f"--preheat_kernel={pool_size > 0}", f"--pool_size={max(int(pool_size), 0)}",
         "--theme=light",
         f"--token={token or ''}",
     ]
