@@ -118,6 +118,7 @@ def test_follow_up_rules(desk):
 def test_client_record(desk, busy_client):
     record = desk.client(busy_client)
     assert record.data["client_id"] == busy_client and "." in record.data["document"]
+    assert record.data["phone"] is None or record.data["phone"].startswith("(")
     assert set(record.contracts.access) <= {"Habilitado", "Desabilitado"}
     assert record.summary["total"] == sum(record.summary["by_status"].values()) > 0
     with pytest.raises(NotFoundError):

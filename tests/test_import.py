@@ -128,3 +128,11 @@ def test_cli_report(tmp_path, capsys):
     assert main(["--db", str(db), "import-clients", str(src), "--rejects", str(tmp_path / "r.csv")]) == 1
     out = capsys.readouterr().out
     assert "2 cliente(s) importado(s), 5 linha(s) rejeitada(s)" in out and "linha 7 (A5): CNPJ inválido" in out
+
+
+def test_phone_format():
+    from workbench.services.documents import format_phone
+
+    assert format_phone("11987654321") == "(11) 98765-4321"
+    assert format_phone("1133334444") == "(11) 3333-4444"
+    assert format_phone("12345") == "12345" and format_phone(None) == ""

@@ -73,6 +73,16 @@ def format_document(digits: object) -> str:
     return "" if digits is None else str(digits)
 
 
+def format_phone(digits: object) -> str:
+    """'11987654321' → '(11) 98765-4321'; 10 digits → '(11) 3333-4444'; else unchanged."""
+    d = only_digits(digits)
+    if len(d) == 11:
+        return f"({d[:2]}) {d[2:7]}-{d[7:]}"
+    if len(d) == 10:
+        return f"({d[:2]}) {d[2:6]}-{d[6:]}"
+    return "" if digits is None else str(digits)
+
+
 # -- vectorised --------------------------------------------------------------
 
 def _vec_check(base: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services.auth import Operator, now
-from workbench.services.documents import format_document
+from workbench.services.documents import format_document, format_phone
 from workbench.services.text import normalize_text
 
 LIST_COLUMNS = ("protocol", "title", "status", "origin", "type", "created_at", "due_at", "operator",
@@ -51,6 +51,9 @@ def client_record(store, client_id) -> ClientRecord:
     data, contracts, counts = found
     data = dict(data)
     data["document"] = format_document(data["document"])
+    for key in ("phone", "mobile"):
+        if data.get(key):
+            data[key] = format_phone(data[key])
     summary = {
         "total": int(counts["n"].sum()) if len(counts) else 0,
         "open": int(counts.loc[counts["is_open"], "n"].sum()) if len(counts) else 0,

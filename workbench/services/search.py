@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.services.documents import format_document
+from workbench.services.documents import format_document, format_phone
 from workbench.services.text import normalize_text
 
 MIN_CHARS = 2
@@ -80,5 +80,6 @@ def search_clients(store, text, limit: int = 50) -> pd.DataFrame:
     out = pd.DataFrame({c: (df[c].to_numpy() if c in df else []) for c in RESULT_COLUMNS})
     out["client_id"] = out["client_id"].astype("int64")
     out["document"] = [format_document(d) for d in out["document"]]
+    out["phone"] = [format_phone(p) for p in out["phone"]]
     out.attrs.update({"truncated": truncated, "limit": limit, "text": text, "fuzzy": fuzzy})
     return out
