@@ -68,17 +68,17 @@ ANSWERS = [  # protocol, seq, script, question_id, question, answer
 
 
 def _insert_dataset(wb):
-    store = wb.store
-    store.insert_rows("clients", pd.DataFrame([
+    batches = []
+    batches.append(("clients", pd.DataFrame([
         {"client_id": i, "code": f"C{i}", "kind": "PF", "name": name, "document": doc, "city": city,
          "state": "SP", "created_at": t(1, 1, 9)}
         for i, name, doc, city in [(1, "Ana Souza", "52998224725", "São Paulo"),
                                    (2, "Bruno Lima", "11144477735", "Campinas"),
-                                   (3, "Carla Dias", "39053344705", "São Paulo")]]))
-    store.insert_rows("contracts", pd.DataFrame([
+                                   (3, "Carla Dias", "39053344705", "São Paulo")]])))
+    batches.append(("contracts", pd.DataFrame([
         {"contract_id": c, "client_id": cl, "plan_id": 1, "routing_point_id": rp, "access_enabled": True,
          "status": "Ativo", "started_on": date(2025, 1, 1)}
-        for c, cl, rp in [(10, 1, 1), (20, 2, 3), (30, 3, 2)]]))
+        for c, cl, rp in [(10, 1, 1), (20, 2, 3), (30, 3, 2)]])))
     rows = []
     for (protocol, client, contract, op, origin, title, typ, status, created, resolved, os_, script,
          outcome) in ROWS:
@@ -91,20 +91,21 @@ def _insert_dataset(wb):
             "created_at": created, "due_at": created + timedelta(hours=DUE_HOURS[typ]),
             "closed_at": created + timedelta(minutes=10) if status == "concluido" else None,
             "updated_at": created})
-    store.insert_rows("attendances", pd.DataFrame(rows))
-    store.insert_rows("script_answers", pd.DataFrame(
+    batches.append(("attendances", pd.DataFrame(rows)))
+    batches.append(("script_answers", pd.DataFrame(
         [{"protocol": p, "seq": s, "script_code": sc, "script_version": 1, "question_id": q, "question": qt,
-          "answer_index": 0, "answer": a} for p, s, sc, q, qt, a in ANSWERS]))
+          "answer_index": 0, "answer": a} for p, s, sc, q, qt, a in ANSWERS])))
     log = [{"protocol": r[0], "issued_at": r[8] - timedelta(minutes=1), "operator_id": r[3], "client_id": r[1],
             "origin_code": r[4], "outcome": "registrado", "outcome_at": r[8]} for r in ROWS]
     log += [{"protocol": "20261127000003", "issued_at": t(11, 27, 11), "operator_id": 1, "client_id": 1,
              "origin_code": "telefonico", "outcome": "abandonado", "outcome_at": t(11, 27, 11, 5)},
             {"protocol": "20261010000001", "issued_at": t(10, 10, 11), "operator_id": 2, "client_id": 2,
              "origin_code": "telefonico", "outcome": "abandonado", "outcome_at": t(10, 10, 11, 5)}]
-    store.insert_rows("protocol_log", pd.DataFrame(log))
-    store.insert_rows("service_orders", pd.DataFrame([{
+    batches.append(("protocol_log", pd.DataFrame(log)))
+    batches.append(("service_orders", pd.DataFrame([{
         "order_id": 1, "protocol": "20261125000001", "client_id": 2, "contract_id": 20, "status": "Aberta",
-        "description": "Verificar sinal", "created_at": t(11, 25, 10, 5), "updated_at": t(11, 25, 10, 5)}]))
+        "description": "Verificar sinal", "created_at": t(11, 25, 10, 5), "updated_at": t(11, 25, 10, 5)}])))
+    wb.store.load_tables(batches)      # one transaction, as the demo loads
 
 
 @pytest.fixture(scope="module")

@@ -396,19 +396,3 @@ class DashboardMixin(StoreBase):
                 "routing_point": [tuple(r) for r in con.execute(
                     "SELECT name, routing_point_id FROM routing_points ORDER BY name").fetchall()],
             }
-
-    # -- fixed datasets for tests --------------------------------------------
-    def insert_rows(self, table: str, frame: pd.DataFrame) -> int:
-        """Append a DataFrame to a table in one transaction (test fixtures, bulk loads)."""
-        allowed = {"clients", "contracts", "attendances", "script_answers", "protocol_log",
-                   "service_orders", "attendance_events"}
-        if table not in allowed:
-            raise KeyError(table)
-        cols = ", ".join(frame.columns)
-        with self._write() as con:
-            con.register("incoming_rows", frame)
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows")
-            con.unregister("incoming_rows")
-        return len(frame)
-
-
