@@ -72,11 +72,6 @@ def open_desk(page, base: str, notebook: str = "atendimento.ipynb"):
     page.locator(".wb-login-user input").wait_for(timeout=90_000)
 
 
-def button(page, name: str):
-    return page.locator("button:visible", has_text=name).filter(has_not_text="xx").get_by_text(name, exact=True) \
-        if False else page.get_by_role("button", name=name, exact=True).locator("visible=true")
-
-
 def click(page, name: str, nth: int = 0):
     b = page.get_by_role("button", name=name, exact=True).locator("visible=true").nth(nth)
     b.wait_for(timeout=30_000)
