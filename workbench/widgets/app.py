@@ -75,7 +75,13 @@ class DeskApp(w.VBox):
 
         if self.session is None:
             return
-        self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL))
+        self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL,
+                                      on_operators=self.show_operators))
+
+    def show_operators(self) -> None:
+        from workbench.widgets.operators import OperatorsScreen
+
+        self._show("operators", OperatorsScreen(self.session))
 
     def show_search(self) -> None:
         self._show("search", self.search)

@@ -12,9 +12,11 @@ PAINEL_URL = "/voila/render/painel.ipynb"
 
 
 class Desktop(w.VBox):
-    """``Clientes`` opens the client search; supervisors and admins also get ``Painel``."""
+    """``Clientes`` opens the client search; supervisors and admins also get ``Painel``,
+    admins ``Operadores``."""
 
-    def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL):
+    def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL,
+                 on_operators: Callable[[], None] | None = None):
         self.session = session
         self.clients = button("Clientes", primary=True, icon="users", width="180px")
         self.clients.add_class("wb-desk-entry")
@@ -28,6 +30,12 @@ class Desktop(w.VBox):
                 "color:#1f4e79;text-decoration:none;font-size:14px;background:#fff'>"
                 "&#128202; Painel</a>")
             entries.append(self.painel)
+        self.operators = None
+        if session.operator.can("gerir_operadores") and on_operators is not None:
+            self.operators = button("Operadores", width="180px")
+            self.operators.add_class("wb-desk-entry")
+            self.operators.on_click(lambda _b: on_operators())
+            entries.append(self.operators)
         intro = w.HTML(f"Bem-vindo(a), <b>{esc(session.operator.name)}</b>. Escolha uma opção:")
         super().__init__([title("Área de Trabalho"), intro,
                           w.HBox(entries, layout=w.Layout(margin="12px 0", align_items="center"))])
@@ -35,4 +43,5 @@ class Desktop(w.VBox):
 
     @property
     def entries(self) -> list[str]:
-        return ["Clientes"] + (["Painel"] if self.painel is not None else [])
+        return (["Clientes"] + (["Painel"] if self.painel is not None else [])
+                + (["Operadores"] if self.operators is not None else []))

@@ -1,0 +1,65 @@
+"""The admin's Operadores screen: list, add, disable and enable operators."""
+
+from __future__ import annotations
+
+import pytest
+
+import workbench
+from workbench.widgets.app import DeskApp
+from workbench.widgets.operators import OperatorsScreen
+
+import deskdata
+
+
+@pytest.fixture
+def wb(tmp_path):
+    wb = workbench.open(tmp_path / "ops.duckdb")
+    deskdata.seed(wb)
+    return wb
+
+
+def test_only_admins_see_the_entry(wb):
+    for user, expected in (("atendente", ["Clientes"]), ("supervisor", ["Clientes", "Painel"]),
+                           ("admin", ["Clientes", "Painel", "Operadores"])):
+        app = DeskApp(wb=wb)
+        app._logged_in(wb.login(user, deskdata.LOGINS[user]))
+        assert app.body.children[0].entries == expected
+
+
+def test_admin_adds_disables_and_enables_an_operator(wb):
+    screen = OperatorsScreen(wb.login("admin", "admin123"))
+    assert set(screen.table.df["username"]) == {"atendente", "supervisor", "admin"}
+    screen.username.value, screen.name.value, screen.password.value = "jose.silva", "José da Silva", "segredo123"
+    screen.add_btn.click()
+    assert "jose.silva" in set(screen.table.df["username"]) and "criado" in screen.status.value
+    assert screen.username.value == "" and screen.password.value == ""
+    assert wb.login("jose.silva", "segredo123").role == "atendente"
+
+    screen.table.select(list(screen.table.df["username"]).index("jose.silva"))
+    assert screen.toggle_btn.description == "Desativar"
+    screen.toggle_btn.click()
+    with pytest.raises(workbench.AuthError, match="desativado"):
+        wb.login("jose.silva", "segredo123")
+    screen.table.select(list(screen.table.df["username"]).index("jose.silva"))
+    assert screen.toggle_btn.description == "Ativar"
+    screen.toggle_btn.click()
+    assert wb.login("jose.silva", "segredo123").operator.name == "José da Silva"
+
+
+def test_errors_show_beside_the_field_and_keep_the_input(wb):
+    screen = OperatorsScreen(wb.login("admin", "admin123"))
+    screen.username.value, screen.name.value, screen.password.value = "novo", "Novo", "curta"
+    screen.add_btn.click()
+    assert "8 caracteres" in screen.fields["Senha"].error.value
+    assert screen.username.value == "novo" and screen.name.value == "Novo"
+    screen.username.value, screen.password.value = "admin", "segredo123"
+    screen.add_btn.click()
+    assert "já existe" in screen.fields["Usuário"].error.value
+
+
+def test_the_service_refuses_a_non_admin_even_on_the_screen(wb):
+    screen = OperatorsScreen(wb.login("supervisor", "supervisor123"))
+    screen.username.value, screen.name.value, screen.password.value = "intruso", "Intruso", "segredo123"
+    screen.add_btn.click()
+    assert "sem permissão" in screen.status.value
+    assert "intruso" not in set(wb.operators()["username"])
