@@ -29,20 +29,19 @@ def _check_digit(digits, weights) -> int:
     return 0 if rest < 2 else 11 - rest
 
 
-def is_valid_cpf(text: object) -> bool:
-    d = only_digits(text)
-    if len(d) != 11 or d == d[0] * 11:
+def _valid(digits: str, size: int, first_weights, second_weights) -> bool:
+    if len(digits) != size or digits == digits[0] * size:
         return False
-    return (_check_digit(d[:9], _CPF_W1) == int(d[9])
-            and _check_digit(d[:10], _CPF_W2) == int(d[10]))
+    return (_check_digit(digits[:size - 2], first_weights) == int(digits[size - 2])
+            and _check_digit(digits[:size - 1], second_weights) == int(digits[size - 1]))
+
+
+def is_valid_cpf(text: object) -> bool:
+    return _valid(only_digits(text), 11, _CPF_W1, _CPF_W2)
 
 
 def is_valid_cnpj(text: object) -> bool:
-    d = only_digits(text)
-    if len(d) != 14 or d == d[0] * 14:
-        return False
-    return (_check_digit(d[:12], _CNPJ_W1) == int(d[12])
-            and _check_digit(d[:13], _CNPJ_W2) == int(d[13]))
+    return _valid(only_digits(text), 14, _CNPJ_W1, _CNPJ_W2)
 
 
 def is_valid_document(text: object) -> bool:
