@@ -89,22 +89,20 @@ def _vec_check(base: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.where(rest < 2, 0, 11 - rest)
 
 
+def _with_check_digits(base: np.ndarray, first_weights, second_weights) -> np.ndarray:
+    base = np.asarray(base, dtype=np.int64)
+    with_first = np.column_stack([base, _vec_check(base, first_weights)])
+    return np.column_stack([with_first, _vec_check(with_first, second_weights)])
+
+
 def cpf_check_digits(base: np.ndarray) -> np.ndarray:
     """(n, 9) int array of CPF base digits → (n, 11) with both check digits."""
-    base = np.asarray(base, dtype=np.int64)
-    d1 = _vec_check(base, _CPF_W1)
-    with1 = np.column_stack([base, d1])
-    d2 = _vec_check(with1, _CPF_W2)
-    return np.column_stack([with1, d2])
+    return _with_check_digits(base, _CPF_W1, _CPF_W2)
 
 
 def cnpj_check_digits(base: np.ndarray) -> np.ndarray:
     """(n, 12) int array of CNPJ base digits → (n, 14) with both check digits."""
-    base = np.asarray(base, dtype=np.int64)
-    d1 = _vec_check(base, _CNPJ_W1)
-    with1 = np.column_stack([base, d1])
-    d2 = _vec_check(with1, _CNPJ_W2)
-    return np.column_stack([with1, d2])
+    return _with_check_digits(base, _CNPJ_W1, _CNPJ_W2)
 
 
 def digits_to_strings(digits: np.ndarray) -> np.ndarray:
