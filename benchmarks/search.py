@@ -11,31 +11,16 @@ from __future__ import annotations
 import random
 import re
 import time
-import unicodedata
 
 from benchmarks.util import Measurement
+from workbench.services.documents import format_document, format_phone
+from workbench.services.text import normalize_text
 
 CATEGORIES = (  # (category, how many of the 200)
     ("nome sem acento", 40), ("nome parcial", 30), ("CPF com pontuação", 20), ("CPF só dígitos", 20),
     ("CNPJ com pontuação", 10), ("CNPJ só dígitos", 10), ("telefone formatado", 13), ("telefone dígitos", 12),
     ("código", 20), ("com erro de digitação", 25),
 )
-
-
-def _unaccent(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
-
-
-def _cpf(d: str) -> str:
-    return f"{d[:3]}.{d[3:6]}.{d[6:9]}-{d[9:]}"
-
-
-def _cnpj(d: str) -> str:
-    return f"{d[:2]}.{d[2:5]}.{d[5:8]}/{d[8:12]}-{d[12:]}"
-
-
-def _phone(d: str) -> str:
-    return f"({d[:2]}) {d[2:-4]}-{d[-4:]}"
 
 
 def _sample(con, where: str, n: int, seed: int) -> list[tuple]:
@@ -57,23 +42,23 @@ def query_mix(path, total: int = 200, seed: int = 1) -> list[tuple[str, str]]:
             n = max(1, round(count * scale))
             if category.startswith("nome sem"):
                 rows = _sample(con, "name <> strip_accents(name) AND kind = 'PF'", n, seed)
-                texts = [_unaccent(r[1]) if i % 2 else " ".join(_unaccent(r[1]).split()[::2]) for i, r in enumerate(rows)]
+                texts = [normalize_text(r[1]) if i % 2 else " ".join(normalize_text(r[1]).split()[::2]) for i, r in enumerate(rows)]
             elif category == "nome parcial":
                 rows = _sample(con, "kind = 'PF'", n, seed + 1)
                 texts = []
                 for i, r in enumerate(rows):
-                    words = [w for w in _unaccent(r[1]).split() if len(w) > 3] or _unaccent(r[1]).split()
+                    words = [w for w in normalize_text(r[1]).split() if len(w) > 3] or normalize_text(r[1]).split()
                     texts.append(" ".join(w[: 3 + (i % 3)] for w in (words[:1] + words[-1:]))
                                  if i % 3 else words[-1][1:5])
             elif category.startswith("CPF"):
                 rows = _sample(con, "length(document) = 11", n, seed + 2)
-                texts = [_cpf(r[2]) if "pontuação" in category else r[2] for r in rows]
+                texts = [format_document(r[2]) if "pontuação" in category else r[2] for r in rows]
             elif category.startswith("CNPJ"):
                 rows = _sample(con, "length(document) = 14", n, seed + 3)
-                texts = [_cnpj(r[2]) if "pontuação" in category else r[2] for r in rows]
+                texts = [format_document(r[2]) if "pontuação" in category else r[2] for r in rows]
             elif category.startswith("telefone"):
                 rows = _sample(con, "coalesce(mobile, phone) IS NOT NULL", n, seed + 4)
-                texts = [_phone(r[3]) if "formatado" in category else r[3] for r in rows]
+                texts = [format_phone(r[3]) if "formatado" in category else r[3] for r in rows]
             elif category == "código":
                 rows = _sample(con, "true", n, seed + 5)
                 texts = [r[0] if i % 2 else r[0].lower() for i, r in enumerate(rows)]
@@ -81,7 +66,7 @@ def query_mix(path, total: int = 200, seed: int = 1) -> list[tuple[str, str]]:
                 rows = _sample(con, "kind = 'PF'", n, seed + 6)
                 texts = []
                 for r in rows:
-                    words = _unaccent(r[1]).split()
+                    words = normalize_text(r[1]).split()
                     last = words[-1]
                     k = rng.randrange(1, len(last) - 1) if len(last) > 3 else 1
                     texts.append(f"{words[0]} {last[:k] + last[k + 1:]}")
@@ -103,7 +88,7 @@ _BASELINE_SQL = """
 def baseline_search(path, text: str):
     from workbench.storage.connection import unit_of_work
 
-    plain = _unaccent(text.strip())
+    plain = normalize_text(text.strip())
     digits = re.sub(r"\D", "", text)
     pattern = "%" + plain + "%"
     with unit_of_work(path, write=False) as con:

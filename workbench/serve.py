@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench import settings
+from workbench.demo.generate import DEMO_LOGINS
 
 NOTEBOOKS = ("atendimento.ipynb", "painel.ipynb")
 NOTEBOOK_DIR = settings.REPO_ROOT / "notebooks"
-DEMO_LOGINS = (("atendente", "atendente123"), ("supervisor", "supervisor123"), ("admin", "admin123"))
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -97,7 +97,7 @@ def describe(p: ServePlan) -> str:
         lines.append(f"  {labels.get(name, name):28s} {url}")
     lines.append(f"Banco de dados: {p.env['WORKBENCH_DB']}")
     lines.append("Logins de demonstração (após `workbench demo`): "
-                 + ", ".join(f"{u}/{pw}" for u, pw in DEMO_LOGINS))
+                 + ", ".join(f"{u}/{pw}" for u, pw, *_ in DEMO_LOGINS))
     lines.append("Ctrl+C encerra.")
     return "\n".join(lines)
 

@@ -29,11 +29,3 @@ class ClientsMixin(StoreBase):
                 WHERE a.client_id = ?
                 GROUP BY ALL ORDER BY min(s.sort)""", [client_id])
         return rows[0], contracts, counts
-
-    def contract(self, contract_id: int) -> dict | None:
-        with self._read() as con:
-            rows = self._rows(con, """
-                SELECT ct.*, p.name AS plan, r.name AS routing_point
-                FROM contracts ct JOIN plans p USING (plan_id) JOIN routing_points r USING (routing_point_id)
-                WHERE ct.contract_id = ?""", [contract_id])
-        return rows[0] if rows else None

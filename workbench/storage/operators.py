@@ -17,10 +17,6 @@ class OperatorsMixin(StoreBase):
             rows = self._rows(con, f"SELECT {_COLUMNS} FROM operators WHERE username = ?", [username])
         return rows[0] if rows else None
 
-    def operator_count(self) -> int:
-        with self._read() as con:
-            return self._scalar(con, "SELECT count(*) FROM operators")
-
     def insert_operator(self, username: str, name: str, role: str, password_hash: str,
                         *, actor_id: int | None, at: datetime) -> int | None:
         """Insert an operator; None when the username is taken."""

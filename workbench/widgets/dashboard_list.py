@@ -94,17 +94,15 @@ class ListPanel(w.VBox):
 
     # -- opening -----------------------------------------------------------------------
     def show(self, drill: dict | None, caption: str) -> None:
-        self.drill, self.abandoned, self.caption_text = drill, False, caption
-        self.page = 0
-        self.body.children = [self.table]
-        self.download.value = ""
-        self.layout.display = ""
-        self.load()
+        self._open(drill, False, caption)
 
     def show_abandoned(self) -> None:
-        self.drill, self.abandoned, self.caption_text = None, True, "Protocolos abandonados"
+        self._open(None, True, "Protocolos abandonados")
+
+    def _open(self, drill: dict | None, abandoned: bool, caption: str) -> None:
+        self.drill, self.abandoned, self.caption_text = drill, abandoned, caption
         self.page = 0
-        self.body.children = [self.abandoned_table]
+        self.body.children = [self.abandoned_table if abandoned else self.table]
         self.download.value = ""
         self.layout.display = ""
         self.load()

@@ -17,12 +17,10 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.services.wizard import F_CHECKS, F_PERSON, F_PLAN, F_PROBLEM, F_SOLUTION, F_TITLE, F_TYPE
 from workbench.widgets.common import (Dialog, Field, Runner, Status, button, css, esc, readonly, title)
 from workbench.widgets.table import Table
 
-F_PLAN, F_PERSON, F_PROBLEM, F_TITLE = "Plano", "Nome da Pessoa", "Problema Descrito pelo Cliente", "Título"
-F_TYPE, F_CHECKS, F_SOLUTION = ("Tipo de Atendimento", "Verificações Realizadas neste Contato",
-                                "Descrição da Solução do Problema")
 STEPS = {"origem": "Origem do Atendimento", "dados": "Dados do Atendimento", "script": "Script de Atendimento",
          "relatorio": "Relatório do Script", "primeiro": "Primeiro Contato"}
 REPORT = {"seq": "#", "question": "Pergunta", "answer": "Resposta"}
