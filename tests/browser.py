@@ -63,6 +63,8 @@ def served(db: Path, *, port: int | None = None, timeout: float = 90, kernels: i
 
 
 def chromium(p):
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"no Chromium at {CHROMIUM}: bin/test installs Debian's chromium package")
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 

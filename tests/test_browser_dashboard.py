@@ -11,15 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-from browser import CHROMIUM, chromium, login, served, shot  # noqa: E402
-
-if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium not installed", allow_module_level=True)
+from browser import chromium, login, served, shot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +36,7 @@ def _tab(page, name: str):
 
 
 def test_supervisor_uses_the_dashboard(demo_db):
-    with served(demo_db) as base, playwright.sync_playwright() as p:
+    with served(demo_db) as base, sync_playwright() as p:
         browser = chromium(p)
         page = browser.new_page(viewport={"width": 1360, "height": 900}, accept_downloads=True)
         errors = []

@@ -8,20 +8,16 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
-
-import pytest
-
-import workbench
 
 import browser as B
 import deskdata
+import pytest
+from playwright.sync_api import sync_playwright
+
+import workbench
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not Path(B.CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {B.CHROMIUM}", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +35,7 @@ def server(desk_db):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         b = B.chromium(p)
         yield b
         b.close()
@@ -175,9 +171,8 @@ def test_served_html_has_no_source_and_no_files(server, desk_db):
     html = urllib.request.urlopen(server + "/voila/render/atendimento.ipynb", timeout=60).read().decode()
     assert "desk_app" not in html
     assert "from workbench" not in html
-    if (Path(__file__).resolve().parent.parent / "notebooks" / "painel.ipynb").exists():
-        painel = urllib.request.urlopen(server + "/voila/render/painel.ipynb", timeout=90).read().decode()
-        assert "from workbench" not in painel and "Traceback" not in painel
+    painel = urllib.request.urlopen(server + "/voila/render/painel.ipynb", timeout=90).read().decode()
+    assert "from workbench" not in painel and "Traceback" not in painel
     for path in ("/tree", "/files/atendimento.ipynb", "/voila/files/atendimento.ipynb", "/voila/files/desk.duckdb",
                  f"/voila/files/{desk_db}", "/files" + str(desk_db), "/api/contents", "/lab",
                  "/voila/tree/../" + desk_db.name):
