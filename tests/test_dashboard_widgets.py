@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from tests.test_dashboard import DEFAULT, desk, sup  # noqa: F401 (fixtures)
-from workbench.widgets.dashboard import Dashboard, DashboardApp
-from workbench.widgets.dashboard_controls import AutoRefresh
+from workbench.widgets.dashboard.app import Dashboard, DashboardApp
+from workbench.widgets.dashboard.controls import AutoRefresh
 
 WIDE = replace(DEFAULT, start=date(2026, 9, 1), end=date(2026, 12, 31))
 

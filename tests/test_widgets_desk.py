@@ -7,8 +7,8 @@ import pytest
 
 import workbench
 from workbench.errors import BusyError
-from workbench.widgets.app import DeskApp
-from workbench.widgets.client import ClientScreen
+from workbench.widgets.desk.app import DeskApp
+from workbench.widgets.desk.client import ClientScreen
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.login import LoginForm
 from workbench.widgets.table import Table

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import workbench
-from workbench.widgets.app import DeskApp
-from workbench.widgets.operators import OperatorsScreen
+from workbench.widgets.desk.app import DeskApp
+from workbench.widgets.desk.operators import OperatorsScreen
 
 import deskdata
 

@@ -15,8 +15,8 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.services import dashboard as dash
 from workbench.widgets.common import Runner, Status, esc
-from workbench.widgets.dashboard_controls import download_link
-from workbench.widgets.dashboard_table import ClickTable, Column
+from workbench.widgets.dashboard.controls import download_link
+from workbench.widgets.dashboard.table import ClickTable, Column
 
 LIST_COLUMNS = [
     Column("protocol", "Protocolo"), Column("client", "Cliente"), Column("title", "Título"),

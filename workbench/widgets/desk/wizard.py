@@ -315,7 +315,7 @@ class AttendanceWizard(w.VBox):
                                           self._nav(self.client_back)])
 
     def show_client_data(self):
-        from workbench.widgets.client import AttendanceList
+        from workbench.widgets.desk.client import AttendanceList
 
         if self.step == "dados":
             self._store_data()

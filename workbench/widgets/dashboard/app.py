@@ -2,7 +2,7 @@
 
 ``notebooks/painel.ipynb`` is only::
 
-    from workbench.widgets.dashboard import dashboard_app
+    from workbench.widgets.dashboard.app import dashboard_app
     app = dashboard_app()
 
 Login first (the desk's :class:`LoginForm`, permission ``painel``: supervisors
@@ -10,8 +10,8 @@ and admins; an atendente gets "sem permissão" and no data). Then the filter
 bar, "Atualizar", optional auto-refresh, four views in tabs, the list behind
 any clicked count and, for any row, the attendance read-only.
 
-Who does what: this module wires; :mod:`dashboard_views` draws the views,
-:mod:`dashboard_list` the lists, :mod:`dashboard_controls` filters/URL/timer;
+Who does what: this module wires; :mod:`views` draws the views,
+:mod:`list` the lists, :mod:`controls` filters/URL/timer;
 every number comes from :mod:`workbench.services.dashboard`.
 """
 
@@ -23,9 +23,9 @@ import ipywidgets as w
 
 from workbench.services import dashboard as dash
 from workbench.widgets.common import Runner, Status, button, css, esc, stylesheet
-from workbench.widgets.dashboard_controls import AutoRefresh, FilterBar, UrlSync, kernel_query_string
-from workbench.widgets.dashboard_list import ListPanel, frame_download
-from workbench.widgets.dashboard_views import IndicatorsView, ScriptsView, StatusView, TitleView
+from workbench.widgets.dashboard.controls import AutoRefresh, FilterBar, UrlSync, kernel_query_string
+from workbench.widgets.dashboard.list import ListPanel, frame_download
+from workbench.widgets.dashboard.views import IndicatorsView, ScriptsView, StatusView, TitleView
 from workbench.widgets.login import LoginForm
 
 NO_PERMISSION = "Sem permissão: o painel é só para supervisores e administradores."

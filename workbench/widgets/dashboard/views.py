@@ -14,8 +14,8 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench import settings
-from workbench.widgets import dashboard_charts as charts
-from workbench.widgets.dashboard_table import ClickTable, Column, fmt
+from workbench.widgets.dashboard import charts
+from workbench.widgets.dashboard.table import ClickTable, Column, fmt
 
 Drill = Callable[[dict, str], None]
 

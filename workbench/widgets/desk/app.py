@@ -2,7 +2,7 @@
 
 The notebook ``notebooks/atendimento.ipynb`` is only::
 
-    from workbench.widgets.app import desk_app
+    from workbench.widgets.desk.app import desk_app
     desk_app()
 
 The login form paints first; the database is opened on the first "OK".
@@ -59,7 +59,7 @@ class DeskApp(w.VBox):
 
     # -- screens ---------------------------------------------------------------------
     def _logged_in(self, session) -> None:
-        from workbench.widgets.search import ClientSearch
+        from workbench.widgets.desk.search import ClientSearch
 
         self.session = session
         self.wb = session.workbench
@@ -71,7 +71,7 @@ class DeskApp(w.VBox):
         self.show_desktop()
 
     def show_desktop(self) -> None:
-        from workbench.widgets.desktop import PAINEL_URL, Desktop
+        from workbench.widgets.desk.desktop import PAINEL_URL, Desktop
 
         if self.session is None:
             return
@@ -79,7 +79,7 @@ class DeskApp(w.VBox):
                                       on_operators=self.show_operators))
 
     def show_operators(self) -> None:
-        from workbench.widgets.operators import OperatorsScreen
+        from workbench.widgets.desk.operators import OperatorsScreen
 
         self._show("operators", OperatorsScreen(self.session))
 
@@ -87,7 +87,7 @@ class DeskApp(w.VBox):
         self._show("search", self.search)
 
     def open_client(self, row: dict) -> None:
-        from workbench.widgets.client import ClientScreen
+        from workbench.widgets.desk.client import ClientScreen
 
         def build():
             return ClientScreen(self.wb, self.session, row["client_id"],
@@ -97,7 +97,7 @@ class DeskApp(w.VBox):
                         busy="Abrindo cliente... Aguarde...")
 
     def new_attendance(self) -> None:
-        from workbench.widgets.wizard import AttendanceWizard
+        from workbench.widgets.desk.wizard import AttendanceWizard
 
         client_id = self.client.client_id
         status = self.client.attendances.status

@@ -1,0 +1,1 @@
+"""The supervisor dashboard: app, filter controls, views, charts, drill-down lists."""

@@ -1,0 +1,1 @@
+"""The desk's screens: login, Área de Trabalho, client search and record, the wizard, operators."""
