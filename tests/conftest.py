@@ -17,7 +17,7 @@ def _isolated_settings(monkeypatch, tmp_path):
 @pytest.fixture
 def wb(tmp_path):
     """A fresh workbench database with the reference data of data/."""
-    return workbench.open(tmp_path / "wb.duckdb")
+    return workbench.open(tmp_path / "wb.duckdb", create=True)
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ def demo_template(tmp_path_factory):
     from workbench.demo import DemoOptions, run_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    run_demo(workbench.open(path), DemoOptions(clients=60, attendances=400, operators=3, supervisors=1,
+    run_demo(workbench.open(path, create=True), DemoOptions(clients=60, attendances=400, operators=3, supervisors=1,
                                                seed=7, progress=False))
     return path
 

@@ -49,7 +49,7 @@ def _dump(path, tables=TABLES):
 
 @pytest.fixture
 def demo_wb(tmp_path):
-    wb = workbench.open(tmp_path / "live.duckdb")
+    wb = workbench.open(tmp_path / "live.duckdb", create=True)
     run_demo(wb, DemoOptions(clients=200, attendances=1500, operators=2, supervisors=1, seed=5, progress=False))
     with wb.store._write() as con:
         con.execute("INSERT INTO settings VALUES ('backup_test', '-1')")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def desk_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("desk") / "desk.duckdb"
-    deskdata.seed(workbench.open(db))
+    deskdata.seed(workbench.open(db, create=True))
     return db
 
 

@@ -113,7 +113,7 @@ def desk(tmp_path_factory):
     """(workbench, supervisor session, admin session, operator session) over the fixed dataset.
 
     Built once per module: every test here only reads it."""
-    wb = workbench.open(tmp_path_factory.mktemp("dash") / "dash.duckdb")
+    wb = workbench.open(tmp_path_factory.mktemp("dash") / "dash.duckdb", create=True)
     wb.add_operator("alice", "alice12345", "atendente", "Alice Atendente")      # id 1
     wb.add_operator("beto", "beto123456", "atendente", "Beto Atendente")        # id 2
     wb.add_operator("sup", "sup1234567", "supervisor", "Sara Supervisora")      # id 3

@@ -24,7 +24,7 @@ TABLES = ("clients", "contracts", "attendances", "protocol_log", "protocol_count
 
 
 def _build(path, seed=3, clients=400, attendances=3000, **kw):
-    wb = workbench.open(path)
+    wb = workbench.open(path, create=True)
     run_demo(wb, DemoOptions(clients=clients, attendances=attendances, seed=seed, operators=4, supervisors=1,
                              now=NOW, progress=False, **kw))
     return wb

@@ -122,7 +122,7 @@ def test_nothing_half_written_on_failure(tmp_path, wb, monkeypatch):
 
 def test_cli_report(tmp_path, capsys):
     db = tmp_path / "cli.duckdb"
-    workbench.open(db)
+    workbench.open(db, create=True)
     src = tmp_path / "clientes.csv"
     src.write_text(GOOD_CSV, encoding="utf-8")
     assert main(["--db", str(db), "import-clients", str(src), "--rejects", str(tmp_path / "r.csv")]) == 1

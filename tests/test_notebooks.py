@@ -22,7 +22,7 @@ NOTEBOOKS = ["atendimento.ipynb", "painel.ipynb", "analise.ipynb"]
 def test_notebook_runs(name, tmp_path, monkeypatch):
     path = ROOT / "notebooks" / name
     db = tmp_path / "nb.duckdb"
-    deskdata.seed(workbench.open(db))
+    deskdata.seed(workbench.open(db, create=True))
     monkeypatch.setenv("WORKBENCH_DB", str(db))
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))

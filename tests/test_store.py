@@ -127,7 +127,7 @@ def test_file_that_is_not_a_database(tmp_path):
 
 def test_missing_folder_and_folder_as_path(tmp_path):
     with pytest.raises(StoreError, match="não existe"):
-        workbench.open(tmp_path / "nowhere" / "wb.duckdb")
+        workbench.open(tmp_path / "nowhere" / "wb.duckdb", create=True)
     with pytest.raises(StoreError, match="pasta"):
         workbench.open(tmp_path)
 

@@ -18,7 +18,7 @@ import deskdata
 
 @pytest.fixture
 def desk(tmp_path):
-    wb = workbench.open(tmp_path / "desk.duckdb")
+    wb = workbench.open(tmp_path / "desk.duckdb", create=True)
     ids = deskdata.seed(wb)
     return wb, ids
 

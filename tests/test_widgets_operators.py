@@ -13,7 +13,7 @@ import deskdata
 
 @pytest.fixture
 def wb(tmp_path):
-    wb = workbench.open(tmp_path / "ops.duckdb")
+    wb = workbench.open(tmp_path / "ops.duckdb", create=True)
     deskdata.seed(wb)
     return wb
 

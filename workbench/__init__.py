@@ -1,7 +1,7 @@
 """Atendimento Workbench: the support desk of a Brazilian ISP over DuckDB.
 
 >>> import workbench
->>> wb = workbench.open()              # data/workbench.duckdb or $WORKBENCH_DB
+>>> wb = workbench.open()              # $WORKBENCH_DB or the default place (`workbench status` shows it)
 >>> wb.search_clients("joao silva")
 """
 
@@ -18,8 +18,8 @@ from workbench.errors import (
 )
 
 
-def open(path=None, *, create: bool = True) -> Workbench:  # noqa: A001 - the documented name
-    """Open the workbench database at ``path`` (see :meth:`Workbench.open`)."""
+def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the documented name
+    """Open the workbench database at ``path``; ``create=True`` creates a missing one (see :meth:`Workbench.open`)."""
     return Workbench.open(path, create=create)
 
 

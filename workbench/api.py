@@ -28,13 +28,15 @@ class Workbench:
 
     # -- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, create: bool = True) -> "Workbench":
-        """Open (creating or upgrading the schema of) the database at ``path``.
+    def open(cls, path: str | Path | None = None, *, create: bool = False) -> "Workbench":
+        """Open the database at ``path``, upgrading its schema when it is older.
 
-        ``path`` defaults to ``$WORKBENCH_DB`` or ``data/workbench.duckdb``.
-        A new database gets the reference data of ``data/`` at once.
+        ``path`` defaults to ``$WORKBENCH_DB`` or the default place (see the
+        README's Settings). A missing database raises :class:`StoreError`
+        naming the path and ``workbench init``; ``create=True`` creates it
+        instead, with the reference data shipped with the package.
         """
-        store = open_store(path or settings.default_db_path())
+        store = open_store(path or settings.database())
         applied = store.ensure_schema(create=create)
         wb = cls(store)
         if 1 in applied:
@@ -43,8 +45,8 @@ class Workbench:
 
     @classmethod
     def create(cls, path: str | Path | None = None, *, data_dir: Path | None = None) -> "Workbench":
-        """Open ``path`` and (re)load the reference data: what ``workbench init`` does."""
-        wb = cls.open(path)
+        """Open or create ``path`` and (re)load the reference data: what ``workbench init`` does."""
+        wb = cls.open(path, create=True)
         wb.load_reference(data_dir)
         return wb
 

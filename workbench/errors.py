@@ -56,3 +56,7 @@ class ReferenceDataError(WorkbenchError):
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None):
         super().__init__(f"{file}: {message}" if file else message, field=field)
         self.file = file
+
+
+class InstallationError(WorkbenchError):
+    """The installed package lacks a part it ships (schema, notebooks, reference data)."""

@@ -103,3 +103,8 @@ def _verify(hashed: str, password: str) -> bool:
         return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_matches(hashed: str, password: str) -> bool:
+    """True when ``password`` matches ``hashed``; counts no login (used to warn about demo passwords)."""
+    return _verify(hashed, password)

@@ -17,6 +17,13 @@ class OperatorsMixin(StoreBase):
             rows = self._rows(con, f"SELECT {_COLUMNS} FROM operators WHERE username = ?", [username])
         return rows[0] if rows else None
 
+    def password_hashes(self, usernames: list[str]) -> dict[str, str]:
+        """Password hashes of the active operators among ``usernames`` (a read: no login is counted)."""
+        with self._read() as con:
+            rows = con.execute("SELECT username, password_hash FROM operators "
+                               "WHERE active AND username IN (SELECT unnest(?::VARCHAR[]))", [list(usernames)]).fetchall()
+        return dict(rows)
+
     def insert_operator(self, username: str, name: str, role: str, password_hash: str,
                         *, actor_id: int | None, at: datetime) -> int | None:
         """Insert an operator; None when the username is taken."""

@@ -21,10 +21,11 @@ from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 from workbench.storage.search import SearchMixin
+from workbench.storage.status import StatusMixin
 
 
 class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin,
-                  SearchMixin):
+                  SearchMixin, StatusMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
