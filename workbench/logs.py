@@ -86,7 +86,7 @@ def new_error_id() -> str:
 
 def unexpected(what: str, *, logger: logging.Logger | None = None) -> str:
     """Log the exception being handled with a new id and its traceback; return the id."""
-    if _configured is None:
+    if _configured != log_path():
         configure()
     error_id = new_error_id()
     (logger or log).error("erro inesperado nº %s: %s", error_id, what, exc_info=True)

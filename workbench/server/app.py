@@ -29,12 +29,12 @@ from voila.tornado.handler import TornadoVoilaHandler
 TEMPLATE = "workbench"
 JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"   # holds voila/templates/workbench
 
-# Front-end extensions each page needs: ipywidgets' manager and controls (every page),
-# anywidget and ipydatagrid (lists), bqplot and its scales (the dashboard's charts).
-_WIDGETS = {"@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"}
+# Front-end extensions each page needs: ipywidgets' manager and controls, and anywidget (lists,
+# tables) on every page; bqplot and its scales for the dashboard's charts.
+_WIDGETS = {"@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8", "anywidget"}
 PAGE_EXTENSIONS = {
-    "atendimento.ipynb": _WIDGETS | {"anywidget", "ipydatagrid"},
-    "painel.ipynb": _WIDGETS | {"anywidget", "ipydatagrid", "bqplot", "bqscales"},
+    "atendimento.ipynb": _WIDGETS,
+    "painel.ipynb": _WIDGETS | {"bqplot", "bqscales"},
 }
 
 LIMIT_PAGE = """<!DOCTYPE html>

@@ -22,13 +22,13 @@ from typing import Callable, Iterable
 
 import ipywidgets as w
 
+from workbench import logs
 from workbench.errors import BusyError, ValidationError, WorkbenchError
 from workbench.services.text import slug
 
 log = logging.getLogger("workbench.widgets")
 
 BUSY_TEXT = "Aguarde..."
-UNEXPECTED = "Não foi possível concluir a operação. Tente novamente; se persistir, avise o suporte."
 
 CSS = """
 <style>
@@ -233,10 +233,9 @@ class Runner:
                 self.fields[exc.field].set_error(str(exc))
             self.status.error(str(exc))
             return False
-        except Exception:  # never a traceback on the screen
-            log.exception("unexpected error in a desk action")
-            self.last_error = UNEXPECTED
-            self.status.error(UNEXPECTED)
+        except Exception:  # never a traceback on the screen: its id, and the traceback in the server's log
+            self.last_error = logs.unexpected_message(logs.unexpected("ação de uma tela"))
+            self.status.error(self.last_error)
             return False
         finally:
             for b, was in states:
@@ -252,8 +251,8 @@ class Runner:
                 self.status.error(str(exc))
                 return False
             except Exception:
-                log.exception("unexpected error showing a result")
-                self.status.error(UNEXPECTED)
+                self.last_error = logs.unexpected_message(logs.unexpected("mostrando o resultado de uma ação"))
+                self.status.error(self.last_error)
                 return False
         return True
 

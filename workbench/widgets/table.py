@@ -1,18 +1,18 @@
-"""The one list widget of the desk: an ipydatagrid ``DataGrid`` in row mode.
+"""The one list widget of the desk: a light HTML table (one anywidget) in row mode.
 
 Every list (clients found, a client's attendances, history, script report)
 goes through :class:`Table`, so selection and "open" behave the same
 everywhere:
 
-* a click selects a row (``Table.selected`` is that row as a dict);
+* a click selects a row (``Table.selected`` is that row as a dict); the arrow
+  keys move the selection;
 * a double click, Enter on the selected row, or the screen's "Abrir" button
   calls ``on_open(row)``.
 
-ipydatagrid reports clicks (``on_cell_click``) and selections but not double
-clicks nor keys, so a tiny anywidget (:class:`KeyBridge`) listens in the page
-for ``dblclick`` and Enter inside this grid and tells Python. Two clicks on
-the same row within ``DOUBLE_CLICK_S`` also count as a double click, so the
-grid works even where the bridge cannot load.
+A plain table rather than a data grid: the desk's lists hold at most a few
+hundred rows, and a grid library brings a chart library with it (bqplot,
+through ipydatagrid) to the kernel and some twenty scripts to the browser
+before the login screen can show.
 """
 
 from __future__ import annotations
@@ -25,33 +25,87 @@ import anywidget
 import ipywidgets as w
 import pandas as pd
 import traitlets
-from ipydatagrid import DataGrid, TextRenderer
 
-DOUBLE_CLICK_S = 0.5
 _ids = itertools.count(1)
 
-_BRIDGE_ESM = """
+_ESM = """
 function render({ model, el }) {
-  const cls = model.get("target");
-  const inside = (e) => e.target && e.target.closest && e.target.closest("." + cls);
-  const onKey = (e) => { if (e.key === "Enter" && inside(e)) { model.send({ event: "enter" }); } };
-  const onDbl = (e) => { if (inside(e)) { model.send({ event: "dblclick" }); } };
-  document.addEventListener("keydown", onKey, true);
-  document.addEventListener("dblclick", onDbl, true);
-  return () => {
-    document.removeEventListener("keydown", onKey, true);
-    document.removeEventListener("dblclick", onDbl, true);
+  const wrap = document.createElement("div");
+  wrap.className = "wb-rtable";
+  wrap.tabIndex = 0;
+  const rowOf = (e) => { const tr = e.target.closest && e.target.closest("tbody tr"); return tr ? tr.sectionRowIndex : -1; };
+  const choose = (i) => {
+    const n = model.get("rows").length;
+    if (i < 0 || i >= n) return;
+    model.set("selected", i);
+    model.save_changes();
   };
+  const draw = () => {
+    wrap.style.height = model.get("height");
+    const widths = model.get("widths");
+    const sel = model.get("selected");
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    model.get("columns").forEach((c, j) => {
+      const th = document.createElement("th");
+      th.textContent = c;
+      if (widths[j]) th.style.width = widths[j] + "px";
+      head.appendChild(th);
+    });
+    const body = table.createTBody();
+    model.get("rows").forEach((r, i) => {
+      const tr = body.insertRow();
+      if (i === sel) tr.className = "selected";
+      r.forEach((v) => { tr.insertCell().textContent = v; });
+    });
+    wrap.replaceChildren(table);
+    const chosen = body.rows[sel];
+    if (chosen && chosen.scrollIntoView) chosen.scrollIntoView({ block: "nearest" });
+  };
+  wrap.addEventListener("click", (e) => { const i = rowOf(e); if (i >= 0) { wrap.focus(); choose(i); } });
+  wrap.addEventListener("dblclick", (e) => { const i = rowOf(e); if (i >= 0) { choose(i); model.send({ event: "open", row: i }); } });
+  wrap.addEventListener("keydown", (e) => {
+    const sel = model.get("selected");
+    if (e.key === "Enter" && sel >= 0) { e.preventDefault(); model.send({ event: "open", row: sel }); }
+    else if (e.key === "ArrowDown") { e.preventDefault(); choose(sel + 1); }
+    else if (e.key === "ArrowUp") { e.preventDefault(); choose(Math.max(sel - 1, 0)); }
+  });
+  model.on("change:rows", draw);
+  model.on("change:columns", draw);
+  model.on("change:selected", draw);
+  model.on("change:height", draw);
+  draw();
+  el.appendChild(wrap);
 }
 export default { render };
 """
 
+_CSS = """
+.wb-rtable { overflow: auto; width: 100%; background: #fff; outline: none; }
+.wb-rtable:focus { box-shadow: inset 0 0 0 1px #1f4e79; }
+.wb-rtable table { border-collapse: collapse; width: 100%; font: 13px sans-serif; color: #1f2933; }
+.wb-rtable th { position: sticky; top: 0; height: 30px; box-sizing: border-box; background: #eef2f6;
+                text-align: left; font-weight: 600; padding: 0 8px; border-bottom: 1px solid #c8d1dc;
+                white-space: nowrap; }
+.wb-rtable td { height: 26px; box-sizing: border-box; padding: 0 8px; border-bottom: 1px solid #eef2f6;
+                white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 420px;
+                cursor: default; user-select: none; }
+.wb-rtable tr.selected td { background: #d6e4f0; }
+.wb-rtable tbody tr:hover td { background: #f0f4f8; }
+.wb-rtable tbody tr.selected:hover td { background: #c9dcec; }
+"""
 
-class KeyBridge(anywidget.AnyWidget):
-    """Tells Python about Enter and double clicks inside elements of class ``target``."""
 
-    _esm = _BRIDGE_ESM
-    target = traitlets.Unicode("").tag(sync=True)
+class RowTable(anywidget.AnyWidget):
+    """The browser half of :class:`Table`: draws rows, reports selection and "open"."""
+
+    _esm = _ESM
+    _css = _CSS
+    columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    rows = traitlets.List().tag(sync=True)
+    widths = traitlets.List().tag(sync=True)
+    selected = traitlets.Int(-1).tag(sync=True)
+    height = traitlets.Unicode("300px").tag(sync=True)
 
 
 def _display_value(v):
@@ -83,43 +137,32 @@ class Table(w.VBox):
         self.on_open = on_open
         self.on_select: Callable[[dict | None], None] | None = None
         self.df = pd.DataFrame(columns=list(self.columns))
-        self._last_click: tuple[int, float] | None = None
         self._last_open: tuple[int, float] | None = None
         self._selected_pos: int | None = None
         self.cls = f"wb-grid-{next(_ids)}"
         widths = widths or {}
-        self.grid = DataGrid(
-            self._display(self.df), selection_mode="row", header_visibility="column",
-            editable=False, base_row_size=26, base_column_size=120, base_column_header_size=30,
-            column_widths={self.columns[k]: v for k, v in widths.items() if k in self.columns},
-            default_renderer=TextRenderer(text_color="#1f2933", font="13px sans-serif"),
-            layout=w.Layout(height=height, width="100%"),
-        )
+        self.grid = RowTable(columns=list(self.columns.values()),
+                             widths=[widths.get(k) for k in self.columns], height=height,
+                             layout=w.Layout(width="100%"))
         self.grid.add_class(self.cls)
         self.grid.add_class("wb-grid")
-        self.grid.on_cell_click(self._cell_clicked)
-        self.grid.observe(self._selection_changed, "selections")
-        self.bridge = KeyBridge(target=self.cls, layout=w.Layout(width="0px", height="0px"))
-        self.bridge.on_msg(self._bridge_msg)
+        self.grid.observe(self._selection_changed, "selected")
+        self.grid.on_msg(self._message)
         self.empty = w.HTML(f"<i style='color:#7b8794'>{empty_text}</i>")
         self.empty.layout.display = ""
-        super().__init__([self.grid, self.empty, self.bridge], layout=w.Layout(width="100%"))
+        super().__init__([self.grid, self.empty], layout=w.Layout(width="100%"))
 
     # -- data ---------------------------------------------------------------
-    def _display(self, df: pd.DataFrame) -> pd.DataFrame:
-        out = pd.DataFrame(index=range(len(df)))
-        for col, label in self.columns.items():
-            values = df[col].tolist() if col in df.columns else [""] * len(df)
-            out[label] = [_display_value(v) for v in values]
-        out.index.name = "#"
-        return out
+    def _display(self, df: pd.DataFrame) -> list[list[str]]:
+        columns = [df[col].tolist() if col in df.columns else [""] * len(df) for col in self.columns]
+        return [[_display_value(v) for v in row] for row in zip(*columns)] if columns else []
 
     def set_data(self, df: pd.DataFrame) -> None:
         self.df = df.reset_index(drop=True)
-        self.grid.clear_selection()
         self._selected_pos = None
-        self._last_click = None
-        self.grid.data = self._display(self.df)
+        with self.grid.hold_trait_notifications():
+            self.grid.selected = -1
+            self.grid.rows = self._display(self.df)
         self.empty.layout.display = "none" if len(self.df) else ""
 
     def __len__(self) -> int:
@@ -137,7 +180,7 @@ class Table(w.VBox):
         if not 0 <= pos < len(self.df):
             raise IndexError(pos)
         self._selected_pos = pos
-        self.grid.select(pos, 0, pos, len(self.columns) - 1)
+        self.grid.selected = pos
         if self.on_select:
             self.on_select(self.selected)
 
@@ -150,45 +193,20 @@ class Table(w.VBox):
             return
         now = time.monotonic()
         if self._last_open and self._last_open[0] == self._selected_pos and now - self._last_open[1] < 1.0:
-            return  # the bridge's dblclick and the two clicks are one gesture
+            return  # a double click and an Enter right after it are one gesture
         self._last_open = (self._selected_pos, now)
         self.on_open(row)
 
-    def _visible_to_pos(self, visible_row: int) -> int | None:
-        try:
-            visible = self.grid.get_visible_data()
-            return int(visible.index[visible_row])
-        except Exception:
-            return visible_row if 0 <= visible_row < len(self.df) else None
-
     def _selection_changed(self, change) -> None:
-        sel = change["new"] or []
-        if not sel:
+        pos = change["new"]
+        if pos is None or not 0 <= pos < len(self.df) or pos == self._selected_pos:
             return
-        pos = self._visible_to_pos(sel[-1]["r1"])
-        if pos is not None and pos != self._selected_pos:
-            self._selected_pos = pos
-            if self.on_select:
-                self.on_select(self.selected)
-
-    def _cell_clicked(self, cell: dict) -> None:
-        if cell.get("region") not in (None, "body"):
-            return
-        pos = cell.get("primary_key_row")
-        if pos is None:
-            pos = self._visible_to_pos(cell.get("row", -1))
-        if pos is None:
-            return
-        pos = int(pos)
-        now = time.monotonic()
-        double = self._last_click and self._last_click[0] == pos and now - self._last_click[1] <= DOUBLE_CLICK_S
-        self._last_click = (pos, now)
         self._selected_pos = pos
         if self.on_select:
             self.on_select(self.selected)
-        if double:
-            self.open_row()
 
-    def _bridge_msg(self, _widget, content, _buffers) -> None:
-        if content.get("event") in ("enter", "dblclick"):
-            self.open_row()
+    def _message(self, _widget, content, _buffers) -> None:
+        if content.get("event") == "open" and isinstance(content.get("row"), int):
+            if 0 <= content["row"] < len(self.df):
+                self._selected_pos = content["row"]
+                self.open_row()
