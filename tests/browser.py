@@ -28,13 +28,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(db: Path, *, port: int | None = None, timeout: float = 90, kernels: int = 1):
-    """Run ``workbench serve --db db`` and yield its base URL; stops it after."""
+def served(db: Path | None, *, port: int | None = None, timeout: float = 90, kernels: int = 1,
+           extra: tuple[str, ...] = (), command: list[str] | None = None, env: dict | None = None,
+           log_path: Path | None = None, procs: list | None = None):
+    """Run ``workbench serve --db db`` and yield its base URL; stops it after.
+
+    ``command`` replaces ``python -m workbench`` (an installed ``workbench`` script; then ``db`` may be
+    None for the default place); ``extra`` adds serve options; ``procs`` receives the server's Popen.
+    """
     port = port or free_port()
-    log = open(Path(db).with_suffix(".serve.log"), "w")
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve", "--db", str(db), "--port", str(port),
-                             "--kernels", str(kernels)],
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log = open(log_path or Path(db).with_suffix(".serve.log"), "w")
+    cmd = (command or [sys.executable, "-m", "workbench"]) + ["serve"] + (["--db", str(db)] if db else []) \
+        + ["--port", str(port), "--kernels", str(kernels), *extra]
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    if procs is not None:
+        procs.append(proc)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -60,6 +68,27 @@ def served(db: Path, *, port: int | None = None, timeout: float = 90, kernels: i
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+class HostGuard:
+    """Records every request a page (or a whole context) makes; ``foreign()`` lists those to another host.
+
+    The served pages must work on a closed intranet: nothing but the server itself may be asked
+    (no CDN, no font service). ``data:``/``blob:``/``about:`` URLs are not requests to a host.
+    """
+
+    def __init__(self, target, base: str):
+        from urllib.parse import urlsplit
+
+        self.netloc = urlsplit(base).netloc
+        self.urls: list[str] = []
+        target.on("request", lambda r: self.urls.append(r.url))
+
+    def foreign(self) -> list[str]:
+        from urllib.parse import urlsplit
+
+        return [u for u in self.urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(u).netloc != self.netloc]
 
 
 def chromium(p):

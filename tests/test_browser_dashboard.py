@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.browser
 
-from browser import chromium, login, served, shot  # noqa: E402
+from browser import HostGuard, chromium, login, served, shot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,7 @@ def test_supervisor_uses_the_dashboard(demo_db):
     with served(demo_db) as base, sync_playwright() as p:
         browser = chromium(p)
         page = browser.new_page(viewport={"width": 1360, "height": 900}, accept_downloads=True)
+        hosts = HostGuard(page, base)   # every view below: nothing may come from another host
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
 
@@ -96,4 +97,5 @@ def test_supervisor_uses_the_dashboard(demo_db):
         assert content.splitlines()[0].startswith("Protocolo;Cliente;")
         shot(page, "painel-5-exportado")
         assert not [e for e in errors if "Traceback" in e]
+        assert hosts.urls and not hosts.foreign(), f"requests to another host: {hosts.foreign()}"
         browser.close()

@@ -45,6 +45,7 @@ def chromium():
 def page(chromium, server, request):
     failed_before = request.session.testsfailed
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    hosts = B.HostGuard(context, server)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     B.open_desk(pg, server)
@@ -52,6 +53,7 @@ def page(chromium, server, request):
     if request.session.testsfailed > failed_before:
         B.shot(pg, f"fail_{request.node.name}")
     context.close()
+    assert hosts.urls and not hosts.foreign(), f"requests to another host: {hosts.foreign()}"
 
 
 def _inp(page, label_slug: str, kind: str = "input, textarea, select"):
