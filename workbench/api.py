@@ -37,6 +37,8 @@ class Workbench:
         instead, with the reference data shipped with the package.
         """
         store = open_store(path or settings.database())
+        if create:
+            settings.get("data_dir")          # an installation without its reference data: say so before creating
         applied = store.ensure_schema(create=create)
         wb = cls(store)
         if 1 in applied:

@@ -33,7 +33,7 @@ def data_home() -> Path:
         return CHECKOUT / "data"
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, ensure_exists=True))
 
 
 def packaged(name: str) -> Path:
