@@ -111,9 +111,9 @@ def test_pages_beyond_the_cap_get_a_clear_page(tmp_path, demo_template):
     with B.served(db, kernels=0, extra=("--max-kernels", "2", "--reclaim-after", "600"), procs=procs) as base:
         server = psutil.Process(procs[0].pid)
         url = f"{base}/voila/render/atendimento.ipynb"
-        for _ in range(2):                                   # two pages hold their kernels
+        for _ in range(2):                                   # two pages, read to the end, hold their kernels
             with urllib.request.urlopen(url, timeout=120) as answer:
-                assert answer.status == 200
+                assert answer.status == 200 and b"jupyter-config-data" in answer.read()
         assert len(_kernels(server)) == 2
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(url, timeout=60)
