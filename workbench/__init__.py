@@ -9,6 +9,8 @@ from workbench.api import Workbench
 from workbench.errors import (
     AuthError,
     BusyError,
+    CorruptDatabaseError,
+    DiskFullError,
     NotFoundError,
     PermissionDenied,
     ReferenceDataError,
@@ -25,5 +27,5 @@ def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the d
 
 __all__ = [
     "open", "Workbench", "WorkbenchError", "ValidationError", "NotFoundError", "AuthError",
-    "PermissionDenied", "BusyError", "StoreError", "ReferenceDataError",
+    "PermissionDenied", "BusyError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
 ]

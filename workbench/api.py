@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import settings
-from workbench.errors import NotFoundError, ValidationError
+from workbench.errors import NotFoundError, StoreError, ValidationError
 from workbench.services import auth, records
 from workbench.services.analyst import analyst_sql
 from workbench.services.reference import read_reference_dir
@@ -20,11 +20,17 @@ from workbench.storage import open_store
 
 
 class Workbench:
-    """One desk's database and the services over it. Holds no connection."""
+    """One desk's database and the services over it. Holds no connection.
+
+    An opened Workbench registers its process on the database until
+    :meth:`close` (or the end of the process), so a restore cannot replace
+    the file under it; ``with workbench.open(...) as wb:`` closes it at the end.
+    """
 
     def __init__(self, store):
         self.store = store
         self._reference: dict[str, pd.DataFrame] | None = None
+        self.snapshot_info = None      # set on the Workbench returned by snapshot()
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -34,16 +40,60 @@ class Workbench:
         ``path`` defaults to ``$WORKBENCH_DB`` or the default place (see the
         README's Settings). A missing database raises :class:`StoreError`
         naming the path and ``workbench init``; ``create=True`` creates it
-        instead, with the reference data shipped with the package.
+        instead, with the reference data shipped with the package. The process
+        stays registered on the database until :meth:`close`; while a restore
+        runs, waits for it (up to ``WORKBENCH_LOCK_TIMEOUT``), then raises BusyError.
         """
         store = open_store(path or settings.database())
         if create:
             settings.get("data_dir")          # an installation without its reference data: say so before creating
-        applied = store.ensure_schema(create=create)
-        wb = cls(store)
-        if 1 in applied:
-            wb.load_reference()
+        store.register()
+        try:
+            applied = store.ensure_schema(create=create)
+            wb = cls(store)
+            if 1 in applied:
+                wb.load_reference()
+        except BaseException:
+            store.close()
+            raise
         return wb
+
+    def close(self) -> None:
+        """End this Workbench's registration on the database (nothing else is held)."""
+        self.store.close()
+
+    def __enter__(self) -> "Workbench":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def read_only(self) -> bool:
+        """True for a snapshot: every write is refused."""
+        return self.store.read_only
+
+    def snapshot(self, path: str | Path | None = None, *, max_age: float | None = None) -> "Workbench":
+        """A read-only Workbench over a consistent copy of this database, for heavy analysis.
+
+        Query the copy as long as needed: the desk's writers never wait for it.
+        The copy (``path``, default ``<db>.snapshot.duckdb`` beside the
+        database) is made again only when older than ``max_age`` seconds
+        (default ``WORKBENCH_SNAPSHOT_MAX_AGE``; 0 copies now); writers wait
+        only while it is made. ``snapshot_info`` on the result tells when
+        (``taken_at``), whether it was copied now and how long writers waited.
+        Opening a snapshot never writes to it nor to the live database.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} já é uma cópia de análise; tire a cópia do banco de dados principal.")
+        if max_age is None:
+            max_age = float(settings.get("snapshot_max_age"))
+        if not isinstance(max_age, (int, float)) or isinstance(max_age, bool) or max_age < 0:
+            raise ValidationError("max_age deve ser um número de segundos, 0 ou mais.", field="max_age")
+        info = self.store.write_snapshot(Path(path) if path else None, max_age=float(max_age))
+        snap = Workbench(open_store(info.path, read_only=True))
+        snap.snapshot_info = info
+        return snap
 
     @classmethod
     def create(cls, path: str | Path | None = None, *, data_dir: Path | None = None) -> "Workbench":

@@ -1,7 +1,7 @@
 """The ``workbench`` command (also ``python -m workbench``), in the desk's language.
 
 Sub-commands: init, demo, serve, status, import-clients, backup, restore,
-add-operator. Every option has a pt-BR help text with its default
+snapshot, add-operator. Every option has a pt-BR help text with its default
 (``tests/test_cli.py`` checks each is in the README too). Errors print one
 line ``erro: ...`` and exit with code 2.
 """
@@ -91,15 +91,39 @@ def cmd_backup(args) -> int:
     wb = Workbench.open(_db(args))
     path = wb.store.backup(Path(args.dir))
     record_backup(wb.store, str(path.resolve()), datetime.now().astimezone().isoformat(timespec="seconds"))
-    print(f"Backup gravado em {path}")
+    print(f"Backup gravado em {path} (verificado; manifesto em {path.name}.json)")
     return 0
 
 
 def cmd_restore(args) -> int:
     from workbench.storage import open_store
 
-    source = open_store(_db(args)).restore_from(Path(args.source), force=args.force)
-    print(f"Banco de dados {_db(args)} restaurado de {source}")
+    db = _db(args)
+    report = open_store(db).restore_from(Path(args.source), force=args.force, progress=print)
+    for warning in report.warnings:
+        print(f"aviso: {warning}", file=sys.stderr)
+    if report.protocol_high:
+        print(f"Contador de protocolos mantido em {report.protocol_high} (o maior número já emitido); "
+              f"{report.carried} protocolos emitidos após o backup mantidos no log"
+              + (f" ({report.carried_registered} com atendimento registrado depois do backup, que não está "
+                 "nele)" if report.carried_registered else "") + ".")
+    if report.replaced:
+        print(f"O banco de dados substituído foi guardado em {report.replaced}")
+    print(f"Banco de dados {db} restaurado de {report.backup}")
+    return 0
+
+
+def cmd_snapshot(args) -> int:
+    from workbench.api import Workbench
+
+    wb = Workbench.open(_db(args), create=False)
+    info = wb.snapshot(Path(args.file), max_age=args.max_age).snapshot_info
+    when = info.taken_at.astimezone().strftime("%d/%m/%Y %H:%M:%S")
+    if info.refreshed:
+        print(f"Cópia de análise gravada em {info.path} (dados de {when}; "
+              f"gravações esperaram {info.writers_waited:.2f} s)")
+    else:
+        print(f"Cópia de análise em {info.path} já estava atualizada (dados de {when})")
     return 0
 
 
@@ -250,9 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
                 cmd_backup)
     p.add_argument("dir", metavar="PASTA", help="pasta onde gravar workbench-AAAAMMDD-HHMMSS.duckdb")
 
-    p = command("restore", "restaura o banco de um backup (um arquivo, ou o mais novo de uma pasta)", cmd_restore)
+    p = command("restore", "restaura o banco de um backup (um arquivo, ou o mais novo de uma pasta), "
+                "verificado por inteiro antes; recusa enquanto o banco estiver em uso", cmd_restore)
     p.add_argument("source", metavar="ARQUIVO_OU_PASTA", help="backup a restaurar")
     p.add_argument("--force", action="store_true", help="substitui um banco de dados existente")
+
+    p = command("snapshot", "grava uma cópia consistente, somente leitura, do banco para análises pesadas",
+                cmd_snapshot)
+    p.add_argument("file", metavar="ARQUIVO", help="arquivo da cópia de análise")
+    p.add_argument("--max-age", type=_int, default=0, metavar="SEGUNDOS",
+                   help="mantém ARQUIVO se ele tiver no máximo essa idade (0: copia agora)")
 
     p = command("add-operator", "cria um operador (o primeiro administrador é criado assim)", cmd_add_operator)
     p.add_argument("username", metavar="USUÁRIO", help="nome de login (3 a 40 letras, números, '.', '_' ou '-')")

@@ -50,6 +50,24 @@ class StoreError(WorkbenchError):
     """The database file is missing, unreadable, not a database, or too new."""
 
 
+class CorruptDatabaseError(StoreError):
+    """The database file is damaged (truncated, a block that fails its checksum).
+
+    The message names the file and the command that restores the last backup.
+    """
+
+
+class DiskFullError(StoreError):
+    """A write found no space left (or a file-size or quota limit) in ``folder``.
+
+    The unit of work was rolled back: what was saved before is intact.
+    """
+
+    def __init__(self, folder: str):
+        super().__init__(f"Disco cheio em {folder}: libere espaço e tente de novo; nada foi perdido.")
+        self.folder = folder
+
+
 class ReferenceDataError(WorkbenchError):
     """A reference or script file in ``data/`` is malformed."""
 

@@ -17,7 +17,6 @@ once the server listens (a taken port is an error, never a silent move).
 from __future__ import annotations
 
 import errno
-import fcntl
 import ipaddress
 import os
 import secrets
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from workbench import logs, settings
 from workbench.errors import StoreError, ValidationError
+from workbench.storage import presence
 
 NOTEBOOKS = ("atendimento.ipynb", "painel.ipynb")
 LABELS = {"atendimento.ipynb": "Atendimento (operadores)", "painel.ipynb": "Painel (supervisores)"}
@@ -187,33 +187,17 @@ def urls_host(p: ServePlan) -> str:
 
 
 # -- running -----------------------------------------------------------------------------
-def presence_path(db: str | Path) -> Path:
-    return Path(f"{db}.presence")
-
-
 @contextmanager
 def registered(db: Path):
-    """Hold a shared lock on ``<db>.presence`` while serving (what ``workbench status`` looks for)."""
-    handle = open(presence_path(db), "a+")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_SH)
+    """Registered as a server on ``db`` while serving: a restore refuses meanwhile, and
+    ``workbench status`` sees it (see :mod:`workbench.storage.presence`)."""
+    with presence.serving(db):
         yield
-    finally:
-        handle.close()
 
 
 def server_running(db: str | Path) -> bool:
-    """True while a ``workbench serve`` holds the database's presence lock."""
-    path = presence_path(db)
-    if not path.exists():
-        return False
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        return False
+    """True while a ``workbench serve`` serves the database."""
+    return presence.server_running(db)
 
 
 def _demo_logins(db: Path) -> list[tuple[str, str]]:

@@ -85,6 +85,8 @@ SETTINGS = (
             "Hours after which an unfinished protocol is marked abandoned."),
     Setting("memory_limit", "WORKBENCH_MEMORY_LIMIT", "1GB",
             "DuckDB memory limit of each connection."),
+    Setting("snapshot_max_age", "WORKBENCH_SNAPSHOT_MAX_AGE", "900",
+            "Seconds an analysis snapshot (`wb.snapshot()`) may age before it is copied again from the database."),
     Setting("data_dir", "WORKBENCH_DATA_DIR", "the reference data shipped with the package (data/)",
             "Folder of the reference CSV files and scripts/ loaded by `workbench init`."),
     Setting("log_dir", "WORKBENCH_LOG_DIR", "the database's folder",

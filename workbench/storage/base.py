@@ -12,16 +12,21 @@ import json
 import duckdb
 import pandas as pd
 
+from workbench.errors import StoreError
 from workbench.storage.connection import unit_of_work
 
 
 class StoreBase:
-    """Holds the path only: no connection outlives a method call."""
+    """Holds the path only: no connection outlives a method call.
+
+    A ``read_only`` store (a snapshot) refuses every write before opening the file.
+    """
 
     backend = "duckdb"
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
 
     @contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -30,6 +35,8 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.read_only:
+            raise StoreError(f"{self.path} é uma cópia de análise, somente leitura: nada pode ser gravado nela.")
         with unit_of_work(self.path, write=True) as con:
             yield con
 

@@ -5,11 +5,19 @@ Voila page and notebook is a process of its own, so nothing here keeps a
 connection: each unit of work opens the file, runs one transaction and closes.
 A lock conflict is retried with jittered exponential backoff for a bounded
 time, then raised as :class:`BusyError`.
+
+DuckDB's own errors for a damaged file (a truncated file, a block failing its
+checksum) and for a full disk are turned here, on open and inside every unit
+of work, into :class:`CorruptDatabaseError` and :class:`DiskFullError`: one
+Portuguese message naming the file (and the restore command) or the folder,
+shown as is by the CLI, the API and the screens.
 """
 
 from __future__ import annotations
 
+import errno
 import random
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -19,10 +27,16 @@ from typing import Iterator
 import duckdb
 
 from workbench import settings
-from workbench.errors import BusyError, StoreError
+from workbench.errors import BusyError, CorruptDatabaseError, DiskFullError, StoreError, WorkbenchError
 from workbench.storage import gate
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
+_CORRUPT_MARKERS = ("Corrupt database file", "Could not read enough bytes", "database has been invalidated",
+                    "does not match stored checksum")
+_NOT_DUCKDB_MARKER = "not a valid DuckDB database"
+_DISK_FULL_MARKERS = ("No space left on device", "File too large", "Disk quota exceeded")
+_DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_WRITTEN_FILE = re.compile(r'file "([^"]+)"')
 # One unit of work at a time per process: DuckDB refuses a second open of the
 # same file with another configuration (read-only vs read-write) in-process.
 _PROCESS_LOCK = threading.RLock()
@@ -64,9 +78,65 @@ def connect(path: Path, *, read_only: bool, timeout: float | None = None) -> duc
         return con
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it was raised from or during (a cleanup may hide the first)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def corrupt_message(path: Path, *, header: bool = False) -> str:
+    path = Path(path).absolute()
+    what = (f"O arquivo {path} não é um banco de dados DuckDB válido (está danificado ou é outro tipo de arquivo)"
+            if header else
+            f"O banco de dados {path} está danificado (arquivo truncado ou bloco corrompido) e não pode ser lido")
+    return (f"{what}; nada foi alterado. Restaure o último backup: "
+            f"workbench --db {path} restore <pasta-de-backup> --force")
+
+
+def _folder(file) -> str:
+    return str(Path(file).absolute().parent)
+
+
+def translate_error(path: Path, exc: BaseException) -> WorkbenchError | None:
+    """The typed error for a damaged file or a full disk behind ``exc``; None for anything else."""
+    for e in _causes(exc):
+        if isinstance(e, OSError) and e.errno in _DISK_FULL_ERRNOS:
+            return DiskFullError(_folder(path))
+        if isinstance(e, duckdb.Error):
+            text = str(e)
+            if any(m in text for m in _DISK_FULL_MARKERS):
+                written = _WRITTEN_FILE.search(text)
+                return DiskFullError(_folder(written.group(1) if written else path))
+            if any(m in text for m in _CORRUPT_MARKERS):
+                return CorruptDatabaseError(corrupt_message(path))
+            if _NOT_DUCKDB_MARKER in text:
+                return CorruptDatabaseError(corrupt_message(path, header=True))
+    return None
+
+
+@contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """Raise a damaged file or a full disk met inside the block as its typed error."""
+    try:
+        yield
+    except WorkbenchError:
+        raise
+    except (duckdb.Error, OSError) as exc:
+        typed = translate_error(path, exc)
+        if typed is None:
+            raise
+        raise typed from exc
+
+
 def _store_error(path: Path, exc: duckdb.Error) -> StoreError:
     text = str(exc)
-    if "not a valid DuckDB database" in text or "Invalid Input Error" in text and "database" in text:
+    typed = translate_error(path, exc)
+    if typed is not None:
+        return typed
+    if "Invalid Input Error" in text and "database" in text:
         return StoreError(f"O arquivo {path} não é um banco de dados DuckDB válido.")
     if "No such file" in text or "does not exist" in text or "Cannot open" in text:
         return StoreError(f"Não foi possível abrir o banco de dados {path}: {text}")
@@ -87,7 +157,7 @@ def unit_of_work(path: Path, *, write: bool, timeout: float | None = None) -> It
     with _PROCESS_LOCK:
         if not write and not Path(path).exists():
             raise StoreError(f"O banco de dados {path} não existe; rode `workbench init`.")
-        with gate.passage(Path(path), write=write, deadline=deadline):
+        with gate.passage(Path(path), write=write, deadline=deadline), translated(Path(path)):
             with _transaction(Path(path), write=write, timeout=max(deadline - time.monotonic(), 0.05)) as con:
                 yield con
 
@@ -100,7 +170,10 @@ def _transaction(path: Path, *, write: bool, timeout: float) -> Iterator[duckdb.
         try:
             yield con
         except BaseException:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:   # a failed statement may have ended the transaction already
+                pass
             raise
         else:
             try:

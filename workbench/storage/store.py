@@ -7,11 +7,12 @@ methods (see ``tests/test_layers.py`` for the contract that is checked).
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from workbench.errors import StoreError
-from workbench.storage import migrations
-from workbench.storage.connection import connect, unit_of_work
+from workbench.storage import migrations, presence
+from workbench.storage.connection import connect, translated, unit_of_work
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
@@ -21,12 +22,30 @@ from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 from workbench.storage.search import SearchMixin
+from workbench.storage.snapshot import SnapshotMixin
 from workbench.storage.status import StatusMixin
 
 
 class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin,
-                  SearchMixin, StatusMixin):
+                  SnapshotMixin, SearchMixin, StatusMixin):
     """All SQL of the workbench, over one DuckDB file."""
+
+    _registration: presence.Registration | None = None
+
+    def register(self) -> None:
+        """Register this process as working on the database until :meth:`close` (see ``storage.presence``).
+
+        Waits while a restore runs (up to ``WORKBENCH_LOCK_TIMEOUT``), then BusyError.
+        """
+        if self._registration is None and not self.read_only:
+            self._registration = presence.register(self.path)
+            weakref.finalize(self, self._registration.close)
+
+    def close(self) -> None:
+        """End this store's registration (the file itself is never held between calls)."""
+        if self._registration is not None:
+            self._registration.close()
+            self._registration = None
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
         """Create or upgrade the schema; refuse a file from a newer workbench."""
@@ -42,20 +61,24 @@ class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, 
             with unit_of_work(path, write=False) as con:
                 if not migrations.pending(con, path):
                     return []
-        con = connect(path, read_only=False)
-        try:
-            return migrations.apply_pending(con, path)
-        finally:
-            con.close()
+        with translated(path):
+            con = connect(path, read_only=False)
+            try:
+                return migrations.apply_pending(con, path)
+            finally:
+                con.close()
 
     def schema_version(self) -> int:
         with self._read() as con:
             return migrations.current_version(con)
 
 
-def open_store(target: str | Path) -> DuckDBStore:
-    """A store for ``target``: a DuckDB file path (a ``postgresql://`` URL would pick another backend)."""
+def open_store(target: str | Path, *, read_only: bool = False) -> DuckDBStore:
+    """A store for ``target``: a DuckDB file path (a ``postgresql://`` URL would pick another backend).
+
+    ``read_only``: a store that refuses every write (snapshots).
+    """
     text = str(target)
     if text.startswith(("postgres://", "postgresql://")):
         raise StoreError("O backend PostgreSQL ainda não está disponível nesta versão.")
-    return DuckDBStore(Path(text).expanduser())
+    return DuckDBStore(Path(text).expanduser(), read_only=read_only)
