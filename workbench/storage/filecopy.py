@@ -143,16 +143,18 @@ def copy_consistent(db: Path, dest: Path) -> float:
     with gate.passage(db, write=True, deadline=deadline):
         held = time.monotonic()
         with translated(db):
+            # kept open until the copy is done: DuckDB's own lock keeps out processes without the gate
             con = connect(db, read_only=False, timeout=max(deadline - held, 0.05))
-            try:
+        try:
+            with translated(db):
                 con.execute("CHECKPOINT")
-            finally:
-                con.close()
-        wal = Path(f"{db}.wal")
-        if wal.exists() and wal.stat().st_size:
-            raise StoreError(f"O banco de dados {db} tem um WAL que não pôde ser incorporado; tente novamente.")
-        with translated(dest):
-            _patch(db, dest)
+            wal = Path(f"{db}.wal")
+            if wal.exists() and wal.stat().st_size:
+                raise StoreError(f"O banco de dados {db} tem um WAL que não pôde ser incorporado; tente novamente.")
+            with translated(dest):
+                _patch(db, dest)
+        finally:
+            con.close()
         held = time.monotonic() - held
     with translated(dest):
         _fsync(dest)
