@@ -28,7 +28,7 @@ from typing import Iterator
 from workbench import settings
 from workbench.errors import BusyError, StoreError
 from workbench.storage import gate
-from workbench.storage.connection import connect, translated
+from workbench.storage.connection import _PROCESS_LOCK, connect, translated
 
 CHUNK = 4 << 20
 POLL = 0.02
@@ -140,7 +140,7 @@ def copy_consistent(db: Path, dest: Path) -> float:
     with translated(dest):
         shutil.copyfile(db, dest)
     deadline = time.monotonic() + float(settings.get("lock_timeout"))
-    with gate.passage(db, write=True, deadline=deadline):
+    with _PROCESS_LOCK, gate.passage(db, write=True, deadline=deadline):
         held = time.monotonic()
         with translated(db):
             # kept open until the copy is done: DuckDB's own lock keeps out processes without the gate
