@@ -210,3 +210,17 @@ def test_restore_into_a_new_file_needs_no_force(live, tmp_path):
     assert dump(target, DATA) == dump(backup, DATA)
     assert cli(target, "restore", str(backup.parent)).returncode == 2         # exists: needs --force
     assert os.path.exists(target)
+
+
+def test_a_file_with_changes_still_in_its_wal_is_refused(live, tmp_path):
+    db, backup = live
+    source = tmp_path / "com-wal.duckdb"
+    shutil.copy(backup, source)
+    subprocess.run([sys.executable, "-c", "import duckdb, os, sys; con = duckdb.connect(sys.argv[1]); "
+                    "con.execute(\"INSERT INTO audit_log (event_at, action, entity, entity_id) "
+                    "VALUES (now(), 'teste', 'x', '1')\"); os._exit(0)", str(source)], check=True)
+    assert os.path.getsize(f"{source}.wal") > 0                 # killed before its checkpoint
+    before = sha256(db)
+    done = cli(db, "restore", str(source), "--force")
+    assert done.returncode == 2 and "alterações ainda no WAL" in done.stderr
+    assert sha256(db) == before

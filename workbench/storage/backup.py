@@ -287,6 +287,10 @@ class BackupMixin(StoreBase):
         """
         say = progress or (lambda _text: None)
         backup = find_backup(Path(source))
+        wal = Path(f"{backup}.wal")
+        if wal.exists() and wal.stat().st_size:
+            raise StoreError(f"O arquivo {backup} tem alterações ainda no WAL ({wal}), que uma cópia perderia: "
+                             f"faça um backup dele (workbench --db {backup} backup <pasta>) e restaure esse backup.")
         target = self.path
         if target.exists() and not force:
             raise StoreError(f"O banco de dados {target} já existe; use --force para substituí-lo pelo backup.")
