@@ -11,9 +11,20 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tests.test_dashboard import DEFAULT, desk, sup  # noqa: F401 (fixtures)
+from dashdata import DEFAULT, build
 from workbench.widgets.dashboard.app import Dashboard, DashboardApp
 from workbench.widgets.dashboard.controls import AutoRefresh
+
+@pytest.fixture(scope="module")
+def dash_desk(tmp_path_factory):
+    """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset."""
+    return build(tmp_path_factory)
+
+
+@pytest.fixture
+def sup(dash_desk):
+    return dash_desk[1]
+
 
 WIDE = replace(DEFAULT, start=date(2026, 9, 1), end=date(2026, 12, 31))
 
@@ -23,19 +34,19 @@ def board(sup):
     return Dashboard(sup, query=WIDE.to_query())
 
 
-def test_atendente_gets_sem_permissao_and_no_dashboard(desk):
-    wb = desk[0]
+def test_atendente_gets_sem_permissao_and_no_dashboard(dash_desk):
+    wb = dash_desk[0]
     app = DashboardApp(wb=wb, query="")
     app.login.username.value, app.login.password.value = "alice", "alice12345"
     app.login.submit()
     assert app.dashboard is None and app.session is None
     assert app.login.status.value.startswith("Sem permissão")
     with pytest.raises(Exception, match="sem permissão"):
-        Dashboard(desk[3])
+        Dashboard(dash_desk[3])
 
 
-def test_supervisor_logs_in_and_filters_come_from_the_url(desk):
-    wb = desk[0]
+def test_supervisor_logs_in_and_filters_come_from_the_url(dash_desk):
+    wb = dash_desk[0]
     app = DashboardApp(wb=wb, query="inicio=2026-09-01&fim=2026-12-31&origem=email")
     app.login.username.value, app.login.password.value = "sup", "sup1234567"
     app.login.submit()
@@ -49,9 +60,9 @@ def test_supervisor_logs_in_and_filters_come_from_the_url(desk):
     assert app.dashboard is None and app.body.children == (app.login,)
 
 
-def test_page_query_reported_by_the_browser_is_used_when_voila_preheated(desk, monkeypatch):
+def test_page_query_reported_by_the_browser_is_used_when_voila_preheated(dash_desk, monkeypatch):
     monkeypatch.delenv("QUERY_STRING", raising=False)
-    app = DashboardApp(wb=desk[0])
+    app = DashboardApp(wb=dash_desk[0])
     app.url.page_query = "tipo=reclamacao&inicio=2026-09-01&fim=2026-12-31"
     app.login.username.value, app.login.password.value = "sup", "sup1234567"
     app.login.submit()

@@ -14,6 +14,7 @@ from workbench import settings
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import auth, records
 from workbench.services.analyst import analyst_sql
+from workbench.services.caches import DashboardCache
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
 from workbench.storage import open_store
@@ -25,6 +26,7 @@ class Workbench:
     def __init__(self, store):
         self.store = store
         self._reference: dict[str, pd.DataFrame] | None = None
+        self.dashboard_cache = DashboardCache()
 
     # -- opening -----------------------------------------------------------
     @classmethod

@@ -17,6 +17,7 @@ from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.dashboard import DashboardMixin
+from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
@@ -24,8 +25,8 @@ from workbench.storage.search import SearchMixin
 from workbench.storage.status import StatusMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin,
-                  SearchMixin, StatusMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin,
+                  DashboardMetricsMixin, BulkMixin, BackupMixin, SearchMixin, StatusMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
