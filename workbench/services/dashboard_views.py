@@ -175,8 +175,8 @@ def build_resolution(raw: Raw, daily: pd.DataFrame, kpis: dict) -> dict[str, Any
     orders["n"] = orders["status"].map(o.groupby("status")["n"].sum()).fillna(0).astype("int64")
     for key, _label, _lo, _hi in AGE_BUCKETS:
         part = o[o["bucket"] == key].groupby("status")["n"].sum()
-        orders[key] = [int(part.get(st, 0)) if is_open else None
-                       for st, is_open in zip(orders["status"], orders["is_open"])]
+        orders[key] = pd.array([int(part.get(st, 0)) if is_open else None
+                                for st, is_open in zip(orders["status"], orders["is_open"])], dtype="Int64")
     return {"resolution": resolution, "flow": flow, "orders": orders}
 
 
