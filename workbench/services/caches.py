@@ -1,7 +1,7 @@
 """Caches a :class:`~workbench.api.Workbench` owns: bounded, dropped with it.
 
-The dashboard keeps what cannot change any more (answer paths of attendances
-opened before yesterday, and the text of each distinct path), keyed by the
+The dashboard keeps what cannot change any more (answer paths and repeat
+contacts of attendances opened before yesterday, the text of each distinct path), keyed by the
 database file's identity, so a restore or a new demo under the same path
 never serves stale numbers.
 """
@@ -19,6 +19,7 @@ class DashboardCache:
 
     def __init__(self, paths: int = PATHS_SIZE, texts: int = TEXTS_SIZE):
         self.paths: LRUCache = LRUCache(maxsize=paths)
+        self.repeats: LRUCache = LRUCache(maxsize=paths)
         self.texts: LRUCache = LRUCache(maxsize=texts)
 
     @staticmethod
@@ -32,4 +33,5 @@ class DashboardCache:
 
     def clear(self) -> None:
         self.paths.clear()
+        self.repeats.clear()
         self.texts.clear()

@@ -22,15 +22,15 @@ Definitions (the same conditions as the drill kinds of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
 
 from workbench.storage.base import StoreBase
-from workbench.storage.dashboard_sql import (ANATEL_DEADLINE, CLOSED, OPEN, OS_OPEN, REOPENED, REPEAT,
-                                             REPEAT_DAYS, RESOLUTION_HOURS, Bounds, age_sql, bucket_case,
-                                             filter_where, protocol_range)
+from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DEMAND_DAYS, OS_OPEN, REOPENED, REPEAT,
+                                             REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql, bucket_case,
+                                             deadlines, filter_where, protocol_range)
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,29 @@ def _resolution_sql(where: str) -> str:
     sets = ", ".join(f"(d_{d.key})" for d in dims)
     return f"""
         SELECT CASE {name} ELSE '' END AS dimension, CASE {value} ELSE '' END AS value, count(*) AS n,
-               quantile_cont(h, 0.5) AS median_h, quantile_cont(h, 0.9) AS p90_h
-        FROM (SELECT {cols}, {RESOLUTION_HOURS} AS h FROM attendances a WHERE {where} AND {CLOSED})
+               quantile_cont(s, 0.5) / 3600 AS median_h, quantile_cont(s, 0.9) / 3600 AS p90_h
+        FROM (SELECT {cols}, {RESOLUTION_SECONDS}::INTEGER AS s FROM attendances a
+              JOIN statuses st ON st.code = a.status_code AND NOT st.is_open
+              WHERE {where} AND a.closed_at IS NOT NULL)
         GROUP BY GROUPING SETS ({sets}, ())"""
 
 
 class DashboardMetricsMixin(StoreBase):
     """The Indicadores view's resolution, SLA, flow, reopen, repeat and work-order figures."""
 
-    def dashboard_metrics(self, b: Bounds, now: datetime) -> DashboardMetrics:
+    def dashboard_repeats(self, b: Bounds) -> int:
+        """Repeat contacts among the attendances opened in [b.start, b.end) (one unit of work);
+        a past period's count never changes (opening time, client and title are written once)."""
+        where, params = filter_where(b)
+        with self._read() as con:
+            con.execute("SET memory_limit = '256MB'")
+            return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
+                                         f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
+
+    def dashboard_metrics(self, b: Bounds, now: datetime, *, repeats_since: datetime | None = None) -> DashboardMetrics:
+        """The resolution/SLA figures of one refresh in one read unit of work. Repeat contacts are
+        counted for attendances opened from ``repeats_since`` (default: the period's start) only:
+        the caller keeps the older part (:meth:`dashboard_repeats`)."""
         where, params = filter_where(b)
         w = " AND ".join(where)
         others, oparams = filter_where(b, period=False)
@@ -103,14 +117,25 @@ class DashboardMetricsMixin(StoreBase):
                 SELECT count(*) FILTER (WHERE c),
                        count(*) FILTER (WHERE c AND closed_at <= due_at),
                        count(*) FILTER (WHERE (c AND closed_at > due_at) OR (o AND due_at < ?)),
-                       count(*) FILTER (WHERE c AND closed_at <= dl),
-                       count(*) FILTER (WHERE (c AND closed_at > dl) OR (o AND dl < ?)),
+                       count(*) FILTER (WHERE c AND took <= allowed),
+                       count(*) FILTER (WHERE (c AND took > allowed)
+                                        OR (o AND created_at < CASE WHEN complaint THEN ? ELSE ? END)),
                        count(*) FILTER (WHERE r), count(*) FILTER (WHERE c OR r)
-                FROM (SELECT a.closed_at, a.due_at, {OPEN} AS o, {CLOSED} AS c, {ANATEL_DEADLINE} AS dl,
+                FROM (SELECT a.created_at, a.closed_at, a.due_at, st.is_open AS o,
+                             (NOT st.is_open AND a.closed_at IS NOT NULL) AS c, {RESOLUTION_SECONDS} AS took,
+                             coalesce(ty.is_complaint, false) AS complaint,
+                             CASE WHEN coalesce(ty.is_complaint, false) THEN {COMPLAINT_DAYS * 86400}
+                                  ELSE {DEMAND_DAYS * 86400} END AS allowed,
                              {REOPENED} AS r
-                      FROM attendances a WHERE {w})""", [now, now, lo, hi] + params)
-            repeats = self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {w} AND {REPEAT}",
-                                   params + [b.start - timedelta(days=REPEAT_DAYS)])
+                      FROM attendances a JOIN statuses st ON st.code = a.status_code
+                      LEFT JOIN attendance_types ty ON ty.code = a.type_code
+                      WHERE {w})""", [now, *deadlines(now), lo, hi] + params)
+            since = max(repeats_since or b.start, b.start)
+            repeats = 0
+            if since < b.end:
+                rwhere, rparams = filter_where(replace(b, start=since))
+                repeats = self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(rwhere)} "
+                                            f"AND {REPEAT}", rparams + [since - timedelta(days=REPEAT_DAYS)])
             # Closures per UTC hour (the local day is derived in Python, as for openings).
             cwhere = " AND ".join(others + ["a.closed_at >= ? AND a.closed_at < ?", CLOSED])
             closed_hours = self._df(con, f"""

@@ -61,9 +61,10 @@ class Bounds:
 OPEN = "a.status_code IN (SELECT code FROM statuses WHERE is_open)"
 CLOSED = "(a.closed_at IS NOT NULL AND a.status_code IN (SELECT code FROM statuses WHERE NOT is_open))"
 COMPLAINT = "a.type_code IN (SELECT code FROM attendance_types WHERE is_complaint)"
-ANATEL_DEADLINE = (f"(a.created_at + CASE WHEN {COMPLAINT} THEN INTERVAL {COMPLAINT_DAYS} DAY "
-                   f"ELSE INTERVAL {DEMAND_DAYS} DAY END)")
-RESOLUTION_HOURS = "((epoch(a.closed_at) - epoch(a.created_at)) / 3600.0)"
+# Seconds allowed by Anatel (time arithmetic in epoch seconds: TIMESTAMPTZ + INTERVAL goes
+# through the calendar of the time zone and costs ~5x more over 10^5 rows).
+ANATEL_SECONDS = f"(CASE WHEN {COMPLAINT} THEN {COMPLAINT_DAYS * 86400} ELSE {DEMAND_DAYS * 86400} END)"
+RESOLUTION_SECONDS = "(epoch(a.closed_at) - epoch(a.created_at))"
 # What "Por status" counts: the open backlog opened before the period's end however old,
 # and the closed attendances of the period. Params: end, start.
 BACKLOG = f"(a.created_at < ? AND (({OPEN}) OR a.created_at >= ?))"
@@ -72,7 +73,7 @@ REOPENED = ("a.protocol IN (SELECT e.protocol FROM attendance_events e WHERE e.k
             "AND e.from_status IN (SELECT code FROM statuses WHERE NOT is_open) "
             "AND e.to_status IN (SELECT code FROM statuses WHERE is_open))")
 REPEAT = (f"EXISTS (SELECT 1 FROM attendances b WHERE b.client_id = a.client_id AND b.title_code = a.title_code "
-          f"AND b.created_at < a.created_at AND b.created_at >= a.created_at - INTERVAL {REPEAT_DAYS} DAY "
+          f"AND b.created_at < a.created_at AND epoch(b.created_at) >= epoch(a.created_at) - {REPEAT_DAYS * 86400} "
           f"AND b.created_at >= ?)")
 
 
@@ -245,12 +246,17 @@ def _os_age_where(value: str, ctx: DrillContext) -> tuple[str, list[Any]]:
             [*OS_OPEN, ctx.bounds.end, *params])
 
 
-def _sla_where(deadline: str) -> Where:
-    def where(value: str, ctx: DrillContext) -> tuple[str, list[Any]]:
-        if value == "met":
-            return f"{CLOSED} AND a.closed_at <= {deadline}", []
-        return f"(({CLOSED} AND a.closed_at > {deadline}) OR ({OPEN} AND {deadline} < ?))", [ctx.now]
-    return where
+def _sla_where(value: str, ctx: DrillContext) -> tuple[str, list[Any]]:
+    if value == "met":
+        return f"{CLOSED} AND a.closed_at <= a.due_at", []
+    return f"(({CLOSED} AND a.closed_at > a.due_at) OR ({OPEN} AND a.due_at < ?))", [ctx.now]
+
+
+def _anatel_where(value: str, ctx: DrillContext) -> tuple[str, list[Any]]:
+    if value == "met":
+        return f"{CLOSED} AND {RESOLUTION_SECONDS} <= {ANATEL_SECONDS}", []
+    late, params = _late_where(True, ctx)
+    return f"(({CLOSED} AND {RESOLUTION_SECONDS} > {ANATEL_SECONDS}) OR {late})", params
 
 
 def _path_where(key: str) -> Where:
@@ -313,9 +319,9 @@ _KINDS = [
     # -- resolution and SLA --
     DrillKind("closed", _flag, lambda v, c: (CLOSED if v else f"NOT {CLOSED}", []),
               lambda v, _l: "encerrados (tempo de resolução)" if v else "ainda não encerrados", example=True),
-    DrillKind("sla", _choice("met", "missed"), _sla_where("a.due_at"),
+    DrillKind("sla", _choice("met", "missed"), _sla_where,
               lambda v, _l: "dentro do prazo do tipo" if v == "met" else "fora do prazo do tipo", example="missed"),
-    DrillKind("anatel", _choice("met", "missed"), _sla_where(ANATEL_DEADLINE),
+    DrillKind("anatel", _choice("met", "missed"), _anatel_where,
               lambda v, _l: "dentro do prazo Anatel (7/10 dias)" if v == "met" else "fora do prazo Anatel (7/10 dias)",
               example="met"),
     DrillKind("closed_day", _day, lambda v, c: (_day_range("a.closed_at") + f" AND {CLOSED}", [v, v]),
