@@ -142,7 +142,7 @@ def test_every_drill_kind_is_declared_once_and_agrees_between_storage_and_servic
         dash.attendance_list(sup, DEFAULT, {"age": "99"}, now=NOW)
     with pytest.raises(ValidationError, match="'hour'"):
         dash.attendance_list(sup, DEFAULT, {"hour": "x"}, now=NOW)
-    assert dash.describe_drill(sup, {"status": "pendente", "late": True}) == "Pendente · fora do prazo Anatel"
+    assert dash.describe_drill(sup, {"status": "pendente", "late": True}) == "Status: Pendente · fora do prazo Anatel"
 
 
 def test_dashboard_services_are_reachable_from_the_session(sup):

@@ -77,7 +77,7 @@ def test_views_show_the_numbers(board):
     assert titles.texts()[0][0] == "Sem conexão"
     titles.sort_by("title")
     assert [r[0] for r in titles.texts()] == sorted(r[0] for r in titles.texts())
-    cards = board.views["Indicadores"].cards
+    cards = board.views["Indicadores"].card_buttons
     assert cards["open_backlog"].description == "6" and cards["abandoned"].description == "2"
     assert cards["fcr_rate"].description == "33,3%"
     scripts = board.views["Scripts"].scripts.texts()
@@ -88,10 +88,10 @@ def test_any_count_opens_its_list_and_any_row_its_detail(board):
     board.views["Por status"].table.click(0, "late")          # Pendente · fora do prazo
     assert board.list.visible and board.list.result.total == 2
     assert sorted(board.list.result.frame["protocol"]) == ["20261020000001", "20261119000001"]
-    assert all(r[-1] == "FORA DO PRAZO ANATEL" for r in board.list.table.texts())
+    assert all(r[1] == "FORA DO PRAZO ANATEL" for r in board.list.table.texts())   # Situação, second
     board.views["Por título"].table.click(0, "total")
     assert board.list.result.total == 4                           # sem conexão incl. previous period A9
-    board.views["Indicadores"].cards["abandoned"].click()
+    board.views["Indicadores"].card_buttons["abandoned"].click()
     assert board.list.abandoned and board.list.result.total == 2
     board.views["Indicadores"].hour.click(10)                     # 10h
     assert board.list.result.total == 2
@@ -124,12 +124,12 @@ def test_export_gives_a_download_link_with_the_filters_in_the_name(board, fmt):
     assert name == f"status-pendente_2026-09-01-a-2026-12-31_origem-telefonico.{fmt}"
     payload = base64.b64decode(re.search(r"base64,([^']+)'", html).group(1))
     frame = (pd.read_csv(io.BytesIO(payload), sep=";", encoding="utf-8-sig") if fmt == "csv"
-             else pd.read_excel(io.BytesIO(payload)))
-    assert len(frame) == 3 and list(frame.columns)[:2] == ["Protocolo", "Cliente"]
+             else pd.read_excel(io.BytesIO(payload), sheet_name="dados"))
+    assert len(frame) == 3 and list(frame.columns)[:3] == ["Protocolo", "Situação", "Status"]
 
 
 def test_view_tables_export_too(board):
-    board.export_view(board.data.operators, "por operador", "csv")
+    board.export_view("operators", "csv")
     assert "por-operador_2026-09-01-a-2026-12-31.csv" in board.view_download.value
 
 
@@ -147,5 +147,5 @@ def test_auto_refresh_uses_the_kernel_loop_and_is_off_by_default(board):
 
 def test_bad_period_is_refused_beside_the_dates(board):
     before = board.data
-    board.filter_bar.start.value = date(2027, 1, 1)
+    board.filter_bar.start.value = "01/01/2027"
     assert "data final" in board.filter_bar.error.value and board.data is before

@@ -43,6 +43,7 @@ from workbench.services.dashboard_filters import (DEFAULT_DAYS, MAX_DAYS, QUERY_
                                                   Filters, ViewOptions, _tz, local_today)
 from workbench.services.dashboard_views import Raw, build_all, labels
 from workbench.services.formatting import Column
+from workbench.storage.dashboard_metrics import RESOLUTION_DIMENSIONS  # noqa: F401 (re-exported)
 from workbench.storage.dashboard_sql import AGE_BUCKETS, DRILLS, Bounds, parse_drill  # noqa: F401 (re-exported)
 
 PAGE_SIZE = 25

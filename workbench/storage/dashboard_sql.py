@@ -224,8 +224,8 @@ def _day_range(column: str) -> str:
     return f"{column} >= ?::DATE::TIMESTAMPTZ AND {column} < (?::DATE + 1)::TIMESTAMPTZ"
 
 
-def _label(kind: str) -> Callable[[Any, Labels], str]:
-    return lambda v, labels: str(labels.get(kind, {}).get(v, v))
+def _label(kind: str, caption: str) -> Callable[[Any, Labels], str]:
+    return lambda v, labels: f"{caption}: {labels.get(kind, {}).get(v, v)}"
 
 
 def _fmt_day(value: date) -> str:
@@ -276,7 +276,9 @@ def _late_where(_v: Any, ctx: DrillContext) -> tuple[str, list[Any]]:
 
 _KINDS = [
     # -- Por status (the open backlog however old) --
-    DrillKind("status", _code, lambda v, c: ("a.status_code = ?", [v]), _label("status"), "backlog", "pendente"),
+    DrillKind("backlog", _flag, lambda v, c: ("TRUE", []),
+              lambda v, _l: "em aberto (qualquer data) e encerrados do período", "backlog", True),
+    DrillKind("status", _code, lambda v, c: ("a.status_code = ?", [v]), _label("status", "Status"), "backlog", "pendente"),
     DrillKind("open", _flag, lambda v, c: (OPEN if v else f"NOT {OPEN}", []),
               lambda v, _l: "em aberto" if v else "encerrados", "backlog", True),
     DrillKind("overdue", _flag, lambda v, c: (f"{OPEN} AND a.due_at < ?", [c.now]),
@@ -285,11 +287,11 @@ _KINDS = [
     DrillKind("age", _bucket, lambda v, c: (lambda cond, p: (f"{OPEN} AND {cond}", p))(
         *_age_where("a.created_at", v, c.now)), lambda v, _l: "idade " + _bucket_label(v), "backlog", "30+"),
     # -- the supervisor's dimensions --
-    DrillKind("title", _code, lambda v, c: ("a.title_code = ?", [v]), _label("title"), example="lentidao"),
-    DrillKind("origin", _code, lambda v, c: ("a.origin_code = ?", [v]), _label("origin"), example="email"),
-    DrillKind("type", _code, lambda v, c: ("a.type_code = ?", [v]), _label("type"), example="reclamacao"),
+    DrillKind("title", _code, lambda v, c: ("a.title_code = ?", [v]), _label("title", "Título"), example="lentidao"),
+    DrillKind("origin", _code, lambda v, c: ("a.origin_code = ?", [v]), _label("origin", "Origem"), example="email"),
+    DrillKind("type", _code, lambda v, c: ("a.type_code = ?", [v]), _label("type", "Tipo"), example="reclamacao"),
     DrillKind("operator_id", _int, lambda v, c: ("a.operator_id = ?", [v]),
-              lambda v, labels: "operador " + str(labels.get("operator", {}).get(v, v)), example=1),
+              _label("operator", "Operador"), example=1),
     DrillKind("hour", _hour, lambda v, c: ("hour(a.created_at) = ?", [v]), lambda v, _l: f"abertos às {v:02d}h",
               example=10),
     DrillKind("day", _day, lambda v, c: (_day_range("a.created_at"), [v, v]),
@@ -307,7 +309,7 @@ _KINDS = [
               lambda v, _l: "período anterior", lambda v: "own" if v else "period", True),
     # -- scripts --
     DrillKind("script", _code, lambda v, c: ("a.script_code = ?", [v]),
-              lambda v, labels: "script " + str(labels.get("script", {}).get(v, v)), example="sem_conexao"),
+              _label("script", "Script"), example="sem_conexao"),
     DrillKind("script_outcome", _choice("fim", "encerrado"), lambda v, c: ("a.script_outcome = ?", [v]),
               lambda v, _l: "chegaram ao fim do script" if v == "fim" else "encerrados antes do fim",
               example="fim"),
