@@ -75,6 +75,17 @@ class DashboardData:
     elapsed: float = 0.0
     status_labels: list[str] = field(default_factory=list)
 
+    def kpi_table(self) -> pd.DataFrame:
+        """The KPIs as texts formatted as the cards show them (Indicador, Valor)."""
+        return tables.kpi_frame(self.kpis)
+
+    def show(self, name: str):
+        """A view's table for a notebook: pt-BR headers and numbers (a pandas Styler)."""
+        from workbench.services.formatting import styled
+
+        frame, columns = self.table(name)
+        return styled(frame, columns)
+
     def table(self, name: str) -> tuple[pd.DataFrame, Sequence[Column]]:
         """A view's table and its columns, as shown and exported (names: :data:`VIEW_TABLES`)."""
         if name not in tables.VIEW_TABLES:

@@ -52,6 +52,16 @@ LIST_EXPORT = (Column("protocol", "Protocolo", "code"), Column("situation", "Sit
 ABANDONED = (Column("protocol", "Protocolo", "code"), Column("client", "Cliente"), Column("origin", "Origem"),
              Column("operator", "Operador"), Column("issued_at", "Emitido em", "datetime"),
              Column("outcome_at", "Abandonado em", "datetime"))
+# The KPIs of a refresh, as the cards and the notebook show them.
+KPIS = (Column("total", "Atendimentos no período", "int"), Column("open_backlog", "Em aberto (backlog)", "int"),
+        Column("overdue", "Vencidos", "int"), Column("late", "Fora do prazo Anatel", "int"),
+        Column("opened_today", "Abertos hoje", "int"), Column("opened_week", "Abertos nesta semana", "int"),
+        Column("fcr_rate", "Resolvidos no 1º contato", "pct"), Column("os_rate", "Precisaram de O.S.", "pct"),
+        Column("abandoned", "Protocolos abandonados", "int"), Column("closed", "Encerrados", "int"),
+        Column("resolution_median_h", "Tempo de resolução, mediana (h)", "hours"),
+        Column("resolution_p90_h", "Tempo de resolução, p90 (h)", "hours"),
+        Column("sla_rate", "No prazo do tipo (SLA)", "pct"), Column("anatel_rate", "No prazo Anatel (7/10 dias)", "pct"),
+        Column("reopen_rate", "Reabertos", "pct"), Column("repeat_rate", "Contato repetido em 30 dias", "pct"))
 SITUATION_LATE = "FORA DO PRAZO ANATEL"
 SITUATION_OVERDUE = "Vencido"
 
@@ -82,6 +92,13 @@ def _status_with_total(data) -> pd.DataFrame:
     total = pd.DataFrame([{"code": None, "label": "Total", "is_open": None, "n": frame["n"].sum(),
                            "overdue": frame["overdue"].sum(), "late": frame["late"].sum()}])
     return pd.concat([frame, total], ignore_index=True)
+
+
+def kpi_frame(kpis: dict) -> pd.DataFrame:
+    """The KPIs as a two-column table of texts (Indicador, Valor), formatted as on the cards."""
+    from workbench.services.formatting import display
+
+    return pd.DataFrame({"Indicador": [c.label for c in KPIS], "Valor": [display(kpis.get(c.key), c.kind) for c in KPIS]})
 
 
 # name -> (file name, (frame, columns) of a DashboardData)

@@ -182,3 +182,15 @@ def rounded(value: Any, kind: str) -> Any:
         return local_datetime(value).replace(second=0, microsecond=0)
     return str(value)
 
+
+
+def styled(frame, columns=None, kinds: dict[str, str] | None = None):
+    """A pandas ``Styler`` that shows ``frame`` the pt-BR way in a notebook.
+
+    ``columns``: :class:`Column` s (only those, with their pt-BR headers);
+    ``kinds``: column → kind for a frame shown as is."""
+    if columns is not None:
+        frame = frame[[c.key for c in columns]].rename(columns={c.key: c.label for c in columns})
+        kinds = {c.label: c.kind for c in columns}
+    formats = {name: (lambda v, k=kind: display(v, k)) for name, kind in (kinds or {}).items()}
+    return frame.style.format(formats, na_rep=EMPTY).hide(axis="index")
