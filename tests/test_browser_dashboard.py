@@ -122,7 +122,7 @@ def test_supervisor_uses_the_dashboard(demo_db):
         wall = page.locator(".wb-wallboard .wb-kpi-open_backlog").locator("visible=true").first
         wall.wait_for(timeout=60_000)
         assert page.locator(".wb-dash-tabs").locator("visible=true").count() == 0
-        assert page.locator(".wb-autorefresh select option:checked").inner_text().strip() == "a cada 5 min"
+        assert page.locator(".wb-autorefresh select option:checked").inner_text().replace("\xa0", " ").strip() == "a cada 5 min"
         box = page.locator(".wb-app.wb-wall").first.bounding_box()
         assert box and box["width"] >= 1300
         assert int(re.sub(r"\D", "", wall.inner_text())) > 0

@@ -71,7 +71,8 @@ CSS = """
 .wb-wall { position: fixed; inset: 0; z-index: 1000; background: #0f2a43; overflow: auto;
            max-width: none !important; padding: 10px 24px; }
 .wb-wall .wb-screen { background: #0f2a43; border: none; }
-.wb-wall .wb-stamp, .wb-wall .wb-wall-stamp { color: #d9e2ec; font-size: 18px; }
+.wb-wall .wb-stamp { color: #d9e2ec; font-size: 18px; }
+.wb-wall .widget-label, .wb-wall label { color: #d9e2ec; }
 .wb-wall .wb-kpi-caption { color: #d9e2ec; font-size: 22px; text-align: center; }
 .wb-wall .wb-kpis-wall button { background: #163a5c; color: #fff; border-radius: 6px; }
 .wb-wall .wb-chart { background: #fff; border-radius: 6px; }

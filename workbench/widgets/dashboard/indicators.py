@@ -72,7 +72,9 @@ class Cards(w.HBox):
             btn.on_click(lambda _b, k=key: on_click(k))
             self.buttons[key] = btn
             caption = w.HTML(f"<div class='wb-kpi-caption'>{esc(label)}</div>")
-            box = w.VBox([btn, caption], layout=w.Layout(width="280px" if wall else "160px", margin="0 8px 8px 0"))
+            box = w.VBox([btn, caption], layout=w.Layout(width="calc(20% - 12px)" if wall else "160px",
+                                                         min_width="200px" if wall else "160px",
+                                                         margin="0 12px 12px 0" if wall else "0 8px 8px 0"))
             box.add_class("wb-kpi-card")
             boxes.append(box)
         super().__init__(boxes, layout=w.Layout(flex_flow="row wrap"))
@@ -127,15 +129,13 @@ class IndicatorsView(w.VBox):
                                     on_drill=self._operator_drill)
         self.operators.sort_key, self.operators.sort_desc = "n", True
         self.operators.add_class("wb-operator-table")
-        half = lambda *ws: w.VBox(list(ws), layout=w.Layout(width="50%", min_width="420px"))  # noqa: E731
         super().__init__([
             self.cards, section("Resolução e prazos (atendimentos abertos no período)"), self.sla_cards,
             self.flow.widget, self.backlog.widget,
-            w.HBox([half(section("Tempo de resolução por"), self.dimension, self.resolution,
-                         export_buttons(export, *[f"resolution_{d.key}" for d in _dimensions()])),
-                    half(section("Ordens de serviço: por status e idade (em aberto)"), self.orders,
-                         export_buttons(export, "orders"))],
-                   layout=w.Layout(flex_flow="row wrap")),
+            section("Tempo de resolução por"), self.dimension, self.resolution,
+            export_buttons(export, *[f"resolution_{d.key}" for d in _dimensions()]),
+            section("Ordens de serviço: por status e idade (as em aberto, de qualquer data)"), self.orders,
+            export_buttons(export, "orders"),
             export_buttons(export, "flow", label="Exportar abertos, encerrados e em aberto por dia:"),
             w.HBox([w.VBox([self.origin.widget], layout=w.Layout(width="45%")),
                     w.VBox([self.hour.widget], layout=w.Layout(width="55%"))]),
@@ -192,16 +192,12 @@ class WallBoard(w.VBox):
     def __init__(self, drill: Drill, open_abandoned: Callable[[], None]):
         click = lambda k: card_drill(k, drill, open_abandoned)  # noqa: E731
         self.cards = Cards([*WALL_CARDS[:2], "overdue", "late", *WALL_CARDS[2:]], click, wall=True)
-        self.stamp = w.HTML("")
         self.flow = charts.MultiLine("Abertos × encerrados por dia", ["Abertos", "Encerrados"],
                                      [charts.BLUE, charts.CLOSED_COLOR], height=300)
-        super().__init__([self.stamp, self.cards, self.flow.widget])
+        super().__init__([self.cards, self.flow.widget])
         self.add_class("wb-wallboard")
 
     def update(self, data) -> None:
         self.cards.update(data.kpis)
-        when = data.generated_at.astimezone(tz())
-        self.stamp.value = (f"<div class='wb-wall-stamp'>Atualizado às {when:%H:%M} · "
-                            f"{data.filters.start:%d/%m/%Y} a {data.filters.end:%d/%m/%Y}</div>")
         days = list(data.flow["day"])
         self.flow.update(days, [list(data.flow["opened"]), list(data.flow["closed"])], days)
