@@ -302,3 +302,14 @@ def test_caches_belong_to_the_workbench_and_are_bounded(dash_desk, sup, monkeypa
     pd.testing.assert_frame_equal(refresh(sup).script_paths, first.script_paths)  # evicted texts read again
     other = workbench.open(wb.path, create=False)
     assert other.dashboard_cache is not wb.dashboard_cache and len(other.dashboard_cache.paths) == 0
+
+
+def test_display_options_round_trip_through_the_url():
+    from workbench.services.dashboard import ViewOptions
+
+    assert ViewOptions.from_query("atualizar=5&tela=parede") == ViewOptions(5, True)
+    assert ViewOptions.from_query("?origem=email&atualizar=15") == ViewOptions(15, False)
+    assert ViewOptions.from_query("atualizar=7&tela=outra") == ViewOptions(0, False)     # not offered: ignored
+    assert ViewOptions.from_query("atualizar=x") == ViewOptions(0, False)
+    assert ViewOptions.from_query(ViewOptions(1, True).to_query()) == ViewOptions(1, True)
+    assert ViewOptions().to_query() == ""
