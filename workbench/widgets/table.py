@@ -169,7 +169,7 @@ class Table(w.VBox):
         self.empty.layout.display = "none" if len(self.df) else ""
         if self.fit_rows is not None:
             rows = min(len(self.df), self.fit_rows)
-            self.grid.layout.height = f"{32 + 26 * rows + 4}px"
+            self.grid.layout.height = f"{40 + 27 * rows}px"
             self.grid.layout.display = "" if len(self.df) else "none"
 
     def __len__(self) -> int:
