@@ -257,7 +257,7 @@ def test_choices_for_the_filter_bar(sup):
 def test_export_list_writes_a_file_that_reads_back_equal(sup, tmp_path, fmt):
     f = Filters(start=DEFAULT.start, end=DEFAULT.end, origin="telefonico")
     path = dash.export_list(sup, f, {"status": "pendente"}, fmt, directory=tmp_path, now=NOW)
-    assert path.name == f"pendente_2026-10-29-a-2026-11-27_origem-telefonico.{fmt}"
+    assert path.name == f"status-pendente_2026-10-29-a-2026-11-27_origem-telefonico.{fmt}"
     back = read_back(path)
     expected = dash.full_list(sup, f, {"status": "pendente"}, now=NOW)
     assert list(back.columns) == [c.label for c in dash.list_columns()]

@@ -169,7 +169,7 @@ class Table(w.VBox):
         self.empty.layout.display = "none" if len(self.df) else ""
         if self.fit_rows is not None:
             rows = min(len(self.df), self.fit_rows)
-            self.grid.layout.height = f"{40 + 27 * rows}px"
+            self.grid.height = f"{32 + 26 * rows + 2}px"       # header 30 px, rows 26 px
             self.grid.layout.display = "" if len(self.df) else "none"
 
     def __len__(self) -> int:
