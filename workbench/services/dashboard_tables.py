@@ -82,9 +82,10 @@ def with_situation(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def titles_columns(status_labels: list[str]) -> tuple[Column, ...]:
-    return (Column("title", "Título"), *(Column(s, s, "int") for s in status_labels),
-            Column("total", "Total", "int"), Column("share", "% do total", "pct"),
-            Column("previous", "Período anterior", "int"), Column("trend", "Tendência", "trend"))
+    """Total, share and trend first (in sight in a narrow JupyterLab pane), then one column per status."""
+    return (Column("title", "Título"), Column("total", "Total", "int"), Column("share", "% do total", "pct"),
+            Column("previous", "Período anterior", "int"), Column("trend", "Tendência", "trend"),
+            *(Column(s, s, "int") for s in status_labels))
 
 
 def _status_with_total(data) -> pd.DataFrame:

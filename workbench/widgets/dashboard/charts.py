@@ -105,7 +105,7 @@ class MultiLine:
             pts.on_element_click(lambda _m, event, i=i: self._clicked(i, event))
             self.points.append(pts)
         axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=8),
-                bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed")]
+                bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed", num_ticks=6)]
         self.figure = _figure(title, [self.lines, *self.points], axes, height)
         self.figure.legend_location = "top-left"
         self.widget = self.figure
@@ -141,7 +141,7 @@ def line(title: str, *, height: int = 260, on_click=None) -> Chart:
                         default_size=24, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
                                                            labels=["Dia", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=10),
-            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed")]
+            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed", num_ticks=6)]
     return Chart(_figure(title, [lines, points], axes, height), points, on_click, extra_marks=[])
 
 

@@ -100,7 +100,7 @@ class TitleView(w.VBox):
 
     def update(self, data) -> None:
         self.data = data
-        if self.table is None or [c.key for c in self.table.spec][1:-4] != data.status_labels:
+        if self.table is None or [c.key for c in self.table.spec][5:] != data.status_labels:
             cols = columns(tables.titles_columns(data.status_labels),
                            drill=(*data.status_labels, "total", "previous"))
             self.table = ClickTable(cols, on_drill=self._drill,
