@@ -21,12 +21,10 @@ from typing import Any
 import pandas as pd
 
 from workbench.storage.base import StoreBase
-from workbench.storage.dashboard_sql import (BACKLOG, PATH_KEY_SQL, PATH_SEPARATOR, Bounds, DrillContext,
-                                             age_sql, bucket_case, deadlines, drill_where, filter_where,
-                                             parse_drill, protocol_range)
+from workbench.storage.dashboard_sql import (BACKLOG, DASHBOARD_MEMORY, PATH_KEY_SQL, PATH_SEPARATOR, Bounds,
+                                             DrillContext, age_sql, bucket_case, deadlines, drill_where,
+                                             filter_where, parse_drill, protocol_range)
 
-# Memory of the dashboard's own short connections (the kernel must stay small).
-DASHBOARD_MEMORY = "256MB"
 
 _LIST_ORDER = {
     "protocol": "a.protocol", "client": "c.name", "title": "ti.label", "status": "st.sort",

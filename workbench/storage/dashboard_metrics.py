@@ -28,9 +28,9 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from workbench.storage.base import StoreBase
-from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DEMAND_DAYS, OS_OPEN, REOPENED, REPEAT,
-                                             REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql, bucket_case,
-                                             deadlines, filter_where, protocol_range)
+from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DASHBOARD_MEMORY, DEMAND_DAYS, OS_OPEN,
+                                             REOPENED, REPEAT, REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql,
+                                             bucket_case, deadlines, filter_where, protocol_range)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class DashboardMetricsMixin(StoreBase):
         a past period's count never changes (opening time, client and title are written once)."""
         where, params = filter_where(b)
         with self._read() as con:
-            con.execute("SET memory_limit = '256MB'")
+            con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
             return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
                                          f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
 
@@ -111,7 +111,7 @@ class DashboardMetricsMixin(StoreBase):
         others, oparams = filter_where(b, period=False)
         lo, hi = protocol_range(b)
         with self._read() as con:
-            con.execute("SET memory_limit = '256MB'")
+            con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
             resolution = self._df(con, _resolution_sql(w), params)
             row = self._one(con, f"""
                 SELECT count(*) FILTER (WHERE c),

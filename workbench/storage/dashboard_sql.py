@@ -32,6 +32,8 @@ AGE_BUCKETS = (
     ("11-30", "11–30 dias", 11, 30),
     ("30+", "mais de 30 dias", 31, None),
 )
+# Memory of the dashboard's own short connections (the kernel must stay small).
+DASHBOARD_MEMORY = "256MB"
 COMPLAINT_DAYS = 7      # Anatel RGC art. 10: complaints
 DEMAND_DAYS = 10        # other demands
 REPEAT_DAYS = 30        # a repeat contact: same client and title within this many days
