@@ -131,9 +131,9 @@ def build_indicators(raw: Raw, status: pd.DataFrame) -> dict[str, Any]:
 
 
 def _dimension_names(raw: Raw) -> dict[str, dict]:
-    names = {"title": labels(raw.ref["titles"]), "type": labels(raw.ref["attendance_types"]),
-             "operator_id": dict(zip(raw.counts.operators["operator_id"], raw.counts.operators["name"]))}
-    return names
+    """Code → name for each resolution dimension, from its reference table (or the operators)."""
+    operators = dict(zip(raw.counts.operators["operator_id"], raw.counts.operators["name"]))
+    return {d.key: labels(raw.ref[d.reference]) if d.reference else operators for d in RESOLUTION_DIMENSIONS}
 
 
 def build_resolution(raw: Raw, daily: pd.DataFrame, kpis: dict) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def build_resolution(raw: Raw, daily: pd.DataFrame, kpis: dict) -> dict[str, Any
     resolution: dict[str, pd.DataFrame] = {}
     for dim in RESOLUTION_DIMENSIONS:
         part = res[res["dimension"] == dim.key]
-        values = [int(v) if dim.key == "operator_id" else v for v in part["value"]]
+        values = [v if dim.reference else int(v) for v in part["value"]]
         frame = pd.DataFrame({"key": values, "label": [names.get(dim.key, {}).get(v, v) for v in values],
                               "n": part["n"].to_numpy(), "median_h": part["median_h"].to_numpy(dtype=float),
                               "p90_h": part["p90_h"].to_numpy(dtype=float)})

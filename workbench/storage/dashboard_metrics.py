@@ -35,17 +35,20 @@ from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DASHBOARD_M
 
 @dataclass(frozen=True)
 class ResolutionDimension:
-    """A dimension of the resolution-time table: its key (a drill kind too), column and pt-BR name."""
+    """A dimension of the resolution-time table: its key (a drill kind too), column, pt-BR name,
+    and the reference table naming its codes (None: the operators' names)."""
 
     key: str
     column: str
     label: str
+    reference: str | None = None
 
 
-# Adding a dimension (the queue, when attendances have one) is one entry here.
+# Adding a dimension is one entry here, e.g. the queue once attendances have one (issue 11):
+# ResolutionDimension("queue", "a.queue_code", "Fila", "queues"), with a "queue" drill kind.
 RESOLUTION_DIMENSIONS = (
-    ResolutionDimension("title", "a.title_code", "Título"),
-    ResolutionDimension("type", "a.type_code", "Tipo"),
+    ResolutionDimension("title", "a.title_code", "Título", "titles"),
+    ResolutionDimension("type", "a.type_code", "Tipo", "attendance_types"),
     ResolutionDimension("operator_id", "a.operator_id", "Operador"),
 )
 
