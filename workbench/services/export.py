@@ -39,8 +39,12 @@ from workbench.services.formatting import Column
 from workbench.services.text import slug
 
 FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-# The CSV dialect of every file the workbench writes (exports and the import's rejects file).
-CSV_OPTIONS = {"sep": ";", "encoding": "utf-8-sig", "lineterminator": "\r\n", "quoting": csv.QUOTE_ALL}
+# The CSV dialect of every file the workbench writes (exports and the import's rejects file):
+# CSV_OPTIONS suits pandas both ways (``read_csv(path, **CSV_OPTIONS)``, ``to_csv(..., **CSV_OPTIONS)``);
+# the writer adds CRLF and quotes every field. To write a table with formulas neutralised, use
+# :func:`write_table` (or :func:`csv_text` for rows already formatted).
+CSV_OPTIONS = {"sep": ";", "encoding": "utf-8-sig"}
+CSV_WRITER = {"lineterminator": "\r\n", "quoting": csv.QUOTE_ALL}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATA_SHEET = "dados"
 FILTER_SHEET = "Filtros"
@@ -119,8 +123,7 @@ def csv_cell(value: Any, kind: str) -> str:
 def csv_text(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
     """Already formatted rows as CSV text in :data:`CSV_OPTIONS` (header neutralised too)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_OPTIONS["sep"], lineterminator=CSV_OPTIONS["lineterminator"],
-                        quoting=CSV_OPTIONS["quoting"])
+    writer = csv.writer(out, delimiter=CSV_OPTIONS["sep"], **CSV_WRITER)
     writer.writerow([neutralise(str(h)) for h in header])
     for row in rows:
         writer.writerow(row)
