@@ -78,21 +78,39 @@ def measure_wizard(ctx) -> list[Measurement]:
 
 
 def _dashboard_process(path: str, repeats: int, queue) -> None:
-    """A fresh process, like a served kernel: refresh the dashboard and report its peak memory."""
+    """A fresh process, like a served kernel: refresh the dashboard and report its peak memory.
+
+    The refresh's time is split in the same run: the store's resolution/SLA metrics (new in
+    issue 12) and the rest (the views measured before them: status, titles, indicators, scripts)."""
     from workbench.api import Workbench
     from workbench.services import dashboard
 
     wb = Workbench.open(path, create=False)
     session = wb.login(*SUPERVISOR)
+    spent = {"metrics": 0.0}
+    store = wb.store
+    for name in ("dashboard_metrics", "dashboard_repeats"):
+        original = getattr(store, name)
+
+        def timed(*args, _original=original, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent["metrics"] += time.perf_counter() - t0
+        setattr(store, name, timed)
     t = time.perf_counter()
     dashboard.refresh(session)
     first = _ms(t)
-    samples = []
+    samples, metrics, before = [], [], []
     for _ in range(repeats):
+        spent["metrics"] = 0.0
         t = time.perf_counter()
         dashboard.refresh(session)
         samples.append(_ms(t))
-    queue.put((first, samples, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        metrics.append(spent["metrics"] * 1000)
+        before.append(samples[-1] - metrics[-1])
+    queue.put((first, samples, metrics, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
 
 
 def measure_dashboard(ctx) -> list[Measurement]:
@@ -100,11 +118,14 @@ def measure_dashboard(ctx) -> list[Measurement]:
     queue = mpctx.Queue()
     proc = mpctx.Process(target=_dashboard_process, args=(str(ctx.wb.path), 3 if ctx.quick else 10, queue))
     proc.start()
-    first, samples, peak = queue.get(timeout=600)
+    first, samples, metrics, before, peak = queue.get(timeout=600)
     proc.join()
     return [Measurement("painel: primeira atualização", [first]),
             Measurement("painel: atualização", samples,
-                        note=f"pico RSS do processo do painel {peak / 1024:.0f} MB")]
+                        note=f"todas as visões; pico RSS do processo do painel {peak / 1024:.0f} MB"),
+            Measurement("  painel: visões anteriores (status, título, indicadores, scripts)", before,
+                        note="mesma execução"),
+            Measurement("  painel: métricas de resolução e SLA (novas)", metrics, note="mesma execução")]
 
 
 # -- concurrency -------------------------------------------------------------------

@@ -1,139 +1,34 @@
-"""Supervisor dashboard: every view and filter against hand-computed answers.
-
-The fixed dataset (times in America/Sao_Paulo, UTC-3; "now" = Fri 2026-11-27 15:00):
-
-    protocol        client op  origin  title                   type      status       created      resolved os  script
-    A1 ..1127000001   1    1   tel     sem_conexao             suporte   pendente     11-27 09:00  -        -   sem_conexao encerrado
-    A2 ..1125000001   2    2   email   lentidao                suporte   em_resolucao 11-25 10:00  -        OS  lentidao fim
-    A3 ..1119000001   1    1   tel     reclamacao_atendimento  reclamac. pendente     11-19 14:00  -        -   -
-    A4 ..1112000001   3    2   visita  segunda_via_boleto      financ.   aguard_info  11-12 08:00  -        -   -
-    A5 ..1126000001   3    1   tel     sem_conexao             suporte   concluido    11-26 11:00  yes      -   sem_conexao fim
-    A6 ..1127000002   2    2   tel     sem_conexao             suporte   concluido    11-27 10:30  yes      -   sem_conexao fim
-    A7 ..1101000001   1    1   tel     lentidao                suporte   em_analise   11-01 09:00  -        -   lentidao encerrado
-    A8 ..1020000001   1    1   tel     lentidao                suporte   pendente     10-20 09:00  (previous period)
-    A9 ..1015000001   2    1   tel     sem_conexao             suporte   concluido    10-15 09:00  (previous period)
-
-Clients: 1 São Paulo (routing point 1), 2 Campinas (rp 3), 3 São Paulo (rp 2).
-Default period: 2026-10-29..2026-11-27 (30 days); previous: 2026-09-29..2026-10-28.
-"""
+"""Supervisor dashboard: every view and filter against hand-computed answers (dataset: ``dashdata``)."""
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 
 import workbench
 
+from dashdata import DEFAULT, NOW, TZ, build, protocols, refresh, t
 from workbench.errors import PermissionDenied, ValidationError
 from workbench.services import dashboard as dash
 from workbench.services.dashboard import Filters
+from workbench.services.caches import PATHS_SIZE, TEXTS_SIZE, DashboardCache
 from workbench.services.export import read_back
 
-TZ = ZoneInfo("America/Sao_Paulo")
-NOW = datetime(2026, 11, 27, 15, 0, tzinfo=TZ)
 TODAY = NOW.date()
-DEFAULT = Filters.default(TODAY)
-DUE_HOURS = {"suporte_tecnico": 24, "financeiro": 48, "reclamacao": 168}
-
-
-def t(month, day, hour, minute=0):
-    return datetime(2026, month, day, hour, minute, tzinfo=TZ)
-
-
-ROWS = [  # protocol, client, contract, op, origin, title, type, status, created, resolved, os, script, outcome
-    ("20261127000001", 1, 10, 1, "telefonico", "sem_conexao", "suporte_tecnico", "pendente", t(11, 27, 9), False, False, "sem_conexao", "encerrado"),
-    ("20261125000001", 2, 20, 2, "email", "lentidao", "suporte_tecnico", "em_resolucao", t(11, 25, 10), False, True, "lentidao", "fim"),
-    ("20261119000001", 1, 10, 1, "telefonico", "reclamacao_atendimento", "reclamacao", "pendente", t(11, 19, 14), False, False, None, None),
-    ("20261112000001", 3, 30, 2, "visita", "segunda_via_boleto", "financeiro", "aguardando_informacoes", t(11, 12, 8), False, False, None, None),
-    ("20261126000001", 3, 30, 1, "telefonico", "sem_conexao", "suporte_tecnico", "concluido", t(11, 26, 11), True, False, "sem_conexao", "fim"),
-    ("20261127000002", 2, 20, 2, "telefonico", "sem_conexao", "suporte_tecnico", "concluido", t(11, 27, 10, 30), True, False, "sem_conexao", "fim"),
-    ("20261101000001", 1, 10, 1, "telefonico", "lentidao", "suporte_tecnico", "em_analise", t(11, 1, 9), False, False, "lentidao", "encerrado"),
-    ("20261020000001", 1, 10, 1, "telefonico", "lentidao", "suporte_tecnico", "pendente", t(10, 20, 9), False, False, None, None),
-    ("20261015000001", 2, 20, 1, "telefonico", "sem_conexao", "suporte_tecnico", "concluido", t(10, 15, 9), True, False, None, None),
-]
-ANSWERS = [  # protocol, seq, script, question_id, question, answer
-    ("20261127000001", 1, "sem_conexao", "energia", "O roteador está ligado?", "Sim"),
-    ("20261126000001", 1, "sem_conexao", "energia", "O roteador está ligado?", "Sim"),
-    ("20261126000001", 2, "sem_conexao", "reiniciar", "Reiniciou o roteador?", "Sim, voltou"),
-    ("20261127000002", 1, "sem_conexao", "energia", "O roteador está ligado?", "Sim"),
-    ("20261127000002", 2, "sem_conexao", "reiniciar", "Reiniciou o roteador?", "Sim, voltou"),
-    ("20261125000001", 1, "lentidao", "cabo_ou_wifi", "No cabo ou no Wi-Fi?", "No cabo também"),
-    ("20261125000001", 2, "lentidao", "teste_velocidade", "Atinge 80%?", "Não"),
-    ("20261101000001", 1, "lentidao", "cabo_ou_wifi", "No cabo ou no Wi-Fi?", "Só no Wi-Fi"),
-]
-
-
-def _insert_dataset(wb):
-    batches = []
-    batches.append(("clients", pd.DataFrame([
-        {"client_id": i, "code": f"C{i}", "kind": "PF", "name": name, "document": doc, "city": city,
-         "state": "SP", "created_at": t(1, 1, 9)}
-        for i, name, doc, city in [(1, "Ana Souza", "52998224725", "São Paulo"),
-                                   (2, "Bruno Lima", "11144477735", "Campinas"),
-                                   (3, "Carla Dias", "39053344705", "São Paulo")]])))
-    batches.append(("contracts", pd.DataFrame([
-        {"contract_id": c, "client_id": cl, "plan_id": 1, "routing_point_id": rp, "access_enabled": True,
-         "status": "Ativo", "started_on": date(2025, 1, 1)}
-        for c, cl, rp in [(10, 1, 1), (20, 2, 3), (30, 3, 2)]])))
-    rows = []
-    for (protocol, client, contract, op, origin, title, typ, status, created, resolved, os_, script,
-         outcome) in ROWS:
-        rows.append({
-            "protocol": protocol, "client_id": client, "contract_id": contract, "origin_code": origin,
-            "title_code": title, "type_code": typ, "status_code": status, "person_name": "Titular",
-            "problem": "Problema", "checks_done": "Verificado", "resolved": resolved,
-            "solution": "Resolvido" if resolved else None, "os_requested": os_, "script_code": script,
-            "script_version": 1 if script else None, "script_outcome": outcome, "operator_id": op,
-            "created_at": created, "due_at": created + timedelta(hours=DUE_HOURS[typ]),
-            "closed_at": created + timedelta(minutes=10) if status == "concluido" else None,
-            "updated_at": created})
-    batches.append(("attendances", pd.DataFrame(rows)))
-    batches.append(("script_answers", pd.DataFrame(
-        [{"protocol": p, "seq": s, "script_code": sc, "script_version": 1, "question_id": q, "question": qt,
-          "answer_index": 0, "answer": a} for p, s, sc, q, qt, a in ANSWERS])))
-    log = [{"protocol": r[0], "issued_at": r[8] - timedelta(minutes=1), "operator_id": r[3], "client_id": r[1],
-            "origin_code": r[4], "outcome": "registrado", "outcome_at": r[8]} for r in ROWS]
-    log += [{"protocol": "20261127000003", "issued_at": t(11, 27, 11), "operator_id": 1, "client_id": 1,
-             "origin_code": "telefonico", "outcome": "abandonado", "outcome_at": t(11, 27, 11, 5)},
-            {"protocol": "20261010000001", "issued_at": t(10, 10, 11), "operator_id": 2, "client_id": 2,
-             "origin_code": "telefonico", "outcome": "abandonado", "outcome_at": t(10, 10, 11, 5)}]
-    batches.append(("protocol_log", pd.DataFrame(log)))
-    batches.append(("service_orders", pd.DataFrame([{
-        "order_id": 1, "protocol": "20261125000001", "client_id": 2, "contract_id": 20, "status": "Aberta",
-        "description": "Verificar sinal", "created_at": t(11, 25, 10, 5), "updated_at": t(11, 25, 10, 5)}])))
-    wb.store.load_tables(batches)      # one transaction, as the demo loads
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    """(workbench, supervisor session, admin session, operator session) over the fixed dataset.
-
-    Built once per module: every test here only reads it."""
-    wb = workbench.open(tmp_path_factory.mktemp("dash") / "dash.duckdb", create=True)
-    wb.add_operator("alice", "alice12345", "atendente", "Alice Atendente")      # id 1
-    wb.add_operator("beto", "beto123456", "atendente", "Beto Atendente")        # id 2
-    wb.add_operator("sup", "sup1234567", "supervisor", "Sara Supervisora")      # id 3
-    wb.add_operator("adm", "adm1234567", "admin", "Adão Admin")                 # id 4
-    _insert_dataset(wb)
-    return wb, wb.login("sup", "sup1234567"), wb.login("adm", "adm1234567"), wb.login("alice", "alice12345")
+def dash_desk(tmp_path_factory):
+    """(workbench, supervisor, admin, atendente) over the fixed dataset, built once for this module."""
+    return build(tmp_path_factory)
 
 
 @pytest.fixture
-def sup(desk):
-    return desk[1]
-
-
-def refresh(session, **changes):
-    from dataclasses import replace
-    return dash.refresh(session, replace(DEFAULT, **changes), now=NOW)
-
-
-def protocols(page) -> list[str]:
-    return sorted(page.frame["protocol"])
+def sup(dash_desk):
+    return dash_desk[1]
 
 
 # -- Por status -------------------------------------------------------------------
@@ -331,8 +226,8 @@ def test_filters_round_trip_through_the_url():
 
 
 # -- Roles ------------------------------------------------------------------------
-def test_operators_get_no_data(desk):
-    _wb, _sup, adm, alice = desk
+def test_operators_get_no_data(dash_desk):
+    _wb, _sup, adm, alice = dash_desk
     for call in (lambda s: dash.refresh(s, DEFAULT, now=NOW),
                  lambda s: dash.attendance_list(s, DEFAULT, None, now=NOW),
                  lambda s: dash.abandoned_list(s, DEFAULT),
@@ -357,46 +252,64 @@ def test_choices_for_the_filter_bar(sup):
     assert ("Beto Atendente", 2) in c["operator"] and ("POP Centro - São Paulo", 1) in c["routing_point"]
 
 
-# -- Exports ----------------------------------------------------------------------
+# -- Exports (the pt-BR rules and formula injection: tests/test_export.py) ---------
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_list_writes_a_file_that_reads_back_equal(sup, tmp_path, fmt):
     f = Filters(start=DEFAULT.start, end=DEFAULT.end, origin="telefonico")
     path = dash.export_list(sup, f, {"status": "pendente"}, fmt, directory=tmp_path, now=NOW)
-    assert path.name == f"pendente_2026-10-29-a-2026-11-27_origem-telefonico.{fmt}"
+    assert path.name == f"status-pendente_2026-10-29-a-2026-11-27_origem-telefonico.{fmt}"
     back = read_back(path)
     expected = dash.full_list(sup, f, {"status": "pendente"}, now=NOW)
-    assert list(back.columns) == list(expected.columns)
-    assert list(back["Protocolo"].astype(str)) == list(expected["Protocolo"])
-    assert list(back["Cliente"]) == list(expected["Cliente"])
-    assert list(back["Vencido"]) == ["Sim" if v else "Não" for v in expected["Vencido"]]
-    opened = pd.to_datetime(back["Aberto em"])
-    assert list(opened) == [v.tz_convert(TZ).tz_localize(None) for v in expected["Aberto em"]]
-
-
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_of_a_view_table_reads_back_equal(sup, tmp_path, fmt):
-    data = refresh(sup)
-    path = dash.export_frame(sup, data.operators, "por operador", DEFAULT, fmt, tmp_path)
-    back = read_back(path)
-    pd.testing.assert_frame_equal(back, data.operators, check_dtype=False)
-    name, payload = dash.export_frame(sup, data.operators, "por operador", DEFAULT, fmt)
-    assert name == path.name and payload == path.read_bytes() or fmt == "xlsx"
+    assert list(back.columns) == [c.label for c in dash.list_columns()]
+    assert list(back["Protocolo"].astype(str)) == list(expected["protocol"])
+    assert list(back["Cliente"]) == list(expected["client"])
+    assert list(back["Vencido"]) == ["Sim" if v else "Não" for v in expected["overdue"]]
+    assert list(back["Situação"].fillna("")) == list(expected["situation"])
+    opened = [v.tz_convert(TZ).tz_localize(None).replace(second=0, microsecond=0) for v in expected["created_at"]]
+    if fmt == "csv":
+        assert list(back["Aberto em"]) == [f"{v:%d/%m/%Y %H:%M}" for v in opened]
+    else:
+        assert list(pd.to_datetime(back["Aberto em"])) == opened
 
 
 def test_export_abandoned(sup, tmp_path):
     path = dash.export_list(sup, DEFAULT, None, "csv", directory=tmp_path, abandoned=True)
-    assert path.name.startswith("abandonados_") and list(read_back(path)["Protocolo"].astype(str)) == [
-        "20261127000003"]
+    assert path.name.startswith("abandonados_") and list(read_back(path)["Protocolo"]) == ["20261127000003"]
 
 
-def test_cached_past_script_paths_give_the_same_answer(sup):
-    dash._PATH_CACHE.clear()
-    dash._PATH_TEXT.clear()
+def test_cached_past_script_paths_give_the_same_answer(dash_desk, sup):
+    cache = dash_desk[0].dashboard_cache
+    cache.clear()
     first = refresh(sup)
-    assert dash._PATH_CACHE                                    # the days before yesterday were kept
+    assert len(cache.paths) == 1 and len(cache.texts) > 0     # the days before yesterday were kept
     again = refresh(sup)
     pd.testing.assert_frame_equal(first.script_paths, again.script_paths)
     pd.testing.assert_frame_equal(first.script_ends, again.script_ends)
     # Seen from a month later, the whole period is in the past: same numbers.
     later = dash.refresh(sup, DEFAULT, now=NOW + timedelta(days=30))
     pd.testing.assert_frame_equal(first.script_paths, later.script_paths)
+
+
+def test_caches_belong_to_the_workbench_and_are_bounded(dash_desk, sup, monkeypatch):
+    wb = dash_desk[0]
+    assert wb.dashboard_cache.paths.maxsize == PATHS_SIZE and wb.dashboard_cache.texts.maxsize == TEXTS_SIZE
+    small = DashboardCache(paths=3, texts=2)
+    monkeypatch.setattr(wb, "dashboard_cache", small)
+    first = refresh(sup)
+    for days in range(3, 9):                                     # more periods than the cache holds
+        dash.refresh(sup, Filters(start=TODAY - timedelta(days=days), end=TODAY), now=NOW)
+    assert len(small.paths) == 3 and len(small.texts) <= 2
+    pd.testing.assert_frame_equal(refresh(sup).script_paths, first.script_paths)  # evicted texts read again
+    other = workbench.open(wb.path, create=False)
+    assert other.dashboard_cache is not wb.dashboard_cache and len(other.dashboard_cache.paths) == 0
+
+
+def test_display_options_round_trip_through_the_url():
+    from workbench.services.dashboard import ViewOptions
+
+    assert ViewOptions.from_query("atualizar=5&tela=parede") == ViewOptions(5, True)
+    assert ViewOptions.from_query("?origem=email&atualizar=15") == ViewOptions(15, False)
+    assert ViewOptions.from_query("atualizar=7&tela=outra") == ViewOptions(0, False)     # not offered: ignored
+    assert ViewOptions.from_query("atualizar=x") == ViewOptions(0, False)
+    assert ViewOptions.from_query(ViewOptions(1, True).to_query()) == ViewOptions(1, True)
+    assert ViewOptions().to_query() == ""

@@ -11,9 +11,20 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tests.test_dashboard import DEFAULT, desk, sup  # noqa: F401 (fixtures)
+from dashdata import DEFAULT, build
 from workbench.widgets.dashboard.app import Dashboard, DashboardApp
 from workbench.widgets.dashboard.controls import AutoRefresh
+
+@pytest.fixture(scope="module")
+def dash_desk(tmp_path_factory):
+    """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset."""
+    return build(tmp_path_factory)
+
+
+@pytest.fixture
+def sup(dash_desk):
+    return dash_desk[1]
+
 
 WIDE = replace(DEFAULT, start=date(2026, 9, 1), end=date(2026, 12, 31))
 
@@ -23,19 +34,19 @@ def board(sup):
     return Dashboard(sup, query=WIDE.to_query())
 
 
-def test_atendente_gets_sem_permissao_and_no_dashboard(desk):
-    wb = desk[0]
+def test_atendente_gets_sem_permissao_and_no_dashboard(dash_desk):
+    wb = dash_desk[0]
     app = DashboardApp(wb=wb, query="")
     app.login.username.value, app.login.password.value = "alice", "alice12345"
     app.login.submit()
     assert app.dashboard is None and app.session is None
     assert app.login.status.value.startswith("Sem permissão")
     with pytest.raises(Exception, match="sem permissão"):
-        Dashboard(desk[3])
+        Dashboard(dash_desk[3])
 
 
-def test_supervisor_logs_in_and_filters_come_from_the_url(desk):
-    wb = desk[0]
+def test_supervisor_logs_in_and_filters_come_from_the_url(dash_desk):
+    wb = dash_desk[0]
     app = DashboardApp(wb=wb, query="inicio=2026-09-01&fim=2026-12-31&origem=email")
     app.login.username.value, app.login.password.value = "sup", "sup1234567"
     app.login.submit()
@@ -49,9 +60,9 @@ def test_supervisor_logs_in_and_filters_come_from_the_url(desk):
     assert app.dashboard is None and app.body.children == (app.login,)
 
 
-def test_page_query_reported_by_the_browser_is_used_when_voila_preheated(desk, monkeypatch):
+def test_page_query_reported_by_the_browser_is_used_when_voila_preheated(dash_desk, monkeypatch):
     monkeypatch.delenv("QUERY_STRING", raising=False)
-    app = DashboardApp(wb=desk[0])
+    app = DashboardApp(wb=dash_desk[0])
     app.url.page_query = "tipo=reclamacao&inicio=2026-09-01&fim=2026-12-31"
     app.login.username.value, app.login.password.value = "sup", "sup1234567"
     app.login.submit()
@@ -66,7 +77,7 @@ def test_views_show_the_numbers(board):
     assert titles.texts()[0][0] == "Sem conexão"
     titles.sort_by("title")
     assert [r[0] for r in titles.texts()] == sorted(r[0] for r in titles.texts())
-    cards = board.views["Indicadores"].cards
+    cards = board.views["Indicadores"].card_buttons
     assert cards["open_backlog"].description == "6" and cards["abandoned"].description == "2"
     assert cards["fcr_rate"].description == "33,3%"
     scripts = board.views["Scripts"].scripts.texts()
@@ -77,10 +88,10 @@ def test_any_count_opens_its_list_and_any_row_its_detail(board):
     board.views["Por status"].table.click(0, "late")          # Pendente · fora do prazo
     assert board.list.visible and board.list.result.total == 2
     assert sorted(board.list.result.frame["protocol"]) == ["20261020000001", "20261119000001"]
-    assert all(r[-1] == "FORA DO PRAZO ANATEL" for r in board.list.table.texts())
+    assert all(r[1] == "FORA DO PRAZO ANATEL" for r in board.list.table.texts())   # Situação, second
     board.views["Por título"].table.click(0, "total")
     assert board.list.result.total == 4                           # sem conexão incl. previous period A9
-    board.views["Indicadores"].cards["abandoned"].click()
+    board.views["Indicadores"].card_buttons["abandoned"].click()
     assert board.list.abandoned and board.list.result.total == 2
     board.views["Indicadores"].hour.click(10)                     # 10h
     assert board.list.result.total == 2
@@ -113,12 +124,12 @@ def test_export_gives_a_download_link_with_the_filters_in_the_name(board, fmt):
     assert name == f"status-pendente_2026-09-01-a-2026-12-31_origem-telefonico.{fmt}"
     payload = base64.b64decode(re.search(r"base64,([^']+)'", html).group(1))
     frame = (pd.read_csv(io.BytesIO(payload), sep=";", encoding="utf-8-sig") if fmt == "csv"
-             else pd.read_excel(io.BytesIO(payload)))
-    assert len(frame) == 3 and list(frame.columns)[:2] == ["Protocolo", "Cliente"]
+             else pd.read_excel(io.BytesIO(payload), sheet_name="dados"))
+    assert len(frame) == 3 and list(frame.columns)[:3] == ["Protocolo", "Situação", "Status"]
 
 
 def test_view_tables_export_too(board):
-    board.export_view(board.data.operators, "por operador", "csv")
+    board.export_view("operators", "csv")
     assert "por-operador_2026-09-01-a-2026-12-31.csv" in board.view_download.value
 
 
@@ -136,5 +147,98 @@ def test_auto_refresh_uses_the_kernel_loop_and_is_off_by_default(board):
 
 def test_bad_period_is_refused_beside_the_dates(board):
     before = board.data
-    board.filter_bar.start.value = date(2027, 1, 1)
+    board.filter_bar.start.value = "01/01/2027"
     assert "data final" in board.filter_bar.error.value and board.data is before
+
+
+def test_new_metrics_are_cards_tables_and_charts_that_drill(board):
+    view = board.views["Indicadores"]
+    cards = view.card_buttons
+    # WIDE (Sep-Dec) adds A8 (open, late) and A9 (closed in 10 minutes, within both deadlines)
+    assert cards["resolution_median_h"].description == "2,0" and cards["resolution_p90_h"].description == "21,2"
+    assert cards["sla_rate"].description == "25,0%" and cards["anatel_rate"].description == "42,9%"
+    assert cards["reopen_rate"].description == "25,0%" and "1 de 4" in cards["reopen_rate"].tooltip
+    cards["sla_rate"].click()
+    assert board.list.result.total == 6 and "fora do prazo do tipo" in board.list.caption.value
+    cards["repeat_rate"].click()
+    assert list(board.list.result.frame["protocol"]) == ["20261101000001"]
+    assert [r[0] for r in view.resolution.texts()] == ["Sem conexão"]
+    view.dimension.value = "operator_id"
+    assert sorted(r[0] for r in view.resolution.texts()) == ["Alice Atendente", "Beto Atendente"]
+    view.resolution.click(0, "n")                                # Alice: A5 and A9 (both hers)
+    assert board.list.result.total == view.data.resolution["operator_id"]["n"].iloc[0] == 2
+    view.orders.click(0, "n")                                    # Aberta
+    assert list(board.list.result.frame["protocol"]) == ["20261125000001"]
+    view.flow.click(1, view.flow.keys.index(date(2026, 11, 27)))  # encerrados em 27/11
+    assert board.list.result.total == 2 and "encerrados em 27/11/2026" in board.list.caption.value
+    view.backlog.click(view.backlog.keys.index(date(2026, 11, 26)))
+    assert board.list.result.total == 6
+
+
+def test_every_link_of_every_view_opens_a_list_without_error(board):
+    tables = [board.views["Por status"].table, board.views["Por status"].ages, board.views["Por título"].table,
+              board.views["Indicadores"].resolution, board.views["Indicadores"].orders,
+              board.views["Indicadores"].operators, board.views["Scripts"].scripts,
+              board.views["Scripts"].ends, board.views["Scripts"].paths]
+    opened = 0
+    for table in tables:
+        for i, row in enumerate(table.rows):
+            for j, cell in enumerate(row["cells"]):
+                if cell["drill"]:
+                    table.click(i, table.spec[j].key)
+                    assert board.list.result is not None and board.list.status.value == "", board.list.status.value
+                    assert board.list.result.total >= 1, (table.spec[j].key, row)
+                    opened += 1
+    for key, button in board.views["Indicadores"].card_buttons.items():
+        button.click()
+        assert board.list.status.value == "", key
+    assert opened > 40
+
+
+def test_wallboard_and_refresh_interval_come_from_the_url_and_go_back_to_it(dash_desk):
+    app = DashboardApp(wb=dash_desk[0], query=WIDE.to_query() + "&atualizar=5&tela=parede")
+    app.login.username.value, app.login.password.value = "sup", "sup1234567"
+    app.login.submit()
+    board = app.dashboard
+    assert board.auto.minutes == 5 and board.auto.handle is not None
+    assert board.wall and board.wallboard.layout.display == "" and board.normal.layout.display == "none"
+    assert "wb-wall" in app._dom_classes and app.layout.max_width == "none"
+    assert "atualizar=5" in app.url.query and "tela=parede" in app.url.query
+    big = board.wallboard.cards.buttons
+    assert big["open_backlog"].description == "6" and big["open_backlog"].style.font_size == "44px"
+    board.wall_btn.click()
+    assert not board.wall and "tela=" not in app.url.query and "wb-wall" not in app._dom_classes
+    board.auto.choice.value = 15
+    assert "atualizar=15" in app.url.query
+    app.logout()
+    assert board.auto.handle is None
+
+
+def test_dates_are_typed_and_shown_dd_mm_aaaa(board):
+    assert board.filter_bar.start.value == "01/09/2026" and board.filter_bar.end.value == "31/12/2026"
+    board.filter_bar.start.value = "20/11/2026"
+    assert board.filters.start == date(2026, 11, 20) and board.data.filters.start == date(2026, 11, 20)
+    before = board.data
+    board.filter_bar.end.value = "2026-12-31"                      # not dd/mm/aaaa: refused, nothing changes
+    assert "dd/mm/aaaa" in board.filter_bar.error.value and board.data is before
+
+
+@pytest.mark.parametrize("table", ["status", "age", "titles", "operators", "flow", "orders", "resolution_title",
+                                   "resolution_type", "resolution_operator_id", "scripts", "script_ends",
+                                   "script_paths"])
+def test_each_view_export_reads_back_as_the_screen_shows_it(board, table, tmp_path):
+    from workbench.services import dashboard as dash
+    from workbench.services.export import read_back
+    from workbench.widgets.dashboard.table import ClickTable, columns
+
+    frame, spec = board.data.table(table)
+    screen = ClickTable(columns(spec))
+    screen.set_data(frame, keep_order=True)
+    csv = read_back(dash.export_view(board.session, board.data, table, "csv", tmp_path))
+    assert list(csv.columns) == [c.label for c in spec]
+    shown = [[t if t != "—" else "" for t in row] for row in screen.texts()]
+    written = [[v if not c.numeric else v for v, c in zip(row, spec)] for row in csv.values.tolist()]
+    nodots = [[t.replace(".", "") if c.numeric else t for t, c in zip(row, spec)] for row in shown]
+    assert written == nodots
+    xlsx = read_back(dash.export_view(board.session, board.data, table, "xlsx", tmp_path))
+    assert list(xlsx.columns) == [c.label for c in spec] and len(xlsx) == len(frame)

@@ -66,7 +66,7 @@ def test_clients_are_realistic(demo_db):
     kinds = [r[0] for r in rows]
     assert 0.75 < kinds.count("PF") / len(kinds) < 0.95
     for kind, name, trade, doc, email, phone, mobile, city, state, zip_, code in rows:
-        assert doc.isdigit()
+        assert doc.isdigit() if kind == "PF" else re.fullmatch(r"[0-9A-Z]{12}[0-9]{2}", doc)   # alphanumeric CNPJ
         assert (cpf.validate(doc) and len(doc) == 11) if kind == "PF" else (cnpj.validate(doc) and len(doc) == 14)
         assert (trade is None) == (kind == "PF")
         assert re.fullmatch(r"C\d{7}", code)

@@ -14,6 +14,7 @@ from workbench import settings
 from workbench.errors import NotFoundError, StoreError, ValidationError
 from workbench.services import auth, records
 from workbench.services.analyst import analyst_sql
+from workbench.services.caches import DashboardCache
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
 from workbench.storage import open_store
@@ -31,6 +32,7 @@ class Workbench:
         self.store = store
         self._reference: dict[str, pd.DataFrame] | None = None
         self.snapshot_info = None      # set on the Workbench returned by snapshot()
+        self.dashboard_cache = DashboardCache()
 
     # -- opening -----------------------------------------------------------
     @classmethod

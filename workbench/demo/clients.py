@@ -21,6 +21,9 @@ PF_SHARE = 0.85
 FIRST_CLIENT_DATE = datetime(2017, 1, 1, tzinfo=timezone.utc)
 
 
+ALPHANUMERIC_CNPJ_SHARE = 0.1   # companies registered since July 2026 have letters in their CNPJ
+
+
 def _take(values: pa.Array, idx: np.ndarray) -> pa.Array:
     return values.take(pa.array(idx, pa.int64()))
 
@@ -85,7 +88,7 @@ def generate_clients(rng: np.random.Generator, pools: Pools, n: int, now: dateti
 
     documents = np.empty(n, dtype="U14")
     documents[is_pf] = random_cpfs(rng, n_pf)
-    documents[~is_pf] = random_cnpjs(rng, n_pj)
+    documents[~is_pf] = random_cnpjs(rng, n_pj, alphanumeric=ALPHANUMERIC_CNPJ_SHARE)
 
     # e-mail without accents; a number keeps popular names apart.
     number = _digits(rng.integers(1, 999, n), 1)

@@ -1,21 +1,25 @@
 """The supervisor dashboard, UI-free: filters, one ``refresh``, drill-down lists, exports.
 
 Every function takes the :class:`~workbench.services.session.Session` and
-checks the ``painel`` permission first (supervisor and admin). ``refresh``
-runs every view's aggregates in two short read units of work and returns a
-:class:`DashboardData` of small DataFrames; lists are pages with a total.
+checks the ``painel`` permission first (supervisor and admin); the same calls
+are methods of ``session.dashboard`` (:class:`DashboardService`), so tab
+completion finds them. ``refresh`` runs every view's aggregates in three short
+read units of work and returns a :class:`DashboardData` of small DataFrames;
+lists are pages with a total.
 
 Rules the numbers follow (also on the dashboard's "Como ler" note):
 
 * the period filter (``start``..``end``, whole days in the desk's time zone)
   is on the attendance's opening time and applies to every view, except
-  "abertos hoje / nesta semana", which are their own periods, and the open
+  "abertos hoje / nesta semana", which are their own periods, the open
   backlog of "Por status" (open attendances opened before the period's end,
-  however old: what is late is usually old);
+  however old: what is late is usually old) and the open work orders;
 * age is counted in whole days from opening to now, for open attendances;
 * "vencido" = open and past ``due_at``; "fora do prazo Anatel" = open and
   older than 7 days (complaints) or 10 days (other demands), RGC art. 10;
 * first-contact resolution = the operator's own "resolvido" answer;
+* resolution time, SLA, reopen and repeat rates: see
+  :mod:`workbench.storage.dashboard_metrics`;
 * abandoned protocols come from the protocol log (filters on origin,
   operator, city and routing point apply; type and title do not exist there).
 """
@@ -23,29 +27,29 @@ Rules the numbers follow (also on the dashboard's "Como ler" note):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
 from workbench.errors import ValidationError
+from workbench.services import dashboard_tables as tables
 from workbench.services import export as export_mod
 from workbench.services import records
 from workbench.services.auth import now as utc_now
-from workbench.services.dashboard_filters import (DEFAULT_DAYS, MAX_DAYS, QUERY_KEYS, Filters,  # noqa: F401
-                                                  _tz, local_today)
-from workbench.storage.dashboard import AGE_BUCKETS, DASHBOARD_MEMORY  # noqa: F401 (re-exported)
+from workbench.services.dashboard_filters import (DEFAULT_DAYS, MAX_DAYS, QUERY_KEYS, REFRESH_CHOICES,  # noqa: F401
+                                                  Filters, ViewOptions, _tz, local_today)
+from workbench.services.dashboard_views import Raw, build_all, labels
+from workbench.services.formatting import Column
+from workbench.storage.dashboard_metrics import RESOLUTION_DIMENSIONS  # noqa: F401 (re-exported)
+from workbench.storage.dashboard_sql import AGE_BUCKETS, DRILLS, Bounds, parse_drill  # noqa: F401 (re-exported)
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 100_000          # rows written by export_list (a file on disk)
 DOWNLOAD_LIMIT = 30_000         # rows in a browser download (the file travels inside the page)
-REFRESH_CHOICES = (0, 1, 5, 15)        # minutes; 0 = off
-LIST_COLUMNS = {"protocol": "Protocolo", "client": "Cliente", "title": "Título", "status": "Status",
-                "origin": "Origem", "operator": "Operador", "type": "Tipo", "created_at": "Aberto em",
-                "due_at": "Vence em", "age_days": "Idade (dias)", "overdue": "Vencido",
-                "late": "Fora do prazo Anatel"}
+LIST_COLUMNS = {c.key: c.label for c in tables.LIST_EXPORT if c.key != "situation"}
 
 
 @dataclass
@@ -62,11 +66,34 @@ class DashboardData:
     by_hour: pd.DataFrame         # hour 0..23, n
     daily: pd.DataFrame           # day (every day of the period), n
     operators: pd.DataFrame       # operator_id, operator, n, resolved, resolution_rate, os, os_rate
+    resolution: dict[str, pd.DataFrame]   # per dimension: key, label, n, median_h, p90_h
+    flow: pd.DataFrame            # day, opened, closed, backlog (open at the day's end)
+    orders: pd.DataFrame          # work orders: status, is_open, n, <age buckets> (open ones)
     scripts: pd.DataFrame         # script_code, script, runs, fim, encerrado, resolved, os, resolution_rate
     script_ends: pd.DataFrame     # script_code, script, last_question_id, last_question, n, resolved, os
-    script_paths: pd.DataFrame    # script_code, script, path, steps, n, resolved, os, open
+    script_paths: pd.DataFrame    # script_code, script, path_key, path, steps, n, resolved, os, open
     elapsed: float = 0.0
     status_labels: list[str] = field(default_factory=list)
+
+    def kpi_table(self) -> pd.DataFrame:
+        """The KPIs as texts formatted as the cards show them (Indicador, Valor)."""
+        return tables.kpi_frame(self.kpis)
+
+    def show(self, name: str):
+        """A view's table for a notebook: pt-BR headers and numbers (a pandas Styler)."""
+        from workbench.services.formatting import styled
+
+        frame, columns = self.table(name)
+        return styled(frame, columns)
+
+    def table(self, name: str) -> tuple[pd.DataFrame, Sequence[Column]]:
+        """A view's table and its columns, as shown and exported (names: :data:`VIEW_TABLES`)."""
+        if name not in tables.VIEW_TABLES:
+            raise ValidationError(f"Tabela desconhecida: '{name}'.", field="Tabela")
+        return tables.VIEW_TABLES[name][1](self)
+
+
+VIEW_TABLES = tuple(tables.VIEW_TABLES)
 
 
 @dataclass
@@ -96,14 +123,6 @@ def _ref(session) -> dict[str, pd.DataFrame]:
     return session.workbench.reference_cached()
 
 
-def _labels(frame: pd.DataFrame, key: str = "code", value: str = "label") -> dict:
-    return dict(zip(frame[key], frame[value]))
-
-
-def _rate(num, den) -> float:
-    return float(num) / float(den) if den else 0.0
-
-
 def choices(session) -> dict[str, list[tuple[str, Any]]]:
     """(label, value) pairs for every filter dropdown."""
     _require(session)
@@ -112,51 +131,43 @@ def choices(session) -> dict[str, list[tuple[str, Any]]]:
 
 # -- refresh ------------------------------------------------------------------
 def refresh(session, filters: Filters | None = None, *, now: datetime | None = None) -> DashboardData:
-    """All views' numbers for ``filters`` in one short read of the database."""
+    """All views' numbers for ``filters`` in three short reads of the database."""
     _require(session)
     t0 = time.perf_counter()
     filters = (filters or Filters.default()).validate()
     now = now or utc_now()
-    tz = _tz()
-    today = now.astimezone(tz).date()
-    today_start = datetime.combine(today, datetime.min.time(), tz)
+    today = now.astimezone(_tz()).date()
+    today_start = datetime.combine(today, datetime.min.time(), _tz())
     week_start = today_start - timedelta(days=today.weekday())
     store = _store(session)
+    cache = session.workbench.dashboard_cache
     bounds = filters.bounds()
-    # Script paths of attendances opened before yesterday never change (the wizard writes an
-    # attendance and its answers once, and a draft lives at most a few hours): kept per process.
+    # Script paths and repeat contacts of attendances opened before yesterday never change (the
+    # wizard writes an attendance and its answers once, and a draft lives at most a few hours):
+    # kept per Workbench.
     split = today_start - timedelta(days=1)
-    past_key = past = None
-    if bounds["start"] < split:
-        past_key = (_db_identity(store), _filter_key(filters), bounds["start"], min(split, bounds["end"]))
-        past = _PATH_CACHE.get(past_key)
-    paths_since = split if past_key is not None else None
-    raw = store.dashboard_snapshot(bounds, now, today_start, week_start, paths_since=paths_since)
+    past_key = past = past_repeats = None
+    if bounds.start < split:
+        past_key = (cache.identity(store), _filter_key(filters), bounds.start, min(split, bounds.end))
+        past = cache.paths.get(past_key)
+        past_repeats = cache.repeats.get(past_key)
+    counts = store.dashboard_snapshot(bounds, now, today_start, week_start,
+                                      paths_since=split if past_key is not None else None)
     if past_key is not None and past is None:
-        past = store.dashboard_paths({**bounds, "end": past_key[3]})
-        _PATH_CACHE[past_key] = past
-        while len(_PATH_CACHE) > _CACHE_SIZE:
-            _PATH_CACHE.pop(next(iter(_PATH_CACHE)))
-    raw["paths"] = _with_texts(store, _merge_paths([past, raw["paths"]]), bounds)
-    ref = _ref(session)
-    data = _assemble(raw, ref, filters, now)
+        past = cache.paths[past_key] = store.dashboard_paths(replace(bounds, end=past_key[3]))
+    if past_key is not None and past_repeats is None:
+        past_repeats = cache.repeats[past_key] = store.dashboard_repeats(replace(bounds, end=past_key[3]))
+    metrics = store.dashboard_metrics(bounds, now, repeats_since=split if past_key is not None else None)
+    if past_repeats:
+        metrics.sla = replace(metrics.sla, repeats=metrics.sla.repeats + past_repeats)
+    paths = _with_texts(store, cache, _merge_paths([past, counts.paths]), bounds)
+    raw = Raw(counts=counts, metrics=metrics, paths=paths, ref=_ref(session), filters=filters, now=now)
+    data = DashboardData(filters=filters, generated_at=now, **build_all(raw))
     data.elapsed = time.perf_counter() - t0
     return data
 
 
-_CACHE_SIZE = 64
-_PATH_CACHE: dict[tuple, pd.DataFrame] = {}
-_PATH_TEXT: dict[tuple, tuple] = {}
 _PATH_KEYS = ["script_code", "script_outcome", "path_key", "steps"]
-
-
-def _db_identity(store) -> tuple:
-    """The database file as a cache key: a restore or a new demo gives a new identity."""
-    try:
-        st = store.path.stat()
-        return (str(store.path), st.st_ino, st.st_dev)
-    except OSError:
-        return (str(store.path),)
 
 
 def _filter_key(filters: Filters) -> tuple:
@@ -173,18 +184,19 @@ def _merge_paths(parts: list) -> pd.DataFrame:
         n=("n", "sum"), resolved=("resolved", "sum"), os=("os", "sum"), sample=("sample", "min"))[cols]
 
 
-def _with_texts(store, paths: pd.DataFrame, bounds: dict) -> pd.DataFrame:
+def _with_texts(store, cache, paths: pd.DataFrame, bounds: Bounds) -> pd.DataFrame:
     """Add the answers' text and the last question, read once per distinct path."""
-    ident = _db_identity(store)
+    ident = cache.identity(store)
     keys = [(ident, sc, None if pd.isna(k) else int(k)) for sc, k in zip(paths["script_code"], paths["path_key"])]
-    missing = [sample for key, sample in zip(keys, paths["sample"]) if key[2] is not None and key not in _PATH_TEXT]
+    known = {k: cache.texts[k] for k in keys if k[2] is not None and k in cache.texts}
+    missing = [sample for key, sample in zip(keys, paths["sample"]) if key[2] is not None and key not in known]
     if missing:
         texts = store.dashboard_path_texts(missing, bounds).set_index("protocol")
         for key, sample in zip(keys, paths["sample"]):
-            if sample in texts.index:
+            if key not in known and sample in texts.index:
                 row = texts.loc[sample]
-                _PATH_TEXT[key] = (row["path"], row["last_question_id"], row["last_question"])
-    found = [_PATH_TEXT.get(k, (None, None, None)) for k in keys]
+                known[key] = cache.texts[key] = (row["path"], row["last_question_id"], row["last_question"])
+    found = [known.get(k, (None, None, None)) for k in keys]
     out = paths.copy()
     out["path"] = [f[0] for f in found]
     out["last_question_id"] = [f[1] for f in found]
@@ -192,154 +204,45 @@ def _with_texts(store, paths: pd.DataFrame, bounds: dict) -> pd.DataFrame:
     return out
 
 
-def _assemble(raw: dict, ref: dict, filters: Filters, now: datetime) -> DashboardData:
-    statuses = ref["statuses"]
-    sa = raw["status_age"]
-    # Por status
-    by_status = sa.groupby("status_code")[["n", "overdue", "late"]].sum()
-    status = statuses[["code", "label", "is_open"]].copy()
-    for col in ("n", "overdue", "late"):
-        status[col] = status["code"].map(by_status[col]).fillna(0).astype("int64")
-    status["is_open"] = status["is_open"].astype(bool)
-    opened = sa[sa["is_open"].astype(bool)]
-    by_bucket = opened.groupby("bucket")[["n", "overdue", "late"]].sum()
-    age = pd.DataFrame([{"bucket": k, "label": label} for k, label, _lo, _hi in AGE_BUCKETS])
-    for col in ("n", "overdue", "late"):
-        age[col] = age["bucket"].map(by_bucket[col]).fillna(0).astype("int64") if len(by_bucket) else 0
-
-    # Por título
-    status_label = _labels(statuses)
-    t = raw["titles"]
-    cur = t[t["current"].astype(bool)]
-    pivot = cur.pivot_table(index="title_code", columns="status_code", values="n", aggfunc="sum", fill_value=0)
-    titles = ref["titles"][["code", "label"]].rename(columns={"code": "title_code", "label": "title"})
-    status_cols = []
-    for code in statuses["code"]:
-        label = status_label[code]
-        status_cols.append(label)
-        titles[label] = titles["title_code"].map(pivot[code]).fillna(0).astype("int64") \
-            if code in pivot.columns else 0
-    titles["total"] = titles[status_cols].sum(axis=1).astype("int64")
-    in_period = int(titles["total"].sum())
-    titles["share"] = titles["total"] / in_period if in_period else 0.0
-    prev = t[~t["current"].astype(bool)].groupby("title_code")["n"].sum()
-    titles["previous"] = titles["title_code"].map(prev).fillna(0).astype("int64")
-    titles["trend"] = [(c - p) / p if p else (float("nan") if c == 0 else float("inf"))
-                       for c, p in zip(titles["total"], titles["previous"])]
-    titles = titles[(titles["total"] > 0) | (titles["previous"] > 0)] \
-        .sort_values(["total", "title"], ascending=[False, True]).reset_index(drop=True)
-
-    # Indicadores
-    tz = _tz()
-    hours = raw["hours"]
-    local = pd.to_datetime(hours["utc_hour"].astype("int64") * 3600, unit="s", utc=True).dt.tz_convert(tz)
-    hours = hours.assign(day=local.dt.date, hour=local.dt.hour)
-    ops_raw = raw["ops"]
-    n_all = int(ops_raw["n"].sum())
-    resolved = int(ops_raw["resolved"].sum())
-    os_n = int(ops_raw["os"].sum())
-    origins = ref["origins"]
-    o = hours.groupby("origin_code")["n"].sum()
-    by_origin = pd.DataFrame({"origin_code": origins["code"], "origin": origins["label"]})
-    by_origin["n"] = by_origin["origin_code"].map(o).fillna(0).astype("int64")
-    h = hours.groupby("hour")["n"].sum()
-    by_hour = pd.DataFrame({"hour": range(24)})
-    by_hour["n"] = by_hour["hour"].map(h).fillna(0).astype("int64")
-    d = hours.groupby("day")["n"].sum()
-    days = [filters.start + timedelta(days=i) for i in range(filters.days)]
-    daily = pd.DataFrame({"day": days})
-    daily["n"] = daily["day"].map(d).fillna(0).astype("int64")
-    names = dict(zip(raw["operators"]["operator_id"], raw["operators"]["name"]))
-    ops = ops_raw.groupby("operator_id", as_index=False)[["n", "resolved", "os"]].sum()
-    ops["operator"] = ops["operator_id"].map(names).fillna("?")
-    ops["resolution_rate"] = [_rate(r, n) for r, n in zip(ops["resolved"], ops["n"])]
-    ops["os_rate"] = [_rate(r, n) for r, n in zip(ops["os"], ops["n"])]
-    operators = ops[["operator_id", "operator", "n", "resolved", "resolution_rate", "os", "os_rate"]] \
-        .sort_values(["n", "operator"], ascending=[False, True]).reset_index(drop=True)
-    for c in ("operator_id", "n", "resolved", "os"):
-        operators[c] = operators[c].astype("int64")
-
-    open_backlog = int(status.loc[status["is_open"], "n"].sum())
-    today_n, week_n = raw["recent"] or (0, 0)
-    kpis = {
-        "total": n_all, "open_backlog": open_backlog,
-        "overdue": int(status["overdue"].sum()), "late": int(status["late"].sum()),
-        "opened_today": int(today_n or 0), "opened_week": int(week_n or 0),
-        "resolved": resolved, "fcr_rate": _rate(resolved, n_all),
-        "os": os_n, "os_rate": _rate(os_n, n_all), "abandoned": int(raw["abandoned"] or 0),
-    }
-
-    # Scripts
-    script_names = _labels(ref["scripts"], "code", "name") if len(ref["scripts"]) else {}
-    sc = ops_raw[ops_raw["script_code"].notna()]
-    rows = []
-    for code, part in sc.groupby("script_code"):
-        runs = int(part["n"].sum())
-        outcome = part.groupby(part["script_outcome"].fillna(""))["n"].sum().to_dict()
-        rows.append({"script_code": code, "script": script_names.get(code, code), "runs": runs,
-                     "fim": int(outcome.get("fim", 0)), "encerrado": int(outcome.get("encerrado", 0)),
-                     "resolved": int(part["resolved"].sum()), "os": int(part["os"].sum())})
-    scripts = pd.DataFrame(rows, columns=["script_code", "script", "runs", "fim", "encerrado", "resolved", "os"])
-    scripts["resolution_rate"] = [_rate(r, n) for r, n in zip(scripts["resolved"], scripts["runs"])]
-    scripts = scripts.sort_values(["runs", "script"], ascending=[False, True]).reset_index(drop=True)
-    p = raw["paths"].copy()
-    p["script"] = p["script_code"].map(script_names).fillna(p["script_code"])
-    p["last_question"] = p["last_question"].fillna("(nenhuma resposta)")
-    ends = p.groupby(["script_code", "script", "last_question_id", "last_question"], dropna=False)[
-        ["n", "resolved", "os"]].sum().reset_index()
-    ends = ends.sort_values(["script", "n"], ascending=[True, False]).reset_index(drop=True)
-    paths = p.groupby(["script_code", "script", "path_key", "path", "steps"], dropna=False)[
-        ["n", "resolved", "os"]].sum().reset_index()
-    paths["path"] = paths["path"].fillna("(nenhuma resposta)")
-    paths["open"] = paths["n"] - paths["resolved"] - paths["os"]
-    paths = paths.sort_values(["script", "n", "path"], ascending=[True, False, True]).reset_index(drop=True)
-    for frame in (ends, paths):
-        for c in ("n", "resolved", "os"):
-            frame[c] = frame[c].astype("int64")
-
-    return DashboardData(filters=filters, generated_at=now, status=status, age=age, titles=titles, kpis=kpis,
-                         by_origin=by_origin, by_hour=by_hour, daily=daily, operators=operators,
-                         scripts=scripts, script_ends=ends, script_paths=paths, status_labels=status_cols)
-
-
 # -- drill-down lists -------------------------------------------------------------
-def describe_drill(session, drill: dict | None) -> str:
-    """A pt-BR caption for what a list shows ("Status: Pendente · vencidos")."""
+def check_drill(drill: dict | None) -> dict[str, Any]:
+    """The drill with its values checked against :data:`DRILLS`; ValidationError names the bad kind."""
+    if drill is not None and not isinstance(drill, dict):
+        raise ValidationError("A lista deve ser um dicionário {tipo: valor}.", field="Lista")
+    try:
+        return parse_drill(drill)
+    except KeyError as exc:
+        known = ", ".join(sorted(DRILLS))
+        raise ValidationError(f"Lista desconhecida: '{str(exc.args[0])[:60]}' (conhecidas: {known}).",
+                              field="Lista") from None
+    except (ValueError, TypeError) as exc:
+        bad = next((k for k, v in (drill or {}).items() if v is not None and not _parses(k, v)), "?")
+        raise ValidationError(f"Valor inválido para a lista '{bad}': {exc}.", field="Lista") from None
+
+
+def _parses(key: str, value: Any) -> bool:
+    try:
+        DRILLS[key].parse(value)
+        return True
+    except (ValueError, TypeError):
+        return False
+
+
+def drill_labels(session) -> dict[str, dict]:
+    """Code → label of each dimension a drill caption may name."""
     ref = _ref(session)
-    lab = {"status": _labels(ref["statuses"]), "title": _labels(ref["titles"]),
-           "origin": _labels(ref["origins"]), "type": _labels(ref["attendance_types"])}
-    parts = []
-    for key, value in (drill or {}).items():
-        if value is None:
-            continue
-        if key in lab:
-            parts.append(lab[key].get(value, str(value)))
-        elif key == "open":
-            parts.append("em aberto" if value else "encerrados")
-        elif key == "overdue":
-            parts.append("vencidos")
-        elif key == "late":
-            parts.append("fora do prazo Anatel")
-        elif key == "age":
-            parts.append("idade " + {b[0]: b[1] for b in AGE_BUCKETS}[value])
-        elif key == "hour":
-            parts.append(f"{int(value):02d}h")
-        elif key == "day":
-            parts.append(f"dia {value}")
-        elif key == "operator_id":
-            parts.append(f"operador {value}")
-        elif key == "resolved":
-            parts.append("resolvidos no primeiro contato" if value else "não resolvidos")
-        elif key == "os_requested":
-            parts.append("com O.S." if value else "sem O.S.")
-        elif key == "since":
-            parts.append(f"abertos desde {value:%d/%m %H:%M}")
-        elif key == "previous":
-            parts.append("período anterior")
-        elif key == "script":
-            parts.append("script " + str(value))
-        else:
-            parts.append(f"{key}: {value}")
+    operators = _store(session).dashboard_choices()["operator"]
+    return {"status": labels(ref["statuses"]), "title": labels(ref["titles"]), "origin": labels(ref["origins"]),
+            "type": labels(ref["attendance_types"]),
+            "script": labels(ref["scripts"], "code", "name") if len(ref["scripts"]) else {},
+            "operator": {value: name for name, value in operators}}
+
+
+def describe_drill(session, drill: dict | None) -> str:
+    """A pt-BR caption for what a list shows ("Pendente · vencidos"), from each kind's own caption."""
+    parsed = check_drill(drill)
+    names = drill_labels(session)
+    parts = [DRILLS[key].caption(value, names) for key, value in parsed.items()]
     return " · ".join(parts) or "Todos os atendimentos"
 
 
@@ -349,25 +252,24 @@ def attendance_list(session, filters: Filters, drill: dict | None = None, *, ord
     """The attendances behind a count: one page and the total."""
     _require(session)
     filters = filters.validate()
+    parsed = check_drill(drill)
     if order_by not in LIST_COLUMNS:
         raise ValidationError(f"Ordenação inválida: '{order_by}'.", field="Ordenar por")
     if not 1 <= int(page_size) <= 1000 or int(page) < 0:
         raise ValidationError("Página inválida.", field="Página")
-    try:
-        frame, total = _store(session).dashboard_list(
-            filters.bounds(), drill, now or utc_now(), order_by=order_by, descending=descending,
-            limit=int(page_size), offset=int(page) * int(page_size))
-    except (KeyError, ValueError, TypeError) as exc:
-        raise ValidationError(f"Lista inválida: {exc}.", field="Lista") from None
-    return ListPage(frame, int(total), int(page), int(page_size), describe_drill(session, drill))
+    result = _store(session).dashboard_list(filters.bounds(), parsed, now or utc_now(), order_by=order_by,
+                                            descending=descending, limit=int(page_size),
+                                            offset=int(page) * int(page_size))
+    return ListPage(tables.with_situation(result.frame), int(result.total), int(page), int(page_size),
+                    describe_drill(session, parsed))
 
 
 def abandoned_list(session, filters: Filters, *, page: int = 0, page_size: int = PAGE_SIZE) -> ListPage:
     """Protocols told to a client and never registered (protocol log)."""
     _require(session)
-    frame, total = _store(session).dashboard_abandoned(filters.validate().bounds(), limit=int(page_size),
-                                                       offset=int(page) * int(page_size))
-    return ListPage(frame, int(total), int(page), int(page_size), "Protocolos abandonados")
+    result = _store(session).dashboard_abandoned(filters.validate().bounds(), limit=int(page_size),
+                                                 offset=int(page) * int(page_size))
+    return ListPage(result.frame, int(result.total), int(page), int(page_size), "Protocolos abandonados")
 
 
 def detail(session, protocol: str) -> records.AttendanceDetail:
@@ -380,17 +282,19 @@ def detail(session, protocol: str) -> records.AttendanceDetail:
 def full_list(session, filters: Filters, drill: dict | None = None, *, abandoned: bool = False,
               order_by: str = "created_at", descending: bool = True,
               limit: int = EXPORT_LIMIT, now: datetime | None = None) -> pd.DataFrame:
-    """The whole list behind a count (up to ``limit`` rows) with pt-BR headers."""
+    """The whole list behind a count (up to ``limit`` rows), columns as :data:`tables.LIST_EXPORT`
+    (or :data:`tables.ABANDONED`): internal keys; :func:`list_columns` gives the pt-BR headers."""
     _require(session)
     if abandoned:
-        frame, _ = _store(session).dashboard_abandoned(filters.validate().bounds(), limit=limit)
-        return frame.rename(columns={"protocol": "Protocolo", "client": "Cliente", "origin": "Origem",
-                                     "operator": "Operador", "issued_at": "Emitido em",
-                                     "outcome_at": "Abandonado em"})
-    frame, _ = _store(session).dashboard_list(filters.validate().bounds(), drill, now or utc_now(),
-                                              order_by=order_by, descending=descending, limit=limit,
-                                              count=False)
-    return frame.rename(columns=LIST_COLUMNS)
+        return _store(session).dashboard_abandoned(filters.validate().bounds(), limit=limit).frame
+    parsed = check_drill(drill)
+    result = _store(session).dashboard_list(filters.validate().bounds(), parsed, now or utc_now(),
+                                            order_by=order_by, descending=descending, limit=limit, count=False)
+    return tables.with_situation(result.frame)
+
+
+def list_columns(abandoned: bool = False) -> Sequence[Column]:
+    return tables.ABANDONED if abandoned else tables.LIST_EXPORT
 
 
 def export_name(name: str, filters: Filters, fmt: str) -> str:
@@ -398,16 +302,28 @@ def export_name(name: str, filters: Filters, fmt: str) -> str:
 
 
 def export_frame(session, frame: pd.DataFrame, name: str, filters: Filters, fmt: str = "csv",
-                 directory: str | Path | None = None) -> tuple[str, bytes] | Path:
-    """A list as file bytes ``(file name, bytes)``, or written into ``directory`` (returns the path)."""
+                 directory: str | Path | None = None, *,
+                 columns: Sequence[Column] | None = None) -> tuple[str, bytes] | Path:
+    """A table as file bytes ``(file name, bytes)``, or written into ``directory`` (returns the path).
+
+    ``columns`` gives the pt-BR headers and kinds (as the screen shows them);
+    without it they are inferred from the frame. The filters go in the file
+    name and in the XLSX's first sheet."""
     _require(session)
     file_name = export_name(name, filters, fmt)
-    payload = export_mod.frame_bytes(frame, fmt)
+    payload = export_mod.table_bytes(frame, fmt, columns=columns, filters=filters.describe(choices(session)))
     if directory is None:
         return file_name, payload
     path = Path(directory) / file_name
     path.write_bytes(payload)
     return path
+
+
+def export_view(session, data: DashboardData, table: str, fmt: str = "csv",
+                directory: str | Path | None = None) -> tuple[str, bytes] | Path:
+    """Export one of a refresh's tables (:data:`VIEW_TABLES`) as shown on screen."""
+    frame, columns = data.table(table)
+    return export_frame(session, frame, tables.VIEW_TABLES[table][0], data.filters, fmt, directory, columns=columns)
 
 
 def export_list(session, filters: Filters, drill: dict | None = None, fmt: str = "csv", *,
@@ -416,4 +332,44 @@ def export_list(session, filters: Filters, drill: dict | None = None, fmt: str =
     """Write the full list behind a count to ``directory``; returns the file's path."""
     frame = full_list(session, filters, drill, abandoned=abandoned, now=now)
     label = name or ("abandonados" if abandoned else describe_drill(session, drill))
-    return export_frame(session, frame, label, filters, fmt, directory)
+    return export_frame(session, frame, label, filters, fmt, directory, columns=list_columns(abandoned))
+
+
+class DashboardService:
+    """The dashboard's calls bound to one session: ``session.dashboard.refresh()``, ``.attendance_list(...)``."""
+
+    Filters = Filters
+    DRILLS = DRILLS
+    VIEW_TABLES = VIEW_TABLES
+
+    def __init__(self, session):
+        self.session = session
+
+    def __repr__(self) -> str:
+        return (f"<DashboardService {self.session.operator.username}: refresh, attendance_list, abandoned_list, "
+                f"detail, describe_drill, export_view, export_list, choices>")
+
+    def choices(self) -> dict[str, list[tuple[str, Any]]]:
+        return choices(self.session)
+
+    def refresh(self, filters: Filters | None = None, *, now: datetime | None = None) -> DashboardData:
+        return refresh(self.session, filters, now=now)
+
+    def attendance_list(self, filters: Filters | None = None, drill: dict | None = None, **kwargs) -> ListPage:
+        return attendance_list(self.session, filters or Filters.default(), drill, **kwargs)
+
+    def abandoned_list(self, filters: Filters | None = None, **kwargs) -> ListPage:
+        return abandoned_list(self.session, filters or Filters.default(), **kwargs)
+
+    def detail(self, protocol: str) -> records.AttendanceDetail:
+        return detail(self.session, protocol)
+
+    def describe_drill(self, drill: dict | None) -> str:
+        return describe_drill(self.session, drill)
+
+    def export_view(self, data: DashboardData, table: str, fmt: str = "csv", directory=None):
+        return export_view(self.session, data, table, fmt, directory)
+
+    def export_list(self, filters: Filters | None = None, drill: dict | None = None, fmt: str = "csv", *,
+                    directory, **kwargs) -> Path:
+        return export_list(self.session, filters or Filters.default(), drill, fmt, directory=directory, **kwargs)

@@ -12,12 +12,21 @@ from zoneinfo import ZoneInfo
 from workbench import settings
 from workbench.errors import ValidationError
 from workbench.services.auth import now as utc_now
+from workbench.storage.dashboard_sql import Bounds
 
 DEFAULT_DAYS = 30
+REFRESH_CHOICES = (0, 1, 5, 15)        # minutes between automatic refreshes; 0 = off
+WALL_VALUES = ("parede", "cheia")      # ?tela=parede: the wallboard (full screen, large cards)
 MAX_DAYS = 3 * 366
 # URL query-string keys (pt-BR, shareable) and the Filters field they set.
 QUERY_KEYS = {"inicio": "start", "fim": "end", "origem": "origin", "tipo": "type", "titulo": "title",
               "operador": "operator_id", "cidade": "city", "ponto": "routing_point_id"}
+
+# Filters field -> (pt-BR caption, key of the dashboard's choices).
+FILTER_CAPTIONS = {"origin": ("Origem", "origin"), "type": ("Tipo", "type"), "title": ("Título", "title"),
+                   "operator_id": ("Operador", "operator"), "city": ("Cidade", "city"),
+                   "routing_point_id": ("Ponto de Roteamento", "routing_point")}
+
 
 def _tz() -> ZoneInfo:
     return ZoneInfo(settings.get("timezone"))
@@ -91,14 +100,22 @@ class Filters:
             return base
 
     # -- storage and file names ------------------------------------------------
-    def bounds(self) -> dict[str, Any]:
-        """The dict the storage layer takes: aware datetimes for the period."""
+    def bounds(self) -> Bounds:
+        """What the storage layer takes: aware datetimes for the period (whole local days)."""
         tz = _tz()
         start = datetime.combine(self.start, datetime.min.time(), tz)
         end = datetime.combine(self.end + timedelta(days=1), datetime.min.time(), tz)
         prev_start = datetime.combine(self.start - timedelta(days=self.days), datetime.min.time(), tz)
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out.update(start=start, end=end, prev_start=prev_start)
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("start", "end")}
+        return Bounds(start=start, end=end, prev_start=prev_start, **values)
+
+    def describe(self, choices: dict[str, list[tuple[str, Any]]] | None = None) -> list[tuple[str, str]]:
+        """(name, value) pairs in pt-BR, what an export's "Filtros" sheet lists."""
+        labels = {key: {value: label for label, value in pairs} for key, pairs in (choices or {}).items()}
+        out = [("Período", f"{self.start:%d/%m/%Y} a {self.end:%d/%m/%Y}")]
+        for name, (caption, choice) in FILTER_CAPTIONS.items():
+            value = getattr(self, name)
+            out.append((caption, "Todos" if value is None else str(labels.get(choice, {}).get(value, value))))
         return out
 
     def name_parts(self) -> list[str]:
@@ -107,3 +124,30 @@ class Filters:
             if name not in ("start", "end") and getattr(self, name) is not None:
                 parts.append(f"{key}-{getattr(self, name)}")
         return parts
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """How the dashboard page shows itself, kept in its URL so a reload keeps it:
+    ``?atualizar=5`` (minutes between automatic refreshes) and ``?tela=parede`` (the wallboard)."""
+
+    refresh_minutes: int = 0
+    wall: bool = False
+
+    @classmethod
+    def from_query(cls, query: str | None) -> "ViewOptions":
+        parsed = parse_qs((query or "").lstrip("?"))
+        minutes = 0
+        raw = (parsed.get("atualizar") or [""])[-1].strip()
+        if raw.isdigit() and int(raw) in REFRESH_CHOICES:
+            minutes = int(raw)
+        wall = (parsed.get("tela") or [""])[-1].strip().lower() in WALL_VALUES
+        return cls(minutes, wall)
+
+    def to_query(self) -> str:
+        values = {}
+        if self.refresh_minutes:
+            values["atualizar"] = self.refresh_minutes
+        if self.wall:
+            values["tela"] = "parede"
+        return urlencode(values)

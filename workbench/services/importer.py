@@ -100,9 +100,10 @@ def validate_clients(frame: pd.DataFrame, store=None) -> tuple[pd.DataFrame, np.
         flag(frame[column] == "", f"{_LABELS[column]} não informado")
     kind = frame["kind"].str.upper().replace({"FÍSICA": "PF", "FISICA": "PF", "JURÍDICA": "PJ", "JURIDICA": "PJ"})
     flag((frame["kind"] != "") & ~kind.isin(["PF", "PJ"]), "tipo deve ser PF ou PJ")
-    digits = frame["document"].str.replace(r"\D+", "", regex=True)
+    # the document's characters as stored: digits, and letters of an alphanumeric CNPJ, upper case
+    digits = frame["document"].str.replace(r"[^0-9A-Za-z]+", "", regex=True).str.upper()
     has_doc = frame["document"] != ""
-    flag(has_doc & ~frame["document"].str.fullmatch(r"[\d.\-/\s]+"), "documento com caracteres inválidos")
+    flag(has_doc & ~frame["document"].str.fullmatch(r"[\dA-Za-z.\-/\s]+"), "documento com caracteres inválidos")
     valid = valid_documents(digits)
     flag(has_doc & (kind == "PF") & ~((digits.str.len() == 11) & valid), "CPF inválido")
     flag(has_doc & (kind == "PJ") & ~((digits.str.len() == 14) & valid), "CNPJ inválido")

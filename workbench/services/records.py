@@ -23,21 +23,31 @@ OUTCOMES = ("aberto", "registrado", "abandonado")
 
 @dataclass
 class ClientRecord:
-    """What "Cadastro do Cliente" shows."""
+    """What "Cadastro do Cliente" shows (a notebook displays it as tables)."""
 
     data: dict
     contracts: pd.DataFrame
     summary: dict
 
+    def _repr_html_(self) -> str:
+        from workbench.services.record_html import client_html
+
+        return client_html(self)
+
 
 @dataclass
 class AttendanceDetail:
-    """Everything one attendance holds."""
+    """Everything one attendance holds (a notebook displays it as tables)."""
 
     data: dict
     answers: pd.DataFrame
     service_order: dict | None
     history: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        from workbench.services.record_html import attendance_html
+
+        return attendance_html(self)
 
 
 def client_record(store, client_id) -> ClientRecord:

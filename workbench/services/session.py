@@ -24,6 +24,14 @@ class Session:
         self.operator = operator
 
     @property
+    def dashboard(self):
+        """The supervisor dashboard's services for this session (supervisor or admin):
+        ``session.dashboard.refresh()``, ``.attendance_list(filters, {"late": True})``, ``.export_view(...)``."""
+        from workbench.services.dashboard import DashboardService
+
+        return DashboardService(self)
+
+    @property
     def role(self) -> str:
         return self.operator.role
 

@@ -25,7 +25,8 @@ Text is normalized the same way here (SQL) and in
 Token kinds (``kind``):
 0 first word of the name or trade name; 1 any other word start (also the
 e-mail); 2 an inner suffix of a name word (at least 3 characters left);
-3 the client code; 4 the CPF/CNPJ digits; 5 a phone (with and without area code).
+3 the client code; 4 the CPF/CNPJ characters (digits, and the letters of an alphanumeric
+CNPJ, lower case like every key); 5 a phone (with and without area code).
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ _NORMALIZED_SQL = r"""
            trim(regexp_replace(regexp_replace(lower(strip_accents(coalesce(trade_name, ''))),
                                               '[^a-z0-9\s]', '', 'g'), '\s+', ' ', 'g')) AS n_trade,
            regexp_replace(lower(strip_accents(code)), '[^a-z0-9]', '', 'g') AS n_code,
-           regexp_replace(coalesce(document, ''), '[^0-9]', '', 'g') AS n_document,
+           lower(regexp_replace(coalesce(document, ''), '[^0-9A-Za-z]', '', 'g')) AS n_document,
            regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS n_phone,
            regexp_replace(coalesce(mobile, ''), '[^0-9]', '', 'g') AS n_mobile,
            regexp_replace(lower(strip_accents(coalesce(email, ''))), '[^a-z0-9]', '', 'g') AS n_email

@@ -18,6 +18,7 @@ from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.dashboard import DashboardMixin
+from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
@@ -26,8 +27,8 @@ from workbench.storage.snapshot import SnapshotMixin
 from workbench.storage.status import StatusMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin, BulkMixin, BackupMixin,
-                  SnapshotMixin, SearchMixin, StatusMixin):
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin,
+                  DashboardMetricsMixin, BulkMixin, BackupMixin, SnapshotMixin, SearchMixin, StatusMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     _registration: presence.Registration | None = None

@@ -64,6 +64,18 @@ CSS = """
 .wb-desk-entry button { min-height: 56px; font-size: 14px; }
 .wb-explanation .widget-html-content { background: #fffbe6; border-left: 3px solid #e0b400;
              padding: 4px 8px; }
+/* dashboard */
+.wb-help { color: #52606d; font-size: 12px; margin: 4px 0; }
+.wb-stamp { color: #52606d; margin-left: 8px; }
+.wb-kpi-caption { color: #52606d; font-size: 12px; line-height: 1.25; }
+.wb-wall { position: fixed; inset: 0; z-index: 1000; background: #0f2a43; overflow: auto;
+           max-width: none !important; padding: 10px 24px; }
+.wb-wall .wb-screen { background: #0f2a43; border: none; }
+.wb-wall .wb-stamp { color: #d9e2ec; font-size: 18px; }
+.wb-wall .widget-label, .wb-wall label { color: #d9e2ec; }
+.wb-wall .wb-kpi-caption { color: #d9e2ec; font-size: 22px; text-align: center; }
+.wb-wall .wb-kpis-wall button { background: #163a5c; color: #fff; border-radius: 6px; }
+.wb-wall .wb-chart { background: #fff; border-radius: 6px; }
 </style>
 """
 

@@ -44,8 +44,8 @@ class AttendanceDetail(w.VBox):
         self.heading = title(f"Atendimento nº {protocol}")
         self.summary = w.HTML("")
         self.answers = Table(ANSWERS, height="150px", widths={"seq": 40, "question": 380, "answer": 260},
-                             empty_text="Sem script neste atendimento.")
-        self.history = Table(HISTORY, height="170px",
+                             empty_text="Sem script neste atendimento.", fit_rows=8)
+        self.history = Table(HISTORY, height="170px", empty_text="Sem eventos no histórico.", fit_rows=8,
                              widths={"event_at": 130, "operator": 120, "kind": 110, "note": 320})
         self.order = w.HTML("")
         parts = [self.heading, self.status, self.summary, self.order,

@@ -132,8 +132,11 @@ class Table(w.VBox):
 
     def __init__(self, columns: dict[str, str], *, on_open: Callable[[dict], None] | None = None,
                  height: str = "300px", widths: dict[str, int] | None = None,
-                 empty_text: str = "Nenhum registro."):
+                 empty_text: str = "Nenhum registro.", fit_rows: int | None = None):
+        """``fit_rows``: the grid grows with its rows up to this many (then scrolls) and is
+        hidden when empty, leaving only ``empty_text`` (no large empty grid)."""
         self.columns = dict(columns)
+        self.fit_rows = fit_rows
         self.on_open = on_open
         self.on_select: Callable[[dict | None], None] | None = None
         self.df = pd.DataFrame(columns=list(self.columns))
@@ -164,6 +167,10 @@ class Table(w.VBox):
             self.grid.selected = -1
             self.grid.rows = self._display(self.df)
         self.empty.layout.display = "none" if len(self.df) else ""
+        if self.fit_rows is not None:
+            rows = min(len(self.df), self.fit_rows)
+            self.grid.height = f"{32 + 26 * rows + 2}px"       # header 30 px, rows 26 px
+            self.grid.layout.display = "" if len(self.df) else "none"
 
     def __len__(self) -> int:
         return len(self.df)

@@ -5,14 +5,18 @@
     from workbench.widgets.dashboard.app import dashboard_app
     app = dashboard_app()
 
-Login first (the desk's :class:`LoginForm`, permission ``painel``: supervisors
-and admins; an atendente gets "sem permissão" and no data). Then the filter
-bar, "Atualizar", optional auto-refresh, four views in tabs, the list behind
-any clicked count and, for any row, the attendance read-only.
+Login first (the shared :class:`~workbench.widgets.shell.AppShell`, permission
+``painel``: supervisors and admins; an atendente gets "sem permissão" and no
+data). Then the filter bar, "Atualizar", auto-refresh, five views in tabs, the
+list behind any clicked count and, for any row, the attendance read-only.
 
-Who does what: this module wires; :mod:`views` draws the views,
-:mod:`list` the lists, :mod:`controls` filters/URL/timer;
-every number comes from :mod:`workbench.services.dashboard`.
+The page address keeps the filters and the display: ``?origem=email&atualizar=5``
+refreshes every 5 minutes; ``&tela=parede`` opens the wallboard (full screen,
+large KPI cards), so a TV's reload comes back as it was.
+
+Who does what: this module wires; :mod:`views` and :mod:`indicators` draw the
+views, :mod:`list` the lists, :mod:`controls` filters/URL/timer; every number
+comes from :mod:`workbench.services.dashboard`.
 """
 
 from __future__ import annotations
@@ -22,14 +26,31 @@ from dataclasses import replace
 import ipywidgets as w
 
 from workbench.services import dashboard as dash
-from workbench.widgets.common import Runner, Status, button, css, esc, stylesheet
+from workbench.services.formatting import display
+from workbench.widgets.common import Runner, Status, button, css
 from workbench.widgets.dashboard.controls import AutoRefresh, FilterBar, UrlSync, kernel_query_string
+from workbench.widgets.dashboard.indicators import IndicatorsView, WallBoard
 from workbench.widgets.dashboard.list import ListPanel, frame_download
-from workbench.widgets.dashboard.views import IndicatorsView, ScriptsView, StatusView, TitleView
-from workbench.widgets.login import LoginForm
+from workbench.widgets.dashboard.views import ScriptsView, StatusView, TitleView
+from workbench.widgets.shell import AppShell
 
 NO_PERMISSION = "Sem permissão: o painel é só para supervisores e administradores."
 TABS = ("Por status", "Por título", "Indicadores", "Scripts")
+HELP = (
+    "<details class='wb-help'><summary>Como ler este painel</summary>"
+    "Todos os números respeitam os filtros; o período é a data de abertura do atendimento "
+    "(exceto “abertos hoje / nesta semana”). Em “Por status”, os atendimentos em aberto aparecem "
+    "todos, mesmo os abertos antes do período (o acúmulo); os encerrados, só os do período. "
+    "Idade: dias completos desde a abertura. "
+    "<b>Vencido</b>: em aberto e após o prazo do tipo de atendimento. "
+    "<b>Fora do prazo Anatel</b>: em aberto há mais de 7 dias (reclamações) ou 10 dias (demais "
+    "demandas), RGC art. 10. Resolução no 1º contato: resposta do próprio operador. "
+    "<b>Tempo de resolução</b>: da abertura ao encerramento, dos encerrados do período (mediana e p90). "
+    "<b>No prazo</b>: encerrados dentro do prazo sobre encerrados + em aberto já vencidos. "
+    "<b>Reabertos</b>: voltaram de um status encerrado para um aberto. <b>Contato repetido</b>: "
+    "mesmo cliente e título nos 30 dias anteriores. Ordens de serviço: as em aberto de qualquer data, "
+    "as finalizadas e canceladas do período. "
+    "Clique em qualquer número para ver a lista; em uma linha da lista para ver o atendimento.</details>")
 
 
 class _DetailSource:
@@ -48,18 +69,25 @@ class _DetailSource:
 class Dashboard(w.VBox):
     """The dashboard for a logged-in supervisor or admin."""
 
-    def __init__(self, session, *, query: str = "", url: UrlSync | None = None):
+    def __init__(self, session, *, query: str = "", url: UrlSync | None = None,
+                 on_wall: "callable | None" = None):
         session.operator.require("painel")
         self.session = session
         self.url = url
+        self.on_wall = on_wall
         self.data: dash.DashboardData | None = None
+        options = dash.ViewOptions.from_query(query)
+        self.wall = options.wall
         self.status = Status()
         self.refresh_btn = button("Atualizar", primary=True)
         self.refresh_btn.add_class("wb-refresh")
         self.refresh_btn.on_click(lambda _b: self.refresh())
+        self.wall_btn = button("Tela cheia", tooltip="Painel de parede: números grandes, tela inteira")
+        self.wall_btn.add_class("wb-wall-toggle")
+        self.wall_btn.on_click(lambda _b: self.set_wall(not self.wall))
         self.runner = Runner(self.status, [self.refresh_btn])
         self.stamp = w.HTML("")
-        self.auto = AutoRefresh(self.refresh)
+        self.auto = AutoRefresh(self.refresh, options.refresh_minutes, on_change=lambda _m: self._write_url())
         self.filter_bar = FilterBar(dash.choices(session), dash.Filters.from_query(query), self._filters_changed)
         self.views = {
             "Por status": StatusView(self.drill, self.export_view),
@@ -75,27 +103,27 @@ class Dashboard(w.VBox):
         self.list = ListPanel(session, lambda: self.filters, self.open_detail)
         self.detail_box = w.VBox([])
         self.detail_box.add_class("wb-dash-detail")
-        self.help = w.HTML(
-            "<details style='color:#52606d;font-size:12px;margin:4px 0'><summary>Como ler este painel</summary>"
-            "Todos os números respeitam os filtros; o período é a data de abertura do atendimento "
-            "(exceto “abertos hoje / nesta semana”). Em “Por status”, os atendimentos em aberto aparecem "
-            "todos, mesmo os abertos antes do período (o acúmulo); os encerrados, só os do período. "
-            "Idade: dias completos desde a abertura. "
-            "<b>Vencido</b>: em aberto e após o prazo do tipo de atendimento. "
-            "<b>Fora do prazo Anatel</b>: em aberto há mais de 7 dias (reclamações) ou 10 dias (demais "
-            "demandas), RGC art. 10. Resolução no 1º contato: resposta do próprio operador. "
-            "Clique em qualquer número para ver a lista; em uma linha da lista para ver o atendimento.</details>")
-        super().__init__([
-            w.HBox([self.refresh_btn, self.auto, self.stamp], layout=w.Layout(align_items="center",
-                                                                             flex_flow="row wrap")),
-            self.filter_bar, self.help, self.status, self.tabs, self.view_download, self.list, self.detail_box,
-        ])
+        self.wallboard = WallBoard(self.drill, self.open_abandoned)
+        self.toolbar = w.HBox([self.refresh_btn, self.auto, self.wall_btn, self.stamp],
+                              layout=w.Layout(align_items="center", flex_flow="row wrap"))
+        self.normal = w.VBox([self.filter_bar, w.HTML(HELP), self.tabs, self.view_download])
+        super().__init__([self.toolbar, self.status, self.normal, self.wallboard, self.list, self.detail_box])
         self.add_class("wb-dashboard")
+        self._apply_wall()
         self.refresh()
 
     @property
     def filters(self) -> dash.Filters:
         return self.filter_bar.filters
+
+    @property
+    def options(self) -> dash.ViewOptions:
+        return dash.ViewOptions(self.auto.minutes, self.wall)
+
+    @property
+    def query(self) -> str:
+        """The page address's query: the filters and the display options."""
+        return "&".join(q for q in (self.filters.to_query(), self.options.to_query()) if q)
 
     # -- refresh ---------------------------------------------------------------------
     def refresh(self) -> None:
@@ -107,15 +135,19 @@ class Dashboard(w.VBox):
         self.data = data
         for view in self.views.values():
             view.update(data)
+        self.wallboard.update(data)
         when = data.generated_at.astimezone(dash._tz())
-        self.stamp.value = (f"<span style='color:#52606d;margin-left:8px'>Atualizado às {when:%H:%M:%S} "
-                            f"({data.elapsed:.2f} s) · {data.filters.start:%d/%m/%Y} a "
-                            f"{data.filters.end:%d/%m/%Y} · {data.kpis['total']:,} atendimentos</span>"
-                            .replace(",", "."))
+        self.stamp.value = (f"<span class='wb-stamp'>Atualizado às {when:%H:%M:%S} "
+                            f"({display(data.elapsed, 'decimal')} s) · {data.filters.start:%d/%m/%Y} a "
+                            f"{data.filters.end:%d/%m/%Y} · {display(data.kpis['total'], 'int')} atendimentos"
+                            f"</span>")
         if self.list.visible:
             self.list.load()
+        self._write_url()
+
+    def _write_url(self) -> None:
         if self.url is not None:
-            self.url.query = self.filters.to_query()
+            self.url.query = self.query
 
     def _filters_changed(self, _filters) -> None:
         self.refresh()
@@ -127,8 +159,22 @@ class Dashboard(w.VBox):
         """Change some filters at once (``apply(origin="email")``), as the dropdowns would."""
         self.set_filters(replace(self.filters, **changes))
 
+    # -- the wallboard ------------------------------------------------------------
+    def set_wall(self, wall: bool) -> None:
+        """Full-screen wallboard (large KPI cards) on or off; kept in the address (``tela=parede``)."""
+        self.wall = bool(wall)
+        self._apply_wall()
+        self._write_url()
+
+    def _apply_wall(self) -> None:
+        self.normal.layout.display = "none" if self.wall else ""
+        self.wallboard.layout.display = "" if self.wall else "none"
+        self.wall_btn.description = "Sair da tela cheia" if self.wall else "Tela cheia"
+        if self.on_wall is not None:
+            self.on_wall(self.wall)
+
     # -- drill-down ---------------------------------------------------------------
-    def drill(self, spec: dict, caption: str) -> None:
+    def drill(self, spec: dict, caption: str | None = None) -> None:
         self.detail_box.children = []
         self.list.show(spec, caption)
 
@@ -143,8 +189,15 @@ class Dashboard(w.VBox):
                                   on_close=lambda: setattr(self.detail_box, "children", []))
         self.detail_box.children = [css(w.VBox([detail], layout=w.Layout(padding="8px 12px")), "wb-card")]
 
-    def export_view(self, frame, name: str, fmt: str) -> None:
-        self.view_download.value = frame_download(self.session, frame, name, self.filters, fmt)
+    def export_view(self, table: str, fmt: str) -> None:
+        """A download link for one of the refresh's tables (the service's ``VIEW_TABLES``), as shown."""
+        if self.data is None:
+            return
+        frame, spec = self.data.table(table)
+        name = dash.tables.VIEW_TABLES[table][0]
+        self.view_download.value = frame_download(self.session, frame, name, self.filters, fmt, spec)
+        if self.wall:
+            self.set_wall(False)
 
     def close(self) -> None:
         if getattr(self, "auto", None) is not None:
@@ -152,38 +205,22 @@ class Dashboard(w.VBox):
         super().close()
 
 
-class DashboardApp(w.VBox):
+class DashboardApp(AppShell):
     """Login, then the dashboard. ``db``: database path (default ``$WORKBENCH_DB``)."""
 
+    title = "Atendimento Workbench · Painel do Supervisor"
+    login_heading = "Painel do Supervisor"
+    permission = "painel"
+    refusal = NO_PERMISSION
+
     def __init__(self, db=None, *, wb=None, query: str | None = None):
-        self._db = db
-        self.wb = wb
-        self.session = None
-        self.dashboard: Dashboard | None = None
         self.url = UrlSync(layout=w.Layout(width="0px", height="0px"))
         self._query = query
-        self.who = w.HTML("")
-        self.logout_btn = button("Sair do sistema")
-        self.logout_btn.layout.display = "none"
-        self.logout_btn.on_click(lambda _b: self.logout())
-        header = css(w.HBox([w.HTML("<b style='font-size:15px'>Atendimento Workbench · Painel do Supervisor</b>"),
-                             self.who, self.logout_btn],
-                            layout=w.Layout(justify_content="space-between", width="100%")), "wb-header")
-        self.status = Status()
-        self.runner = Runner(self.status)
-        # The role is checked here (and again by every service) so the refusal says "sem permissão".
-        self.login = LoginForm(self._open_wb, on_login=self._logged_in, heading="Painel do Supervisor")
-        self.body = css(w.VBox([self.login]), "wb-screen")
-        super().__init__([stylesheet(), self.url, header, self.body, self.status])
-        css(self, "wb-app")
-        self.layout.max_width = "1280px"
+        self.dashboard: Dashboard | None = None
+        super().__init__(db, wb=wb, max_width="1280px")
 
-    def _open_wb(self):
-        if self.wb is None:
-            import workbench
-
-            self.wb = workbench.open(self._db, create=False) if self._db else workbench.open(create=False)
-        return self.wb
+    def extra_children(self):
+        return [self.url]
 
     @property
     def query(self) -> str:
@@ -192,39 +229,35 @@ class DashboardApp(w.VBox):
             return self._query
         return kernel_query_string() or self.url.page_query
 
-    def _logged_in(self, session) -> None:
-        if not session.operator.can("painel"):
-            self.login.reset()
-            self.login.status.error(NO_PERMISSION)
-            return
-        self.session = session
-        op = session.operator
-        self.who.value = f"<span style='color:#fff'>{esc(op.name)} ({esc(op.role)})</span>"
-        self.logout_btn.layout.display = ""
-
+    def on_login(self, session) -> None:
         def build():
-            return Dashboard(session, query=self.query, url=self.url)
+            return Dashboard(session, query=self.query, url=self.url, on_wall=self._wall)
 
-        self.runner.run(build, lambda d: self._show(d), busy="Abrindo o painel... Aguarde...")
+        self.runner.run(build, self._show_dashboard, busy="Abrindo o painel... Aguarde...")
 
-    def _show(self, dashboard: Dashboard) -> None:
+    def _show_dashboard(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
-        self.body.children = [dashboard]
+        self.show(dashboard)
 
-    def logout(self) -> None:
+    def _wall(self, wall: bool) -> None:
+        """The wallboard takes the whole window: no width cap, the header slim."""
+        if wall:
+            self.add_class("wb-wall")
+        else:
+            self.remove_class("wb-wall")
+        self.layout.max_width = "none" if wall else "1280px"
+
+    def on_logout(self) -> None:
         if self.dashboard is not None:
             self.dashboard.auto.cancel()
-        self.session = self.dashboard = None
-        self.who.value = ""
-        self.logout_btn.layout.display = "none"
-        self.login.reset()
-        self.body.children = [self.login]
+        self.dashboard = None
+        self._wall(False)
 
 
 def dashboard_app(db=None, **kwargs) -> DashboardApp:
     """Build and display the dashboard app (what painel.ipynb runs)."""
-    from IPython.display import display
+    from IPython.display import display as show
 
     app = DashboardApp(db, **kwargs)
-    display(app)
+    show(app)
     return app

@@ -85,6 +85,52 @@ def vbar(title: str, *, height: int = 260, on_click=None) -> Chart:
     return Chart(_figure(title, [bars], axes, height), bars, on_click)
 
 
+class MultiLine:
+    """Several daily series on one date axis (abertos × encerrados), each point clickable:
+    ``on_click(series_index, key)``; a legend names the series."""
+
+    def __init__(self, title: str, names: list[str], colors: list[str], *, height: int = 260, on_click=None):
+        x = bq.DateScale()
+        y = bq.LinearScale(min=0, allow_padding=False)
+        self.keys: list = []
+        self.on_click = on_click
+        self.lines = bq.Lines(x=np.array([], dtype="datetime64[ms]"), y=[[] for _ in names],
+                              scales={"x": x, "y": y}, colors=colors, stroke_width=2, labels=names,
+                              display_legend=True)
+        self.points = []
+        for i, (name, color) in enumerate(zip(names, colors)):
+            pts = bq.Scatter(x=np.array([], dtype="datetime64[ms]"), y=[], scales={"x": x, "y": y}, colors=[color],
+                             default_size=22, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
+                                                                labels=["Dia", name]))
+            pts.on_element_click(lambda _m, event, i=i: self._clicked(i, event))
+            self.points.append(pts)
+        axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=8),
+                bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed", num_ticks=6)]
+        self.figure = _figure(title, [self.lines, *self.points], axes, height)
+        self.figure.legend_location = "top-left"
+        self.widget = self.figure
+
+    def _clicked(self, series: int, event) -> None:
+        index = (event.get("data") or {}).get("index")
+        if index is not None:
+            self.click(series, int(index))
+
+    def click(self, series: int, index: int) -> None:
+        """As a click on point ``index`` of series ``series``."""
+        if self.on_click and 0 <= index < len(self.keys):
+            self.on_click(series, self.keys[index])
+
+    def update(self, days: list, series: list[list[int]], keys: list | None = None) -> None:
+        self.keys = list(keys if keys is not None else days)
+        xs = np.array([np.datetime64(d, "ms") for d in days], dtype="datetime64[ms]")
+        top = nice_max(max((max(s, default=0) for s in series), default=0))
+        self.lines.scales["y"].max = top
+        with self.figure.hold_sync():
+            self.lines.x, self.lines.y = xs, [list(map(int, s)) for s in series]
+            for pts, values in zip(self.points, series):
+                pts.x, pts.y = xs, list(map(int, values))
+
+
 def line(title: str, *, height: int = 260, on_click=None) -> Chart:
     """Daily volume: a line with clickable points."""
     x = bq.DateScale()
@@ -95,7 +141,7 @@ def line(title: str, *, height: int = 260, on_click=None) -> Chart:
                         default_size=24, tooltip=bq.Tooltip(fields=["x", "y"], formats=["%d/%m", ",d"],
                                                            labels=["Dia", "Qtd."]))
     axes = [bq.Axis(scale=x, tick_format="%d/%m", num_ticks=10),
-            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed")]
+            bq.Axis(scale=y, side="left", tick_format="d", grid_lines="dashed", num_ticks=6)]
     return Chart(_figure(title, [lines, points], axes, height), points, on_click, extra_marks=[])
 
 
@@ -108,6 +154,14 @@ def nice_max(value: float) -> float:
         if step * exp >= value:
             return step * exp
     return 10 * exp
+
+
+LABEL_MAX = 34          # characters of a category label; longer ones are cut with "…"
+
+
+def _cut(label) -> str:
+    text = str(label)
+    return text if len(text) <= LABEL_MAX else text[:LABEL_MAX - 1] + "…"
 
 
 def _count(value) -> str:
@@ -132,11 +186,14 @@ def update(chart: Chart, labels: list, values: list, keys: list | None = None, *
             for m in fig.marks:
                 m.x, m.y = xs, values
         else:
-            names = [f"{x} ({_count(v)})" for x, v in zip(labels, values)] if chart.horizontal \
+            names = [f"{_cut(x)} ({_count(v)})" for x, v in zip(labels, values)] if chart.horizontal \
                 else [str(x) for x in labels]
+            if chart.horizontal:       # the margin fits the longest label: nothing clipped, in Voila or Lab
+                longest = max((len(n) for n in names), default=10)
+                fig.fig_margin = {**fig.fig_margin, "left": int(min(LABEL_MAX * 7 + 60, 24 + 7 * longest))}
             chart.mark.x, chart.mark.y = names, values
             if colors is not None:
                 chart.mark.colors = colors
                 chart.mark.color_mode = "group"
-            if chart.horizontal:
-                fig.layout.height = f"{max(160, 56 + 26 * len(labels))}px"
+            if chart.horizontal:       # 30 px per bar: tick labels never overlap
+                fig.layout.height = f"{max(170, 72 + 30 * len(labels))}px"

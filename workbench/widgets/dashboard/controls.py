@@ -2,13 +2,15 @@
 
 * :class:`FilterBar` - period and the six dropdowns; ``filters`` is a
   :class:`workbench.services.dashboard.Filters`; ``on_change`` fires once per change.
+  Dates are typed and shown ``dd/mm/aaaa`` (:class:`DateField`), whatever the
+  browser's locale (a native date input follows it: mm/dd/yyyy was seen).
 * :class:`UrlSync` - a tiny anywidget: tells Python the page's query string
   on load (works with Voila's preheated kernels, where ``QUERY_STRING`` is not
   yet set) and writes the filters back with ``history.replaceState`` so the
   address bar is a link to share. In JupyterLab it leaves the URL alone.
 * :class:`AutoRefresh` - every 1, 5 or 15 minutes via ``loop.call_later`` on
   the kernel's own asyncio loop (the loop that runs widget callbacks, so no
-  thread ever touches a widget); off by default.
+  thread ever touches a widget); off by default, or as ``?atualizar=N`` says.
 * :func:`download_link` - an HTML link with a ``data:`` URI (ipywidgets has
   no FileDownload).
 """
@@ -20,7 +22,7 @@ import base64
 import html
 import os
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Callable
 
 import anywidget
@@ -63,6 +65,25 @@ def kernel_query_string() -> str:
     return os.environ.get("QUERY_STRING", "") or ""
 
 
+class DateField(w.Text):
+    """A date typed and shown as dd/mm/aaaa; ``date`` is the parsed value (None when invalid)."""
+
+    def __init__(self, description: str, **kwargs):
+        super().__init__(placeholder="dd/mm/aaaa", description=description, continuous_update=False,
+                         style={"description_width": "initial"}, layout=w.Layout(width="150px"), **kwargs)
+
+    @property
+    def date(self) -> date | None:
+        try:
+            return datetime.strptime(self.value.strip(), "%d/%m/%Y").date()
+        except ValueError:
+            return None
+
+    @date.setter
+    def date(self, value: date) -> None:
+        self.value = value.strftime("%d/%m/%Y")
+
+
 def _dropdown(description: str, width: str = "190px") -> w.Dropdown:
     return w.Dropdown(options=[(ALL, ANY)], value=ANY, description=description,
                       style={"description_width": "initial"}, layout=w.Layout(width=width))
@@ -79,10 +100,8 @@ class FilterBar(w.VBox):
     def __init__(self, choices: dict, filters: Filters, on_change: Callable[[Filters], None] | None = None):
         self.on_change = on_change
         self._quiet = False
-        self.start = w.DatePicker(description="De", style={"description_width": "initial"},
-                                  layout=w.Layout(width="170px"))
-        self.end = w.DatePicker(description="até", style={"description_width": "initial"},
-                                layout=w.Layout(width="170px"))
+        self.start = DateField("De")
+        self.end = DateField("até")
         self.dropdowns: dict[str, w.Dropdown] = {}
         for name, label in self.FIELDS.items():
             dd = _dropdown(label, "230px" if name in ("title", "routing_point_id", "operator_id") else "190px")
@@ -116,8 +135,8 @@ class FilterBar(w.VBox):
     def set_filters(self, filters: Filters, *, notify: bool = False) -> None:
         self._quiet = True
         try:
-            self.start.value = filters.start
-            self.end.value = filters.end
+            self.start.date = filters.start
+            self.end.date = filters.end
             for name, dd in self.dropdowns.items():
                 value = getattr(filters, name)
                 values = [v for _l, v in dd.options]
@@ -131,9 +150,10 @@ class FilterBar(w.VBox):
             self.on_change(filters)
 
     def read(self) -> Filters | None:
-        start, end = self.start.value, self.end.value
-        if not isinstance(start, date) or not isinstance(end, date):
-            self.error.value = "<span style='color:#b3261e'>Informe as duas datas do período.</span>"
+        start, end = self.start.date, self.end.date
+        if start is None or end is None:
+            self.error.value = ("<span style='color:#b3261e'>Informe as duas datas do período "
+                                "(dd/mm/aaaa).</span>")
             return None
         values = {name: (None if dd.value == ANY else dd.value) for name, dd in self.dropdowns.items()}
         candidate = Filters(start=start, end=end, **values)
@@ -159,16 +179,25 @@ class FilterBar(w.VBox):
 class AutoRefresh(w.HBox):
     """"Atualizar automaticamente": off, 1, 5 or 15 minutes."""
 
-    def __init__(self, callback: Callable[[], None]):
+    def __init__(self, callback: Callable[[], None], minutes: int = 0,
+                 on_change: Callable[[int], None] | None = None):
         self.callback = callback
+        self.on_change = on_change
         self.handle: asyncio.TimerHandle | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.choice = w.Dropdown(options=[("Desligada", 0)] + [(f"a cada {m} min", m) for m in REFRESH_CHOICES if m],
-                                 value=0, description="Atualização automática",
+                                 value=minutes if minutes in REFRESH_CHOICES else 0,
+                                 description="Atualização automática",
                                  style={"description_width": "initial"}, layout=w.Layout(width="270px"))
         self.choice.add_class("wb-autorefresh")
-        self.choice.observe(lambda _c: self.schedule(), "value")
+        self.choice.observe(self._chosen, "value")
         super().__init__([self.choice])
+        self.schedule()
+
+    def _chosen(self, _change) -> None:
+        self.schedule()
+        if self.on_change:
+            self.on_change(self.minutes)
 
     @property
     def minutes(self) -> int:

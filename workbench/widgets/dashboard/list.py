@@ -14,29 +14,13 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.services import dashboard as dash
+from workbench.services import dashboard_tables as tables
 from workbench.widgets.common import Runner, Status, esc
 from workbench.widgets.dashboard.controls import download_link
-from workbench.widgets.dashboard.table import ClickTable, Column
+from workbench.widgets.dashboard.table import ClickTable, columns
 
-LIST_COLUMNS = [
-    Column("protocol", "Protocolo"), Column("client", "Cliente"), Column("title", "Título"),
-    Column("status", "Status"), Column("origin", "Origem"), Column("operator", "Operador"),
-    Column("age_days", "Idade (dias)", "days"), Column("created_at", "Aberto em", "datetime"),
-    Column("due_at", "Vence em", "datetime"), Column("situation", "Situação"),
-]
-ABANDONED_COLUMNS = [
-    Column("protocol", "Protocolo"), Column("client", "Cliente"), Column("origin", "Origem"),
-    Column("operator", "Operador"), Column("issued_at", "Emitido em", "datetime"),
-    Column("outcome_at", "Abandonado em", "datetime"),
-]
-
-
-def _situation(row) -> str:
-    if row.get("late"):
-        return "FORA DO PRAZO ANATEL"
-    if row.get("overdue"):
-        return "Vencido"
-    return ""
+LIST_COLUMNS = columns(tables.LIST)
+ABANDONED_COLUMNS = columns(tables.ABANDONED)
 
 
 class ListPanel(w.VBox):
@@ -64,6 +48,7 @@ class ListPanel(w.VBox):
         self.table.add_class("wb-list-table")
         self.abandoned_table = ClickTable(ABANDONED_COLUMNS, sortable=False,
                                           empty_text="Nenhum protocolo abandonado no período.")
+        self.table.fit = self.abandoned_table.fit = True       # fits its box at 1366 px: text cells wrap
         self.prev = w.Button(description="◀ Anterior", layout=w.Layout(width="auto"))
         self.next = w.Button(description="Próxima ▶", layout=w.Layout(width="auto"))
         self.prev.on_click(lambda _b: self.go(self.page - 1))
@@ -93,8 +78,9 @@ class ListPanel(w.VBox):
         self.layout.display = "none"
 
     # -- opening -----------------------------------------------------------------------
-    def show(self, drill: dict | None, caption: str) -> None:
-        self._open(drill, False, caption)
+    def show(self, drill: dict | None, caption: str | None = None) -> None:
+        """Open the list behind ``drill``; the caption defaults to the service's description of it."""
+        self._open(drill, False, caption or dash.describe_drill(self.session, drill))
 
     def show_abandoned(self) -> None:
         self._open(None, True, "Protocolos abandonados")
@@ -133,7 +119,6 @@ class ListPanel(w.VBox):
         if self.abandoned:
             self.abandoned_table.set_data(frame, keep_order=True)
         else:
-            frame["situation"] = [_situation(r) for r in frame.to_dict("records")]
             self.table.set_data(frame, keep_order=True)
         self.caption.value = (f"<b style='color:#1f4e79;font-size:14px'>{esc(self.caption_text)}</b>"
                               f" <span style='color:#52606d'>— {result.total:,} atendimento(s)</span>"
@@ -167,7 +152,8 @@ class ListPanel(w.VBox):
                                    order_by=self.order_by, descending=self.descending,
                                    limit=dash.DOWNLOAD_LIMIT)
             name = "abandonados" if self.abandoned else self.caption_text
-            return dash.export_frame(self.session, frame, name, filters, fmt), len(frame)
+            return dash.export_frame(self.session, frame, name, filters, fmt,
+                                     columns=dash.list_columns(self.abandoned)), len(frame)
 
         def done(result) -> None:
             (name, payload), n = result
@@ -180,10 +166,10 @@ class ListPanel(w.VBox):
         self.runner.run(build, done, busy="Preparando o arquivo... Aguarde...")
 
 
-def frame_download(session, frame: pd.DataFrame, name: str, filters, fmt: str) -> str:
-    """Download link HTML for a view table (status, títulos, operadores...)."""
+def frame_download(session, frame: pd.DataFrame, name: str, filters, fmt: str, spec=None) -> str:
+    """Download link HTML for a view table (status, títulos, operadores...), as shown on screen."""
     try:
-        file_name, payload = dash.export_frame(session, frame, name, filters, fmt)
+        file_name, payload = dash.export_frame(session, frame, name, filters, fmt, columns=spec)
     except WorkbenchError as exc:
         return f"<span style='color:#b3261e'>{esc(str(exc))}</span>"
     return download_link(file_name, payload, fmt)

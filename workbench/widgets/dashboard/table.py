@@ -10,13 +10,14 @@ Tests drive it without a browser: ``table.click(row, key)``, ``table.sort_by(key
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import anywidget
 import pandas as pd
 import traitlets
+
+from workbench.services.formatting import NUMERIC_KINDS, display
 
 _ESM = """
 function render({ model, el }) {
@@ -26,7 +27,7 @@ function render({ model, el }) {
     const sortKey = model.get("sort_key");
     const desc = model.get("sort_desc");
     const table = document.createElement("table");
-    table.className = "wb-ctable";
+    table.className = "wb-ctable" + (model.get("fit") ? " fit" : "");
     const head = table.createTHead().insertRow();
     cols.forEach((c) => {
       const th = document.createElement("th");
@@ -54,6 +55,7 @@ function render({ model, el }) {
       r.cells.forEach((cell, j) => {
         const td = tr.insertCell();
         if (cols[j] && cols[j].num) td.className = "num";
+        if (cols[j] && cols[j].nowrap) td.classList.add("nowrap");
         if (cell.cls) td.classList.add(cell.cls);
         if (cell.drill) {
           const a = document.createElement("a");
@@ -92,6 +94,9 @@ export default { render };
 
 _CSS = """
 .wb-ctable { border-collapse: collapse; font-size: 13px; width: 100%; background: #fff; }
+.wb-ctable.fit { table-layout: auto; }
+.wb-ctable.fit td { white-space: normal; overflow-wrap: anywhere; }
+.wb-ctable.fit td.num, .wb-ctable.fit td.nowrap { white-space: nowrap; }
 .wb-ctable th { background: #e4ebf2; color: #1f2933; text-align: left; padding: 4px 8px;
                 border-bottom: 2px solid #c8d1dc; white-space: normal; vertical-align: bottom; }
 .wb-ctable th.sortable { cursor: pointer; }
@@ -117,40 +122,22 @@ _CSS = """
 class Column:
     key: str
     label: str
-    kind: str = "text"          # text | int | pct | trend | date | datetime | bool | days
+    kind: str = "text"          # a kind of workbench.services.formatting (int, pct, hours, datetime...)
     drill: bool = False         # counts that open their list
 
     @property
     def num(self) -> bool:
-        return self.kind in ("int", "pct", "trend", "days")
+        return self.kind in NUMERIC_KINDS
+
+
+def columns(spec, drill=()) -> list[Column]:
+    """Widget columns from a service table's columns; ``drill``: keys whose counts open their list."""
+    return [Column(c.key, c.label, c.kind, c.key in drill) for c in spec]
 
 
 def fmt(value: Any, kind: str) -> str:
-    """pt-BR display of one value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    try:
-        if pd.isna(value):
-            return "—"
-    except (TypeError, ValueError):
-        pass
-    if kind == "int":
-        return f"{int(value):,}".replace(",", ".")
-    if kind == "pct":
-        return f"{100 * float(value):.1f}%".replace(".", ",")
-    if kind == "trend":
-        if math.isinf(value):
-            return "novo"
-        return ("+" if value > 0 else "") + f"{100 * float(value):.0f}%"
-    if kind == "bool":
-        return "Sim" if value else "Não"
-    if kind == "days":
-        return str(int(value))
-    if kind == "datetime":
-        return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
-    if kind == "date":
-        return pd.Timestamp(value).strftime("%d/%m/%Y")
-    return str(value)
+    """pt-BR display of one value (the same as the exports write)."""
+    return display(value, kind)
 
 
 class ClickTable(anywidget.AnyWidget):
@@ -164,6 +151,7 @@ class ClickTable(anywidget.AnyWidget):
     sort_desc = traitlets.Bool(True).tag(sync=True)
     sortable = traitlets.Bool(True).tag(sync=True)
     empty_text = traitlets.Unicode("Nenhum registro.").tag(sync=True)
+    fit = traitlets.Bool(False).tag(sync=True)     # wrap text cells so the table fits its box
 
     def __init__(self, columns: list[Column], *, on_drill: Callable[[dict, str], None] | None = None,
                  on_open: Callable[[dict], None] | None = None, sortable: bool = True,
@@ -179,7 +167,8 @@ class ClickTable(anywidget.AnyWidget):
         self.cell_class = cell_class
         self.frame = pd.DataFrame()
         self.records: list[dict] = []
-        self.columns = [{"key": c.key, "label": c.label, "num": c.num} for c in self.spec]
+        self.columns = [{"key": c.key, "label": c.label, "num": c.num,
+                         "nowrap": c.kind in ("code", "date", "datetime")} for c in self.spec]
         self.on_msg(self._message)
 
     # -- data --------------------------------------------------------------------

@@ -10,63 +10,32 @@ The login form paints first; the database is opened on the first "OK".
 
 from __future__ import annotations
 
-import ipywidgets as w
-
-from workbench.widgets.common import Runner, Status, button, css, esc, stylesheet
-from workbench.widgets.login import LoginForm
+from workbench.widgets.common import Runner, button
+from workbench.widgets.shell import AppShell
 
 
-class DeskApp(w.VBox):
+class DeskApp(AppShell):
     """The whole desk as one widget. ``db``: database path (default ``$WORKBENCH_DB``)."""
 
     def __init__(self, db=None, *, wb=None, painel_url: str | None = None):
-        self._db = db
-        self.wb = wb
         self.painel_url = painel_url
-        self.session = None
         self.search = None
         self.client = None
         self.wizard = None
         self.screen = "login"
-        self.who = w.HTML("")
         self.home_btn = button("Área de Trabalho", icon="home")
-        self.logout_btn = button("Sair do sistema", icon="sign-out")
-        for b in (self.home_btn, self.logout_btn):
-            b.layout.display = "none"
         self.home_btn.on_click(lambda _b: self.show_desktop())
-        self.logout_btn.on_click(lambda _b: self.logout())
-        header = css(w.HBox([w.HTML("<b style='font-size:15px'>Atendimento Workbench</b>"), self.who,
-                             w.HBox([self.home_btn, self.logout_btn], layout=w.Layout())],
-                            layout=w.Layout(justify_content="space-between", width="100%")), "wb-header")
-        self.status = Status()
-        self.runner = Runner(self.status)
-        self.login = LoginForm(self._open_wb, on_login=self._logged_in)
-        self.body = css(w.VBox([self.login]), "wb-screen")
-        super().__init__([stylesheet(), header, self.body, self.status])
-        css(self, "wb-app")
-
-    def _open_wb(self):
-        if self.wb is None:
-            import workbench
-
-            self.wb = workbench.open(self._db, create=False) if self._db else workbench.open(create=False)
-        return self.wb
+        super().__init__(db, wb=wb, actions=(self.home_btn,))
 
     def _show(self, name: str, widget) -> None:
         self.screen = name
         self.status.clear()
-        self.body.children = [widget]
+        self.show(widget)
 
     # -- screens ---------------------------------------------------------------------
-    def _logged_in(self, session) -> None:
+    def on_login(self, session) -> None:
         from workbench.widgets.desk.search import ClientSearch
 
-        self.session = session
-        self.wb = session.workbench
-        op = session.operator
-        self.who.value = f"<span style='color:#fff'>{esc(op.name)} ({esc(op.role)})</span>"
-        self.home_btn.layout.display = ""
-        self.logout_btn.layout.display = ""
         self.search = ClientSearch(self.wb, self.open_client)
         self.show_desktop()
 
@@ -125,14 +94,9 @@ class DeskApp(w.VBox):
         self._back_to_client()
         self.status.ok(f"Atendimento não salvo. O protocolo nº {protocol} ficou registrado no log.")
 
-    def logout(self) -> None:
-        self.session = None
+    def on_logout(self) -> None:
         self.search = self.client = self.wizard = None
-        self.who.value = ""
-        self.home_btn.layout.display = "none"
-        self.logout_btn.layout.display = "none"
-        self.login.reset()
-        self._show("login", self.login)
+        self.screen = "login"
 
 
 def desk_app(db=None, **kwargs) -> DeskApp:
