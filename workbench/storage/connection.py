@@ -146,10 +146,12 @@ def _store_error(path: Path, exc: duckdb.Error) -> StoreError:
 
 
 @contextmanager
-def unit_of_work(path: Path, *, write: bool, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def unit_of_work(path: Path, *, write: bool, timeout: float | None = None,
+                 login: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """One transaction on a fresh connection, committed on success, rolled back on error.
 
     Readers share the file; a writer holds it alone for the duration only.
+    ``login`` puts a write in the gate's login lane (a bounded priority).
     """
     if timeout is None:
         timeout = float(settings.get("lock_timeout"))
@@ -157,7 +159,7 @@ def unit_of_work(path: Path, *, write: bool, timeout: float | None = None) -> It
     with _PROCESS_LOCK:
         if not write and not Path(path).exists():
             raise StoreError(f"O banco de dados {path} não existe; rode `workbench init`.")
-        with gate.passage(Path(path), write=write, deadline=deadline), translated(Path(path)):
+        with gate.passage(Path(path), write=write, deadline=deadline, login=login), translated(Path(path)):
             with _transaction(Path(path), write=write, timeout=max(deadline - time.monotonic(), 0.05)) as con:
                 yield con
 
