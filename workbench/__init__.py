@@ -14,6 +14,7 @@ from workbench.errors import (
     NotFoundError,
     PermissionDenied,
     ReferenceDataError,
+    SessionRevoked,
     StoreError,
     ValidationError,
     WorkbenchError,
@@ -27,5 +28,5 @@ def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the d
 
 __all__ = [
     "open", "Workbench", "WorkbenchError", "ValidationError", "NotFoundError", "AuthError",
-    "PermissionDenied", "BusyError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
+    "PermissionDenied", "SessionRevoked", "BusyError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
 ]

@@ -6,6 +6,7 @@ the same methods. Nothing here imports ipywidgets, and nothing here writes SQL.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -129,13 +130,16 @@ class Workbench:
         return self._reference
 
     # -- operators ---------------------------------------------------------
-    def login(self, username: str, password: str) -> Session:
+    def login(self, username: str, password: str, *, client: str | None = None) -> Session:
         """Check credentials; returns the operator's :class:`Session`.
 
         Raises :class:`workbench.AuthError` ("Usuário ou senha inválidos.") on
         unknown user or wrong password, and for locked or disabled accounts.
+        Five failed attempts within 15 minutes lock the username for 15
+        minutes (unknown usernames too). ``client`` is the address of the page
+        logging in, recorded in the audit log.
         """
-        return Session(self, auth.authenticate(self.store, username, password))
+        return Session(self, auth.authenticate(self.store, username, password, client=client), client=client)
 
     def add_operator(self, username: str, password: str, role: str, name: str, *,
                      by: Session | None = None) -> int:
@@ -148,23 +152,41 @@ class Workbench:
         if by is not None:
             by.operator.require("gerir_operadores")
         username, name = auth.validate_new_operator(username, password, role, name)
-        operator_id = self.store.insert_operator(
-            username, name, role, auth.hash_password(password),
-            actor_id=by.operator.operator_id if by else None, at=auth.now())
+        with _acting(by) as roles:
+            operator_id = self.store.insert_operator(
+                username, name, role, auth.hash_password(password),
+                actor_id=by.operator.operator_id if by else None, roles=roles, at=auth.now())
         if operator_id is None:
             raise ValidationError(f"O usuário '{username}' já existe.", field="Usuário")
         return operator_id
 
     def set_operator_active(self, operator_id: int, active: bool, *, by: Session) -> None:
-        """Enable or disable an operator (admins only); disabled operators cannot log in."""
-        by.operator.require("gerir_operadores")
-        if not self.store.set_operator(int(operator_id), actor_id=by.operator.operator_id, at=auth.now(),
-                                       active=bool(active)):
+        """Enable or disable an operator (admins only); disabled operators cannot log in,
+        and their open sessions can no longer write."""
+        with by.acting("gerir_operadores") as roles:
+            changed = self.store.set_operator(int(operator_id), actor_id=by.operator.operator_id, roles=roles,
+                                              at=auth.now(), active=bool(active))
+        if not changed:
             raise NotFoundError(f"Operador {operator_id} não encontrado.")
 
-    def operators(self) -> pd.DataFrame:
-        """Every operator with role, state and failed-login count (no password hashes)."""
-        return self.store.operators()
+    def unlock_operator(self, username: str, *, by: Session | None = None) -> None:
+        """Clear an operator's failed logins and lock at once (admins; None: the command line)."""
+        if by is not None:
+            by.operator.require("gerir_operadores")
+        with _acting(by) as roles:
+            found = self.store.unlock_operator(str(username or "").strip(), at=auth.now(), roles=roles,
+                                               actor_id=by.operator.operator_id if by else None,
+                                               client=by.client if by else None)
+        if not found:
+            raise NotFoundError(f"Operador '{username}' não encontrado.")
+
+    def operators(self, *, by: Session) -> pd.DataFrame:
+        """Every operator with role, state, failed logins of the current window and lock (admins only).
+
+        Columns: operator_id, username, name, role, active, created_at, failed_logins, locked_until.
+        """
+        by.operator.require("gerir_operadores")
+        return self.store.operators(at=auth.now(), window=auth.WINDOW)
 
     # -- client search ------------------------------------------------------------
     def search_clients(self, text: str, limit: int = 50) -> pd.DataFrame:
@@ -221,3 +243,8 @@ class Workbench:
     def sql(self, query: str, params=None) -> pd.DataFrame:
         """Run an analyst's SQL on a read-only connection; writes are refused."""
         return analyst_sql(self.store, query, params)
+
+
+def _acting(by: Session | None):
+    """An admin session's write (see Session.acting), or the command line's (no actor to check)."""
+    return by.acting("gerir_operadores") if by is not None else nullcontext(auth.roles_for("gerir_operadores"))

@@ -1,7 +1,7 @@
 """The ``workbench`` command (also ``python -m workbench``), in the desk's language.
 
 Sub-commands: init, demo, serve, status, import-clients, backup, restore,
-snapshot, add-operator. Every option has a pt-BR help text with its default
+snapshot, add-operator, unlock-operator. Every option has a pt-BR help text with its default
 (``tests/test_cli.py`` checks each is in the README too). Errors print one
 line ``erro: ...`` and exit with code 2.
 """
@@ -50,6 +50,15 @@ def cmd_add_operator(args) -> int:
     password = args.password or getpass.getpass("Senha: ")
     operator_id = wb.add_operator(args.username, password, args.role, args.name)
     print(f"Operador {args.username} criado (id {operator_id}, perfil {args.role}).")
+    return 0
+
+
+def cmd_unlock_operator(args) -> int:
+    from workbench.api import Workbench
+
+    wb = Workbench.open(_db(args), create=False)
+    wb.unlock_operator(args.username)
+    print(f"Operador {args.username} desbloqueado: tentativas falhas zeradas, pode entrar de novo.")
     return 0
 
 
@@ -290,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, metavar="NOME", help="nome completo")
     p.add_argument("--role", choices=["atendente", "supervisor", "admin"], required=True, help="perfil de acesso")
     p.add_argument("--password", metavar="SENHA", help="senha (perguntada quando omitida)")
+
+    p = command("unlock-operator", "desbloqueia um operador bloqueado por excesso de tentativas de login: zera "
+                "as tentativas falhas e o bloqueio de 15 minutos (fica no log de auditoria)", cmd_unlock_operator)
+    p.add_argument("username", metavar="USUÁRIO", help="usuário do operador a desbloquear")
     return parser
 
 

@@ -39,6 +39,17 @@ class PermissionDenied(WorkbenchError):
     """The operator's role does not allow the action."""
 
 
+class SessionRevoked(AuthError):
+    """A write refused because the acting operator was disabled or lost the role meanwhile.
+
+    Nothing was written; the screens send the operator back to the login.
+    """
+
+    def __init__(self, message: str = "Seu acesso foi desativado ou alterado por um administrador: "
+                                      "nada foi gravado. Entre novamente."):
+        super().__init__(message)
+
+
 class BusyError(WorkbenchError):
     """The database stayed locked by another process past the retry bound."""
 

@@ -95,7 +95,7 @@ def run_demo(wb, options: DemoOptions) -> dict[str, int]:
     bar.set_postfix_str("operadores")
     tables, scripts = read_reference_dir(data_dir)
     for username, password, role, name in demo_operators(options.seed, options.operators, options.supervisors):
-        if store.operator_by_username(username) is None:
+        if store.operator_id_by_username(username) is None:
             wb.add_operator(username, password, role, name)
     bar.update(1)
 

@@ -1,8 +1,10 @@
 """Login, roles and operator management.
 
-Passwords are kept only as Argon2id hashes (argon2-cffi). Unknown user and
-wrong password get the same message; five failures in a row lock the
-account for fifteen minutes; disabled operators cannot log in.
+Passwords are kept only as Argon2id hashes (argon2-cffi), apart from the
+operators table. Unknown user and wrong password get the same message and do
+the same work; five failed attempts within a fifteen-minute window lock the
+username (known or not) for fifteen minutes, then the count starts again; an
+admin can unlock an operator at once; disabled operators cannot log in.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from workbench.errors import AuthError, PermissionDenied, ValidationError
 ROLES = ("atendente", "supervisor", "admin")
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+WINDOW = timedelta(minutes=LOCK_MINUTES)     # failures count within this window from the first one
+LOCK = timedelta(minutes=LOCK_MINUTES)
+_POLICY = {"max_failures": MAX_FAILURES, "window": WINDOW, "lock": LOCK}
 INVALID_CREDENTIALS = "Usuário ou senha inválidos."
 
 # What each role may do; every service checks it itself.
@@ -56,6 +61,11 @@ class Operator:
             raise PermissionDenied("Operação sem permissão para o seu perfil de acesso.")
 
 
+def roles_for(permission: str) -> tuple[str, ...]:
+    """The roles allowed to do ``permission``: what the store checks again inside each write."""
+    return tuple(sorted(PERMISSIONS[permission]))
+
+
 def validate_new_operator(username: str, password: str, role: str, name: str) -> tuple[str, str]:
     username = (username or "").strip()
     name = (name or "").strip()
@@ -72,30 +82,42 @@ def validate_new_operator(username: str, password: str, role: str, name: str) ->
     return username, name
 
 
-def authenticate(store, username: str, password: str) -> Operator:
-    """Check credentials against the store; raise AuthError on any failure."""
+def authenticate(store, username: str, password: str, *, client: str | None = None) -> Operator:
+    """Check credentials against the store; raise AuthError on any failure.
+
+    One attempt is reserved in the store before the hash is verified, and its
+    outcome recorded after (see :mod:`workbench.storage.operators`), so at most
+    ``MAX_FAILURES`` verifications per window run, even from parallel
+    processes. An unknown username does the same work as a wrong password
+    (its own guard row, a verification of a dummy hash, the same writes) and
+    gets the same answers, locks included. ``client`` is the page's client
+    address, kept in the audit log with every attempt.
+    """
     username = (username or "").strip()
     password = password or ""
     if not username or not password or len(username) > 100 or len(password) > 256:
         raise AuthError(INVALID_CREDENTIALS)
-    row = store.operator_by_username(username)
     at = now()
-    if row is None:
-        _verify(_DUMMY_HASH, password)  # same cost as a real check
+    ticket = store.begin_login(username, at=at, client=client, **_POLICY)
+    if ticket.refused:
+        raise AuthError(locked_message(ticket.locked_until, at))
+    verified = _verify(ticket.password_hash or _DUMMY_HASH, password) and ticket.password_hash is not None
+    new_hash = None
+    if verified and _hasher.check_needs_rehash(ticket.password_hash):
+        new_hash = hash_password(password)
+    outcome = "falhou" if not verified else ("login" if ticket.active else "desativado")
+    store.finish_login(ticket, outcome=outcome, at=now(), client=client, new_hash=new_hash,
+                       max_failures=MAX_FAILURES, lock=LOCK)
+    if not verified:
         raise AuthError(INVALID_CREDENTIALS)
-    if row["locked_until"] is not None and row["locked_until"] > at:
-        minutes = max(1, int((row["locked_until"] - at).total_seconds() // 60) + 1)
-        raise AuthError(f"Conta bloqueada por excesso de tentativas. Tente novamente em {minutes} min.")
-    if not _verify(row["password_hash"], password):
-        store.record_login(row["operator_id"], success=False, at=at, max_failures=MAX_FAILURES,
-                           lock_until=at + timedelta(minutes=LOCK_MINUTES))
-        raise AuthError(INVALID_CREDENTIALS)
-    if not row["active"]:
+    if not ticket.active:
         raise AuthError("Operador desativado. Procure o administrador.")
-    new_hash = hash_password(password) if _hasher.check_needs_rehash(row["password_hash"]) else None
-    store.record_login(row["operator_id"], success=True, at=at, max_failures=MAX_FAILURES,
-                       lock_until=at, new_hash=new_hash)
-    return Operator(row["operator_id"], row["username"], row["name"], row["role"])
+    return Operator(ticket.operator_id, ticket.username, ticket.name, ticket.role)
+
+
+def locked_message(locked_until: datetime, at: datetime) -> str:
+    minutes = max(1, int((locked_until - at).total_seconds() // 60) + 1)
+    return f"Conta bloqueada por excesso de tentativas. Tente novamente em {minutes} min."
 
 
 def _verify(hashed: str, password: str) -> bool:

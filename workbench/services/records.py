@@ -10,7 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from workbench.errors import NotFoundError, ValidationError
-from workbench.services.auth import Operator, now
+from workbench.services.auth import now
 from workbench.services.documents import format_document, format_phone
 from workbench.services.text import normalize_text
 
@@ -118,9 +118,10 @@ def attendance_detail(store, protocol) -> AttendanceDetail:
     return AttendanceDetail(dict(data), answers, order, history)
 
 
-def add_followup(store, reference: dict, operator: Operator, protocol: str, *, note: str | None,
-                 status=None) -> None:
-    operator.require("atender")
+def add_followup(session, protocol: str, *, note: str | None, status=None) -> None:
+    """A note and/or a status change on an attendance, in ``session``'s name."""
+    session.operator.require("atender")
+    reference = session.workbench.reference_cached()
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise ValidationError(f"A nota deve ter no máximo {MAX_NOTE} caracteres.", field="Nota")
@@ -131,8 +132,10 @@ def add_followup(store, reference: dict, operator: Operator, protocol: str, *, n
         closes = not bool(row["is_open"])
     if note is None and to_status is None:
         raise ValidationError("Escreva uma nota ou escolha um novo status.", field="Nota")
-    previous = store.add_event(str(protocol), operator_id=operator.operator_id, at=now(), note=note,
-                               to_status=to_status, closes=bool(closes))
+    with session.acting("atender") as roles:
+        previous = session.workbench.store.add_event(str(protocol), operator_id=session.operator.operator_id,
+                                                     roles=roles, at=now(), note=note, to_status=to_status,
+                                                     closes=bool(closes))
     if previous is None:
         raise NotFoundError(f"Atendimento {protocol} não encontrado.")
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from workbench import settings
-from workbench.errors import NotFoundError
+from workbench.errors import NotFoundError, SessionRevoked
 from workbench.services import records
-from workbench.services.auth import Operator, now
+from workbench.services.auth import Operator, now, roles_for
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
@@ -17,11 +18,41 @@ if TYPE_CHECKING:
 
 
 class Session:
-    """What ``wb.login()`` returns. Holds no connection, only who is acting."""
+    """What ``wb.login()`` returns. Holds no connection, only who is acting (and from where).
 
-    def __init__(self, workbench: "Workbench", operator: Operator):
+    Every write checks, inside its own transaction, that the operator is still
+    active and still has the role; when one is refused the session ends
+    (:attr:`ended`), later writes are refused at once, and the callbacks given
+    to :meth:`on_end` run (the desk goes back to its login).
+    """
+
+    def __init__(self, workbench: "Workbench", operator: Operator, client: str | None = None):
         self.workbench = workbench
         self.operator = operator
+        self.client = client
+        self.ended: str | None = None
+        self._on_end: list[Callable[[str], None]] = []
+
+    def on_end(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(message)`` once when a write is refused because access was revoked."""
+        self._on_end.append(callback)
+
+    @contextmanager
+    def acting(self, permission: str) -> Iterator[tuple[str, ...]]:
+        """Around one write in this operator's name: yields the roles the store must check.
+
+        A :class:`SessionRevoked` from the store ends the session and is raised again.
+        """
+        self.operator.require(permission)
+        if self.ended:
+            raise SessionRevoked(self.ended)
+        try:
+            yield roles_for(permission)
+        except SessionRevoked as exc:
+            self.ended = str(exc)
+            for callback in self._on_end:
+                callback(self.ended)
+            raise
 
     @property
     def dashboard(self):
@@ -55,10 +86,11 @@ class Session:
         at = now()
         local = at.astimezone(ZoneInfo(settings.get("timezone")))
         stale = at - timedelta(hours=float(settings.get("stale_draft_hours")))
-        protocol = wb.store.allocate_protocol(
-            day=local.date(), at=at, operator_id=self.operator.operator_id,
-            client_id=int(record.data["client_id"]), origin_code=_code(reference["origins"], origin_label),
-            stale_before=stale)
+        with self.acting("atender") as roles:
+            protocol = wb.store.allocate_protocol(
+                day=local.date(), at=at, operator_id=self.operator.operator_id, roles=roles,
+                client_id=int(record.data["client_id"]), origin_code=_code(reference["origins"], origin_label),
+                stale_before=stale)
         if protocol is None:
             raise NotFoundError(f"Cliente {client_id} não encontrado.")
         contracts = record.contracts
@@ -71,10 +103,8 @@ class Session:
 
     def add_note(self, protocol: str, text: str) -> None:
         """Add a note to an attendance's history."""
-        records.add_followup(self.workbench.store, self.workbench.reference_cached(), self.operator,
-                             protocol, note=text)
+        records.add_followup(self, protocol, note=text)
 
     def change_status(self, protocol: str, status: str, note: str | None = None) -> None:
         """Move an attendance to another status (label or code), with an optional note."""
-        records.add_followup(self.workbench.store, self.workbench.reference_cached(), self.operator,
-                             protocol, note=note, status=status)
+        records.add_followup(self, protocol, note=note, status=status)

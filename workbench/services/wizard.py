@@ -275,7 +275,10 @@ class AttendanceDraft:
         order = None
         if self.request_os:
             order = {"description": f"{self.title}: {self.problem.strip()}"[:MAX_TEXT]}
-        if not self.session.workbench.store.finish_attendance(record, answers, order):
+        with self.session.acting("atender") as roles:
+            stored = self.session.workbench.store.finish_attendance(record, answers, order,
+                                                                    actor_id=record["operator_id"], roles=roles)
+        if not stored:
             self.state = self.session.workbench.store.protocol_state(self.protocol) or "abandonado"
             raise ValidationError(f"O protocolo {self.protocol} não está mais aberto "
                                   f"(situação: {self.state}); o atendimento não foi gravado.")
@@ -286,9 +289,10 @@ class AttendanceDraft:
         """Exit without saving: only the protocol log keeps this contact, as abandoned."""
         if self.state != "aberto":
             return
-        self.session.workbench.store.abandon_protocol(
-            self.protocol, operator_id=self.session.operator.operator_id,
-            origin_code=_code(self._ref["origins"], self.origin), at=now())
+        with self.session.acting("atender") as roles:
+            self.session.workbench.store.abandon_protocol(
+                self.protocol, operator_id=self.session.operator.operator_id, roles=roles,
+                origin_code=_code(self._ref["origins"], self.origin), at=now())
         self.state = "abandonado"
 
     # -- internals -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import duckdb
@@ -115,13 +116,16 @@ class AttendancesMixin(StoreBase):
                 WHERE e.protocol = ? ORDER BY e.event_at""", [protocol])
         return rows[0], answers, (orders[0] if orders else None), history
 
-    def finish_attendance(self, record: dict, answers: list[dict], service_order: dict | None) -> bool:
+    def finish_attendance(self, record: dict, answers: list[dict], service_order: dict | None, *,
+                          actor_id: int, roles: Collection[str]) -> bool:
         """Write the attendance, its answers, its O.S., history and audit in ONE transaction.
 
-        False (nothing written) when the protocol is no longer open.
+        False (nothing written) when the protocol is no longer open; SessionRevoked
+        unless ``actor_id`` is still active with one of ``roles``.
         """
         at = record["created_at"]
         with self._write() as con:
+            self._check_actor(con, actor_id, roles)
             if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [record["protocol"]]) != "aberto":
                 return False
             columns = list(record)
@@ -149,10 +153,11 @@ class AttendancesMixin(StoreBase):
                                              "answers": len(answers)})
             return True
 
-    def add_event(self, protocol: str, *, operator_id: int, at: datetime, note: str | None,
-                  to_status: str | None, closes: bool) -> str | None:
+    def add_event(self, protocol: str, *, operator_id: int, roles: Collection[str], at: datetime,
+                  note: str | None, to_status: str | None, closes: bool) -> str | None:
         """Add a note and/or a status change; returns the previous status, None if unknown."""
         with self._write() as con:
+            self._check_actor(con, operator_id, roles)
             current = self._scalar(con, "SELECT status_code FROM attendances WHERE protocol = ?", [protocol])
             if current is None:
                 return None

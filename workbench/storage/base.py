@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Collection, Iterator, Sequence
 
 import json
 
 import duckdb
 import pandas as pd
 
-from workbench.errors import StoreError
+from workbench.errors import SessionRevoked, StoreError
 from workbench.storage.connection import unit_of_work
 
 
@@ -34,11 +34,25 @@ class StoreBase:
             yield con
 
     @contextmanager
-    def _write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _write(self, *, login: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction; ``login`` takes the gate's login lane (logins only)."""
         if self.read_only:
             raise StoreError(f"{self.path} é uma cópia de análise, somente leitura: nada pode ser gravado nela.")
-        with unit_of_work(self.path, write=True) as con:
+        with unit_of_work(self.path, write=True, login=login) as con:
             yield con
+
+    @staticmethod
+    def _check_actor(con: duckdb.DuckDBPyConnection, actor_id: int | None, roles: Collection[str]) -> None:
+        """Inside a write transaction: the acting operator must still be active and hold one of ``roles``.
+
+        ``actor_id`` None is whoever holds the database file (the command line).
+        Raises :class:`SessionRevoked`, so the write never happens.
+        """
+        if actor_id is None:
+            return
+        rows = con.execute("SELECT active, role FROM operators WHERE operator_id = ?", [int(actor_id)]).fetchall()
+        if not rows or not rows[0][0] or rows[0][1] not in roles:
+            raise SessionRevoked()
 
     @staticmethod
     def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:

@@ -50,10 +50,43 @@ def _client_attendances_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CLIENT_ATTENDANCES_INDEX)
 
 
+def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
+    """Password hashes and lock state leave ``operators`` (which analysts may query).
+
+    ``operator_credentials`` holds the hashes; ``login_guard`` the failures of
+    the current window and the lock, per normalised username, known or not.
+    The lock state of existing accounts is carried over.
+    """
+    from workbench.storage.operators import login_key
+
+    con.execute("""CREATE TABLE operator_credentials (
+                       operator_id   INTEGER PRIMARY KEY,
+                       password_hash VARCHAR NOT NULL,
+                       changed_at    TIMESTAMPTZ NOT NULL)""")
+    con.execute("""CREATE TABLE login_guard (
+                       username_key  VARCHAR PRIMARY KEY,   -- see workbench.storage.operators.login_key
+                       failures      INTEGER NOT NULL,      -- failures and attempts in flight, this window
+                       window_start  TIMESTAMPTZ NOT NULL,
+                       locked_until  TIMESTAMPTZ)""")
+    con.execute("INSERT INTO operator_credentials SELECT operator_id, password_hash, created_at FROM operators")
+    carried: dict[str, tuple] = {}
+    for username, failures, locked_until in con.execute(
+            "SELECT username, failed_logins, locked_until FROM operators "
+            "WHERE failed_logins > 0 OR locked_until > current_timestamp").fetchall():
+        before = carried.get(login_key(username), (0, None))
+        carried[login_key(username)] = (max(before[0], failures),
+                                        max((t for t in (before[1], locked_until) if t is not None), default=None))
+    for key, (failures, locked_until) in carried.items():
+        con.execute("INSERT INTO login_guard VALUES (?, ?, current_timestamp, ?)", [key, failures, locked_until])
+    for column in ("password_hash", "failed_logins", "locked_until"):
+        con.execute(f"ALTER TABLE operators DROP COLUMN {column}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
     Migration(3, "index of attendances by client", _client_attendances_index),
+    Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
 )
 LATEST = MIGRATIONS[-1].version
 

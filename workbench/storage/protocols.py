@@ -6,6 +6,7 @@ else about the contact is known, so a number told to a client never vanishes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 import pandas as pd
@@ -16,13 +17,15 @@ MAX_DAILY = 999_999
 
 
 class ProtocolsMixin(StoreBase):
-    def allocate_protocol(self, *, day: date, at: datetime, operator_id: int, client_id: int,
-                          origin_code: str, stale_before: datetime) -> str | None:
+    def allocate_protocol(self, *, day: date, at: datetime, operator_id: int, roles: Collection[str],
+                          client_id: int, origin_code: str, stale_before: datetime) -> str | None:
         """Next protocol of ``day`` recorded as 'aberto'; None when the client does not exist.
 
         Also marks as abandoned the open protocols issued before ``stale_before``.
+        Refused (SessionRevoked) unless ``operator_id`` is active with one of ``roles``.
         """
         with self._write() as con:
+            self._check_actor(con, operator_id, roles)
             if not self._one(con, "SELECT 1 FROM clients WHERE client_id = ?", [client_id]):
                 return None
             seq = self._scalar(con, """
@@ -41,9 +44,11 @@ class ProtocolsMixin(StoreBase):
                         {"client_id": client_id, "origin": origin_code})
             return protocol
 
-    def abandon_protocol(self, protocol: str, *, operator_id: int, origin_code: str, at: datetime) -> bool:
+    def abandon_protocol(self, protocol: str, *, operator_id: int, roles: Collection[str], origin_code: str,
+                         at: datetime) -> bool:
         """Mark an open protocol abandoned (exit without saving); False if it was not open."""
         with self._write() as con:
+            self._check_actor(con, operator_id, roles)
             state = self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol])
             if state != "aberto":
                 return False
