@@ -1,7 +1,11 @@
-"""The admin's Operadores screen: list, add, disable and enable operators."""
+"""The admin's Operadores screen: list, add, disable, enable and unlock operators."""
 
 from __future__ import annotations
 
+import json
+
+import duckdb
+import pandas as pd
 import pytest
 
 import workbench
@@ -62,4 +66,35 @@ def test_the_service_refuses_a_non_admin_even_on_the_screen(wb):
     screen.username.value, screen.name.value, screen.password.value = "intruso", "Intruso", "segredo123"
     screen.add_btn.click()
     assert "sem permissão" in screen.status.value
-    assert "intruso" not in set(wb.operators()["username"])
+    assert "intruso" not in set(wb.operators(by=wb.login("admin", "admin123"))["username"])
+
+
+def _lock(wb, user):
+    for _ in range(5):
+        with pytest.raises(workbench.AuthError):
+            wb.login(user, "errada!!")
+    with pytest.raises(workbench.AuthError, match="bloqueada"):
+        wb.login(user, deskdata.LOGINS[user])
+
+
+def test_admin_sees_the_lock_and_unlocks(wb):
+    _lock(wb, "atendente")
+    screen = OperatorsScreen(wb.login("admin", "admin123", client="192.0.2.10"))
+    rows = screen.table.df.set_index("username")
+    assert rows.loc["atendente", "failed_logins"] == 5 and pd.notna(rows.loc["atendente", "locked_until"])
+    screen.table.select(list(screen.table.df["username"]).index("supervisor"))
+    assert screen.unlock_btn.disabled                      # nothing to unlock there
+    screen.table.select(list(screen.table.df["username"]).index("atendente"))
+    assert not screen.unlock_btn.disabled and screen.unlock_btn.description == "Desbloquear"
+    screen.unlock_btn.click()
+    assert "desbloqueado" in screen.status.value
+    rows = screen.table.df.set_index("username")
+    assert rows.loc["atendente", "failed_logins"] == 0 and pd.isna(rows.loc["atendente", "locked_until"])
+    assert wb.login("atendente", "atendente123").role == "atendente"
+    con = duckdb.connect(str(wb.path), read_only=True)
+    try:
+        audit = con.execute("SELECT a.details FROM audit_log a JOIN operators o ON o.operator_id = a.operator_id "
+                            "WHERE a.action = 'conta_desbloqueada' AND o.username = 'admin'").fetchall()
+    finally:
+        con.close()
+    assert len(audit) == 1 and json.loads(audit[0][0])["client"] == "192.0.2.10"

@@ -9,7 +9,10 @@ Usage::
 one (opened on the first "OK", so the form paints before any database work).
 ``on_login(session)`` is called after a successful login; with ``allowed``
 (a permission name such as ``"painel"``) an operator whose role lacks it is
-refused with a message and no session is handed over.
+refused with a message and no session is handed over. A busy database is a
+message asking to press OK again (what was typed stays), never an error that
+ends the page. The page's client address goes with every attempt to the
+audit log (see :mod:`workbench.widgets.client_address`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.errors import BusyError
+from workbench.widgets.client_address import page_client_address
 from workbench.widgets.common import Field, Runner, Status, button, css, on_enter, title
+
+BUSY_LOGIN = "O sistema está ocupado neste momento e não conseguiu conferir o login. Clique em OK de novo."
 
 
 class LoginForm(w.VBox):
@@ -58,14 +65,23 @@ class LoginForm(w.VBox):
             self.submit()
 
     def submit(self) -> None:
+        busy = []
+
         def do():
-            session = self.workbench.login(self.username.value, self.password.value)
+            try:
+                wb = self.workbench                 # opened on the first "OK"
+                session = wb.login(self.username.value, self.password.value, client=page_client_address())
+            except BusyError:
+                busy.append(True)
+                raise
             if self.allowed:
                 session.operator.require(self.allowed)
             return session
 
         ok = self.runner.run(do, self._logged_in, busy="Entrando... Aguarde...")
-        if not ok:
+        if busy:                        # the database stayed busy: keep what was typed, ask to try again
+            self.status.error(BUSY_LOGIN)
+        elif not ok:
             self.password.value = ""
             if isinstance(self.runner.last_error, str) and "permiss" in self.runner.last_error.lower():
                 self.status.error("Seu perfil de acesso não permite abrir esta página.")

@@ -2,7 +2,9 @@
 
 A page subclasses :class:`AppShell`, names itself and the permission it
 needs, and fills ``on_login`` (build its first screen) and ``on_logout``
-(drop what it holds). The header shows the page's title, who is logged in,
+(drop what it holds). When a write is refused because the operator was
+disabled or lost the role meanwhile, the page logs out and says why on the
+login form. The header shows the page's title, who is logged in,
 the page's own buttons (visible only after login) and "Sair do sistema".
 The database is opened on the first "OK", so the login paints first.
 """
@@ -64,11 +66,19 @@ class AppShell(w.VBox):
             return
         self.session = session
         self.wb = session.workbench
+        session.on_end(lambda message, ended=session: self._session_ended(ended, message))
         op = session.operator
         self.who.value = f"<span style='color:#fff'>{esc(op.name)} ({esc(op.role)})</span>"
         for b in (*self.actions, self.logout_btn):
             b.layout.display = ""
         self.on_login(session)
+
+    def _session_ended(self, session, message: str) -> None:
+        """A write was refused: the operator was disabled or lost the role. Back to the login, saying why."""
+        if session is not self.session:
+            return
+        self.logout()
+        self.login.status.error(message)
 
     def show(self, widget) -> None:
         self.body.children = [widget]
