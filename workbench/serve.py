@@ -129,6 +129,7 @@ def plan(db: str | Path | None = None, *, port: int = 8866, ip: str = "127.0.0.1
         token = secrets.token_urlsafe(24)
     db_path = Path(db or settings.database()).expanduser().resolve()
     from workbench.server.app import JUPYTER_DIR, TEMPLATE
+    from workbench.server.client_address import voila_options
 
     root, served = prepare_root(root)
     env = {
@@ -153,6 +154,7 @@ def plan(db: str | Path | None = None, *, port: int = 8866, ip: str = "127.0.0.1
         f"--preheat_kernel={pool_size > 0}", f"--pool_size={pool_size}",
         "--theme=light",
         f"--token={token or ''}",
+        *voila_options(),                     # the page's client address reaches the kernels (audit log)
     ]
     if not open_browser:
         argv.append("--no-browser")

@@ -2,7 +2,7 @@
 
 ``workbench serve`` has Voila hand every kernel the peer address of the page's
 request, as the header variable ``HTTP_X_WORKBENCH_CLIENT`` (see
-:mod:`workbench.serve_client`), and ``HTTP_X_FORWARDED_FOR`` when a reverse
+:mod:`workbench.server.client_address`), and ``HTTP_X_FORWARDED_FOR`` when a reverse
 proxy set that header. A kernel started for the visit has them in its
 environment from the start; a preheated kernel, started before anyone asked
 for the page, receives them over Voila's request-info socket once the page is
