@@ -151,7 +151,7 @@ def unit_of_work(path: Path, *, write: bool, timeout: float | None = None,
     """One transaction on a fresh connection, committed on success, rolled back on error.
 
     Readers share the file; a writer holds it alone for the duration only.
-    ``login`` puts a write in the gate's login lane (a bounded priority).
+    ``login`` puts the unit in the gate's login lane (a bounded priority).
     """
     if timeout is None:
         timeout = float(settings.get("lock_timeout"))

@@ -11,11 +11,16 @@ sidecar files beside the database (``<db>.lock``, ``<db>.intent`` and
 * a reader waits while a writer has announced its intent (for at most
   ``READER_PATIENCE`` seconds, so readers are never starved either), then
   takes ``lock`` shared for the length of its read;
-* a login is a write with a bounded priority: it queues on ``login``
-  (exclusive, logins among themselves), then goes the writers' way; an
-  ordinary writer does not compete for ``intent`` while a login waits, for at
-  most ``LOGIN_PRIORITY`` seconds per unit of work. So a login waits for the
-  write in progress (and other logins), not for every operator saving.
+* a login (its two writes, and the read of ``workbench.open`` before it) has
+  a bounded priority: it queues on ``login`` (exclusive, logins among
+  themselves), writes the time it got there into that file, takes ``lock``
+  (exclusively to write) without queueing on ``intent``, and clears the time
+  once it holds ``lock``. While a login waits, the writer holding ``intent``
+  and the readers do not try to take ``lock``, each for at most
+  ``DEFERENCE`` seconds per unit of work. So a login waits for the unit of
+  work in progress (and other logins), not for every operator saving nor
+  for readers that have run out of patience, and a storm of logins cannot
+  starve anyone. :func:`login_waiting` tells whether a login waits now.
 
 The kernel releases the locks when a process dies. Processes that do not use
 the gate (an analyst's own ``duckdb.connect``) are still covered by the retry
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import struct
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -36,7 +42,9 @@ from workbench.errors import BusyError
 
 POLL = 0.002             # seconds between two tries of a lock
 READER_PATIENCE = 1.0    # longest a reader defers to waiting writers
-LOGIN_PRIORITY = 1.0     # longest a writer defers to a waiting login
+DEFERENCE = 1.0          # longest one unit of work stands aside for waiting logins, in all
+STALE_LOGIN = 30.0       # a login stamp this old was left by a process that died waiting
+_STAMP = struct.Struct("d")
 
 
 class GateStats:
@@ -79,12 +87,40 @@ def _wait_free(fd: int, until: float) -> None:
         time.sleep(POLL)
 
 
-def _take_deferring(intent_fd: int, login_fd: int, deadline: float, defer_until: float) -> None:
-    """Take ``intent`` exclusively, not competing with a waiting login before ``defer_until``."""
+def login_waiting(db: Path) -> bool:
+    """True while a login waits at the gate of ``db`` for the file."""
+    fd = _open(Path(f"{db}.login"))
+    if fd is None:
+        return False
+    try:
+        return _login_waiting(fd)
+    finally:
+        os.close(fd)
+
+
+def _login_waiting(login_fd: int) -> bool:
+    """True while a login waits for the file: read from the stamp in ``<db>.login``.
+
+    No lock is taken to look: probing with one would get in the way of the very
+    login it looks for.
+    """
+    raw = os.pread(login_fd, _STAMP.size, 0)
+    return len(raw) == _STAMP.size and 0 <= time.monotonic() - _STAMP.unpack(raw)[0] < STALE_LOGIN
+
+
+def _take_after_logins(fd: int, mode: int, login_fd: int, deadline: float) -> None:
+    """Take ``fd`` in ``mode``, standing aside for a waiting login (see the module docstring)."""
+    deferred, since = 0.0, None          # seconds spent standing aside; when the current spell began
     while True:
-        if not (time.monotonic() < defer_until and _held(login_fd)):
+        now = time.monotonic()
+        if deferred < DEFERENCE and _login_waiting(login_fd):
+            if since is not None:
+                deferred += now - since
+            since = now
+        else:
+            since = None
             try:
-                fcntl.flock(intent_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
                 pass
@@ -97,7 +133,8 @@ def _take_deferring(intent_fd: int, login_fd: int, deadline: float, defer_until:
 def passage(db: Path, *, write: bool, deadline: float, login: bool = False) -> Iterator[None]:
     """Hold the gate for one unit of work on ``db``; BusyError past ``deadline``.
 
-    ``login`` (with ``write``) takes the login lane: see the module docstring.
+    ``login`` takes the login lane (a login's writes, and the read that opens
+    the desk before it): see the module docstring.
     """
     started = time.monotonic()
     with ExitStack() as stack:
@@ -109,15 +146,18 @@ def passage(db: Path, *, write: bool, deadline: float, login: bool = False) -> I
             yield
             return
         lock_fd, intent_fd, login_fd = fds["lock"], fds["intent"], fds["login"]
-        if write and login:
+        if login:
             _take(login_fd, fcntl.LOCK_EX, deadline)
-            _take(intent_fd, fcntl.LOCK_EX, deadline)
-            _take(lock_fd, fcntl.LOCK_EX, deadline)
+            os.pwrite(login_fd, _STAMP.pack(time.monotonic()), 0)    # CLOCK_MONOTONIC: one clock per machine
+            try:
+                _take(lock_fd, fcntl.LOCK_EX if write else fcntl.LOCK_SH, deadline)
+            finally:
+                os.pwrite(login_fd, _STAMP.pack(0.0), 0)              # the file is ours (or given up)
         elif write:
-            _take_deferring(intent_fd, login_fd, deadline, min(deadline, started + LOGIN_PRIORITY))
-            _take(lock_fd, fcntl.LOCK_EX, deadline)
+            _take(intent_fd, fcntl.LOCK_EX, deadline)
+            _take_after_logins(lock_fd, fcntl.LOCK_EX, login_fd, deadline)
         else:
             _wait_free(intent_fd, min(deadline, started + READER_PATIENCE))
-            _take(lock_fd, fcntl.LOCK_SH, deadline)
+            _take_after_logins(lock_fd, fcntl.LOCK_SH, login_fd, deadline)
         GateStats.waited += time.monotonic() - started
         yield

@@ -59,7 +59,8 @@ class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, 
             if not path.parent.exists():
                 raise StoreError(f"A pasta {path.parent} do banco de dados não existe.")
         else:
-            with unit_of_work(path, write=False) as con:
+            # the login lane: a page opens the database on its first "OK", right before the login
+            with unit_of_work(path, write=False, login=True) as con:
                 if not migrations.pending(con, path):
                     return []
         with translated(path):
