@@ -9,20 +9,24 @@ admin can unlock an operator at once; disabled operators cannot log in.
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from workbench.errors import AuthError, PermissionDenied, ValidationError
+from workbench import settings
+from workbench.errors import AuthError, BusyError, PermissionDenied, ValidationError
+from workbench.storage.operators import LoginPolicy
 
 ROLES = ("atendente", "supervisor", "admin")
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-WINDOW = timedelta(minutes=LOCK_MINUTES)     # failures count within this window from the first one
-LOCK = timedelta(minutes=LOCK_MINUTES)
-_POLICY = {"max_failures": MAX_FAILURES, "window": WINDOW, "lock": LOCK}
+WINDOW = timedelta(minutes=LOCK_MINUTES)     # failures count within this window from its first attempt
+POLICY = LoginPolicy(max_failures=MAX_FAILURES, window=WINDOW, lock=timedelta(minutes=LOCK_MINUTES),
+                     stale=timedelta(seconds=30))
 INVALID_CREDENTIALS = "Usuário ou senha inválidos."
 
 # What each role may do; every service checks it itself.
@@ -85,29 +89,39 @@ def validate_new_operator(username: str, password: str, role: str, name: str) ->
 def authenticate(store, username: str, password: str, *, client: str | None = None) -> Operator:
     """Check credentials against the store; raise AuthError on any failure.
 
-    One attempt is reserved in the store before the hash is verified, and its
-    outcome recorded after (see :mod:`workbench.storage.operators`), so at most
-    ``MAX_FAILURES`` verifications per window run, even from parallel
-    processes. An unknown username does the same work as a wrong password
-    (its own guard row, a verification of a dummy hash, the same writes) and
-    gets the same answers, locks included. ``client`` is the page's client
-    address, kept in the audit log with every attempt.
+    An attempt is reserved in the store before the hash is verified and its
+    outcome recorded after (see :mod:`workbench.storage.operators`), so at
+    most ``MAX_FAILURES`` wrong passwords per window are ever verified, even
+    from parallel processes. An unknown username does the same work as a
+    wrong password (its own guard row, a verification of a dummy hash, the
+    same writes) and gets the same answers, locks included. ``client`` is the
+    page's client address, kept in the audit log with every attempt.
+    BusyError when the database (or the account's other attempts) stayed
+    busy for ``WORKBENCH_LOCK_TIMEOUT`` seconds.
     """
     username = (username or "").strip()
     password = password or ""
     if not username or not password or len(username) > 100 or len(password) > 256:
         raise AuthError(INVALID_CREDENTIALS)
-    at = now()
-    ticket = store.begin_login(username, at=at, client=client, **_POLICY)
-    if ticket.refused:
+    deadline = time.monotonic() + float(settings.get("lock_timeout"))
+    pause = 0.05
+    while True:
+        at = now()
+        ticket = store.begin_login(username, at=at, client=client, policy=POLICY)
+        if ticket.state != "full":
+            break
+        if time.monotonic() >= deadline:          # other attempts at this account still being verified
+            raise BusyError()
+        time.sleep(pause * random.uniform(0.5, 1.5))   # sparingly: their outcomes need the login lane
+        pause = min(pause * 2, 1.0)
+    if ticket.state == "locked":
         raise AuthError(locked_message(ticket.locked_until, at))
     verified = _verify(ticket.password_hash or _DUMMY_HASH, password) and ticket.password_hash is not None
     new_hash = None
     if verified and _hasher.check_needs_rehash(ticket.password_hash):
         new_hash = hash_password(password)
     outcome = "falhou" if not verified else ("login" if ticket.active else "desativado")
-    store.finish_login(ticket, outcome=outcome, at=now(), client=client, new_hash=new_hash,
-                       max_failures=MAX_FAILURES, lock=LOCK)
+    store.finish_login(ticket, outcome=outcome, at=now(), client=client, new_hash=new_hash, policy=POLICY)
     if not verified:
         raise AuthError(INVALID_CREDENTIALS)
     if not ticket.active:

@@ -53,8 +53,9 @@ def _client_attendances_index(con: duckdb.DuckDBPyConnection) -> None:
 def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
     """Password hashes and lock state leave ``operators`` (which analysts may query).
 
-    ``operator_credentials`` holds the hashes; ``login_guard`` the failures of
-    the current window and the lock, per normalised username, known or not.
+    ``operator_credentials`` holds the hashes; ``login_guard`` the failed and
+    pending attempts of the current window and the lock, per normalised
+    username, known or not.
     The lock state of existing accounts is carried over.
     """
     from workbench.storage.operators import login_key
@@ -65,8 +66,10 @@ def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
                        changed_at    TIMESTAMPTZ NOT NULL)""")
     con.execute("""CREATE TABLE login_guard (
                        username_key  VARCHAR PRIMARY KEY,   -- see workbench.storage.operators.login_key
-                       failures      INTEGER NOT NULL,      -- failures and attempts in flight, this window
+                       failures      INTEGER NOT NULL,      -- failed attempts in this window
+                       pending       INTEGER NOT NULL,      -- attempts reserved, being verified
                        window_start  TIMESTAMPTZ NOT NULL,
+                       reserved_at   TIMESTAMPTZ,           -- the last reservation
                        locked_until  TIMESTAMPTZ)""")
     con.execute("INSERT INTO operator_credentials SELECT operator_id, password_hash, created_at FROM operators")
     carried: dict[str, tuple] = {}
@@ -77,7 +80,8 @@ def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
         carried[login_key(username)] = (max(before[0], failures),
                                         max((t for t in (before[1], locked_until) if t is not None), default=None))
     for key, (failures, locked_until) in carried.items():
-        con.execute("INSERT INTO login_guard VALUES (?, ?, current_timestamp, ?)", [key, failures, locked_until])
+        con.execute("INSERT INTO login_guard VALUES (?, ?, 0, current_timestamp, NULL, ?)",
+                    [key, failures, locked_until])
     for column in ("password_hash", "failed_logins", "locked_until"):
         con.execute(f"ALTER TABLE operators DROP COLUMN {column}")
 

@@ -6,22 +6,30 @@ Three tables (migration 4):
   state, so analysts may query it;
 * ``operator_credentials``: the Argon2 hash of each operator;
 * ``login_guard``: per normalised username (:func:`login_key`), known or not,
-  the failed and in-flight attempts of the current window and the lock.
+  the failed and the pending (being verified) attempts of the current window,
+  and the lock.
 
 A login is two short writes in the gate's login lane around the hash
 verification, which is slow and runs outside any transaction:
 
-1. :meth:`OperatorsMixin.begin_login` reserves an attempt, or refuses it
-   without anything to verify (the account is locked, or the window already
-   holds ``max_failures`` attempts: then it locks the account);
-2. :meth:`OperatorsMixin.finish_login` records the outcome: a failure keeps
-   its reservation (and locks at ``max_failures``); a success releases only
-   its own reservation, never failures other processes recorded meanwhile.
+1. :meth:`OperatorsMixin.begin_login` reserves an attempt (``pending``), or
+   refuses it with nothing to verify: the account is locked, or already has
+   ``max_failures`` failures (then it locks it); or says "full" while the
+   failures and the attempts still being verified reach ``max_failures``
+   (the caller retries in a moment: those verifications end in milliseconds);
+2. :meth:`OperatorsMixin.finish_login` records the outcome: a failure turns
+   its reservation into a failure (and locks at ``max_failures``); a success
+   releases only its own reservation, never failures other processes
+   recorded meanwhile.
 
-So at most ``max_failures`` verifications per window can ever run, however
-many processes guess at once. A window ends ``window`` after its first
-attempt, or when its lock ends; the next attempt starts a new one.
-Unknown and known usernames go through the same statements.
+So failures plus verifications in flight never exceed ``max_failures``:
+at most that many wrong passwords per window are ever checked, however many
+processes guess at once, while parallel logins of one account that succeed
+only wait for each other. A window ends ``window`` after its first attempt,
+or when its lock ends; the next attempt starts a new one. A reservation that
+never reported back (its process died) counts as a failure once the window
+has been full for ``stale`` with no new reservation. Unknown and known
+usernames go through the same statements.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import pandas as pd
 from workbench.storage.base import StoreBase
 
 OUTCOMES = {"login": "login", "falhou": "login_falhou", "desativado": "login_desativado"}
+_GUARD = "SELECT failures, pending, window_start, reserved_at, locked_until FROM login_guard WHERE username_key = ?"
 
 
 def login_key(username: str) -> str:
@@ -44,17 +53,27 @@ def login_key(username: str) -> str:
 
 
 @dataclass(frozen=True)
+class LoginPolicy:
+    """The lockout rules the store applies inside its transactions (set by the auth service)."""
+
+    max_failures: int
+    window: timedelta
+    lock: timedelta
+    stale: timedelta
+
+
+@dataclass(frozen=True)
 class LoginTicket:
     """What :meth:`OperatorsMixin.begin_login` decided for one attempt.
 
-    ``refused``: the account is locked until ``locked_until``; nothing is to be
-    verified. Otherwise an attempt is reserved in the window that started at
-    ``window_start``; ``password_hash`` is None for an unknown username.
+    ``state``: ``"reserved"`` (verify ``password_hash``, None for an unknown
+    username, then call ``finish_login``), ``"locked"`` until ``locked_until``
+    (verify nothing), or ``"full"`` (verify nothing; ask again shortly).
     """
 
     username: str
+    state: str
     window_start: datetime
-    refused: bool
     locked_until: datetime | None = None
     operator_id: int | None = None
     name: str | None = None
@@ -65,68 +84,71 @@ class LoginTicket:
 
 class OperatorsMixin(StoreBase):
     # -- login -------------------------------------------------------------------------
-    def begin_login(self, username: str, *, at: datetime, client: str | None, max_failures: int,
-                    window: timedelta, lock: timedelta) -> LoginTicket:
-        """Reserve one login attempt for ``username`` in ONE write, or refuse it (locked)."""
+    def begin_login(self, username: str, *, at: datetime, client: str | None, policy: LoginPolicy) -> LoginTicket:
+        """Reserve one login attempt for ``username`` in ONE write, or refuse it (see the module)."""
         key = login_key(username)
         with self._write(login=True) as con:
-            con.execute("DELETE FROM login_guard WHERE coalesce(locked_until, window_start + ?) <= ?", [window, at])
+            con.execute("DELETE FROM login_guard WHERE coalesce(locked_until, window_start + ?) <= ?",
+                        [policy.window, at])
             found = self._rows(con, """
                 SELECT o.operator_id, o.name, o.role, o.active, c.password_hash
                 FROM operators o JOIN operator_credentials c USING (operator_id)
                 WHERE o.username = ?""", [username])
             account = found[0] if found else {}
             operator_id = account.get("operator_id")
-            row = self._one(con, "SELECT failures, window_start, locked_until FROM login_guard "
-                                 "WHERE username_key = ?", [key])
+            row = self._one(con, _GUARD, [key])
             if row is None:
-                row = (0, at, None)
-                con.execute("INSERT INTO login_guard VALUES (?, 0, ?, NULL)", [key, at])
-            failures, window_start, locked_until = row
-            if locked_until is None and failures >= max_failures:
-                locked_until = at + lock
+                row = (0, 0, at, None, None)
+                con.execute("INSERT INTO login_guard VALUES (?, 0, 0, ?, NULL, NULL)", [key, at])
+            failures, pending, window_start, reserved_at, locked_until = row
+            full = failures + pending >= policy.max_failures
+            if full and pending and locked_until is None and reserved_at <= at - policy.stale:
+                failures, pending = failures + pending, 0      # verifications that never reported back
+                con.execute("UPDATE login_guard SET failures = ?, pending = 0 WHERE username_key = ?",
+                            [failures, key])
+            if locked_until is None and failures >= policy.max_failures:
+                locked_until = at + policy.lock
                 con.execute("UPDATE login_guard SET locked_until = ? WHERE username_key = ?", [locked_until, key])
                 self._audit(con, at, operator_id, "conta_bloqueada", "login", username,
                             {"client": client, "failures": int(failures)})
             if locked_until is not None:
                 self._audit(con, at, operator_id, "login_bloqueado", "login", username, {"client": client})
-                return LoginTicket(username, window_start, refused=True, locked_until=locked_until)
-            con.execute("UPDATE login_guard SET failures = failures + 1 WHERE username_key = ?", [key])
-        return LoginTicket(username, window_start, refused=False, **account)
+                return LoginTicket(username, "locked", window_start, locked_until=locked_until)
+            if full:
+                return LoginTicket(username, "full", window_start)
+            con.execute("UPDATE login_guard SET pending = pending + 1, reserved_at = ? WHERE username_key = ?",
+                        [at, key])
+        return LoginTicket(username, "reserved", window_start, **account)
 
     def finish_login(self, ticket: LoginTicket, *, outcome: str, at: datetime, client: str | None,
-                     max_failures: int, lock: timedelta, new_hash: str | None = None) -> None:
+                     policy: LoginPolicy, new_hash: str | None = None) -> None:
         """Record the outcome of a reserved attempt in ONE write.
 
         ``outcome``: ``"falhou"`` (wrong password or unknown user: the
-        reservation stays, and locks at ``max_failures``), ``"login"`` or
-        ``"desativado"`` (right password: the reservation is released).
+        reservation becomes a failure, locking at ``max_failures``), ``"login"``
+        or ``"desativado"`` (right password: the reservation is released).
         ``new_hash`` replaces the stored hash after a successful login.
         """
         key = login_key(ticket.username)
-        details = {"client": client}
         with self._write(login=True) as con:
-            row = self._one(con, "SELECT failures, window_start, locked_until FROM login_guard "
-                                 "WHERE username_key = ?", [key])
-            same_window = row is not None and row[1] == ticket.window_start
-            self._audit(con, at, ticket.operator_id, OUTCOMES[outcome], "login", ticket.username, details)
+            row = self._one(con, _GUARD, [key])
+            mine = 1 if row is not None and row[2] == ticket.window_start else 0   # still in its window
+            self._audit(con, at, ticket.operator_id, OUTCOMES[outcome], "login", ticket.username, {"client": client})
             if outcome != "falhou":
-                if same_window:
-                    con.execute("UPDATE login_guard SET failures = greatest(failures - 1, 0) "
-                                "WHERE username_key = ?", [key])
+                con.execute("UPDATE login_guard SET pending = greatest(pending - ?, 0) WHERE username_key = ?",
+                            [mine, key])
                 if new_hash is not None and ticket.operator_id is not None:
                     con.execute("UPDATE operator_credentials SET password_hash = ?, changed_at = ? "
                                 "WHERE operator_id = ?", [new_hash, at, ticket.operator_id])
                 return
             if row is None:       # the window ended meanwhile: this failure opens the next one
-                row = (1, at, None)
-                con.execute("INSERT INTO login_guard VALUES (?, 1, ?, NULL)", [key, at])
-            elif not same_window:
-                row = (row[0] + 1, row[1], row[2])
-                con.execute("UPDATE login_guard SET failures = failures + 1 WHERE username_key = ?", [key])
-            failures, _start, locked_until = row
-            if failures >= max_failures and locked_until is None:
-                con.execute("UPDATE login_guard SET locked_until = ? WHERE username_key = ?", [at + lock, key])
+                row = (0, 0, at, None, None)
+                con.execute("INSERT INTO login_guard VALUES (?, 0, 0, ?, NULL, NULL)", [key, at])
+            con.execute("UPDATE login_guard SET failures = failures + 1, pending = greatest(pending - ?, 0) "
+                        "WHERE username_key = ?", [mine, key])
+            failures, locked_until = row[0] + 1, row[4]
+            if failures >= policy.max_failures and locked_until is None:
+                con.execute("UPDATE login_guard SET locked_until = ? WHERE username_key = ?", [at + policy.lock, key])
                 self._audit(con, at, ticket.operator_id, "conta_bloqueada", "login", ticket.username,
                             {"client": client, "failures": int(failures)})
 
