@@ -9,11 +9,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 
 from workbench.errors import AuthError
+from workbench.services import auth
+from workbench.widgets.dashboard.app import DashboardApp
 
 # One login in its own process. It opens the database, says "ready", waits for the file GO, then
 # logs in. Its hash verification says "verifying" and waits for the file HOLD ("-": no wait), so a
@@ -173,3 +175,48 @@ def test_logins_keep_working_beside_operators_saving_non_stop(desk, tmp_path, wr
     assert logins.returncode == 0, logins.stderr
     assert json.loads(logins.stdout) == {"ok": 12, "busy": 0}
     assert sum(s["saved"] for s in saved) >= writers, saved       # the operators kept saving meanwhile
+
+
+def test_an_attempt_whose_process_died_counts_as_a_failure(desk, tmp_path, monkeypatch):
+    go, never = tmp_path / "go", tmp_path / "never"
+    go.touch()
+    dying = _guess(desk.path, "atendente", "atendente123", go, never)
+    _ready(dying)
+    assert dying.stdout.readline().strip() == "verifying"          # reserved, then killed mid-check
+    dying.kill()
+    dying.wait()
+    for _ in range(4):
+        with pytest.raises(AuthError, match="inválidos"):
+            desk.login("atendente", "errada!!")
+    real_now = auth.now
+    monkeypatch.setattr(auth, "now", lambda: real_now() + timedelta(minutes=1))
+    with pytest.raises(AuthError, match="bloqueada"):                # 4 failures + 1 never reported
+        desk.login("atendente", "atendente123")
+
+
+def test_the_login_form_asks_to_try_again_when_the_database_stays_busy(desk, monkeypatch):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(desk.path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "1")
+        app = DashboardApp(wb=desk, query="")
+        app.login.username.value, app.login.password.value = "supervisor", "supervisor123"
+        app.login.ok.click()
+        assert app.session is None and app.body.children == (app.login,)
+        assert "ocupado" in app.login.status.value and "OK de novo" in app.login.status.value
+        assert app.login.password.value == "supervisor123" and not app.login.ok.disabled
+    finally:
+        holder.kill()
+        holder.wait()
+    app.login.ok.click()                                             # the same form, once the file is free
+    assert app.session is not None and app.dashboard is not None
+
+
+# Another process holding the database for writing until it is killed.
+HOLD = textwrap.dedent("""
+    import sys, time
+    from workbench.storage.connection import unit_of_work
+    with unit_of_work(sys.argv[1], write=True):
+        print("holding", flush=True)
+        time.sleep(600)
+""")
