@@ -160,8 +160,13 @@ def _reader(path: str, seconds: float, queue) -> None:
     from workbench.storage.connection import LockStats
 
     wb = Workbench.open(path, create=False)
-    session = wb.login(*SUPERVISOR)
-    samples, busy = [], 0
+    session, busy = None, 0
+    while session is None:                  # a dashboard page never dies on a busy login: it tries again
+        try:
+            session = wb.login(*SUPERVISOR)
+        except BusyError:
+            busy += 1
+    samples = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         t = time.perf_counter()

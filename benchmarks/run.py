@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import desk, files, memory, search, voila
+from benchmarks import desk, files, login, memory, search, voila
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -40,6 +40,7 @@ MEASUREMENTS = {
     "wizard": desk.measure_wizard,
     "dashboard": desk.measure_dashboard,
     "concurrency": desk.measure_concurrency,
+    "logins": login.measure,
     "memory": memory.measure,
     "files": files.measure,
     "voila": voila.measure,
