@@ -51,11 +51,11 @@ def test_describe_warns_about_demo_passwords_only_when_given(tmp_path):
 def test_demo_logins_are_checked_without_counting_failures(desk):
     hits = demo_logins_unchanged(desk.store, DEMO_LOGINS)
     assert [u for u, _ in hits] == [u for u, *_ in DEMO_LOGINS]
-    before = desk.operators().set_index("username")["failed_logins"].to_dict()
-    demo_logins_unchanged(desk.store, [(u, "senha-errada", *rest) for u, _, *rest in DEMO_LOGINS])
-    assert desk.operators().set_index("username")["failed_logins"].to_dict() == before
     admin = desk.login("admin", "admin123")
-    atendente = int(desk.operators().set_index("username").loc["atendente", "operator_id"])
+    before = desk.operators(by=admin).set_index("username")["failed_logins"].to_dict()
+    demo_logins_unchanged(desk.store, [(u, "senha-errada", *rest) for u, _, *rest in DEMO_LOGINS])
+    assert desk.operators(by=admin).set_index("username")["failed_logins"].to_dict() == before
+    atendente = int(desk.operators(by=admin).set_index("username").loc["atendente", "operator_id"])
     desk.set_operator_active(atendente, False, by=admin)
     assert "atendente" not in [u for u, _ in demo_logins_unchanged(desk.store, DEMO_LOGINS)]
 

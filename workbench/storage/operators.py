@@ -177,8 +177,10 @@ class OperatorsMixin(StoreBase):
     def password_hashes(self, usernames: list[str]) -> dict[str, str]:
         """Password hashes of the active operators among ``usernames`` (a read: no login is counted)."""
         with self._read() as con:
-            rows = con.execute("SELECT username, password_hash FROM operators "
-                               "WHERE active AND username IN (SELECT unnest(?::VARCHAR[]))", [list(usernames)]).fetchall()
+            rows = con.execute("SELECT o.username, c.password_hash FROM operators o "
+                               "JOIN operator_credentials c USING (operator_id) "
+                               "WHERE o.active AND o.username IN (SELECT unnest(?::VARCHAR[]))",
+                               [list(usernames)]).fetchall()
         return dict(rows)
 
     def insert_operator(self, username: str, name: str, role: str, password_hash: str,
