@@ -43,6 +43,22 @@ def _register(session, client_id: int, rng: random.Random) -> tuple[float, float
     return t_protocol, _ms(t), protocol
 
 
+def login(wb, credentials) -> tuple[object, int]:
+    """Log in as a page does, pressing OK again on a busy database: (session, tries that were busy).
+
+    Every benchmark process logs in at the same moment as the others (often as the same
+    operator); none of them may die on a busy login.
+    """
+    from workbench.errors import BusyError
+
+    busy = 0
+    while True:
+        try:
+            return wb.login(*credentials), busy
+        except BusyError:
+            busy += 1
+
+
 def measure_attendances(ctx) -> list[Measurement]:
     wb = ctx.wb
     reps = 10 if ctx.quick else 40
@@ -137,10 +153,10 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
     from workbench.storage.gate import GateStats
 
     wb = Workbench.open(path, create=False)
-    session = wb.login(*ATENDENTE)
+    session, busy = login(wb, ATENDENTE)
     rng = random.Random(seed)
     ids = _client_ids(wb, 200, seed=seed)
-    protocol, finish, written, busy = [], [], [], 0
+    protocol, finish, written = [], [], []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
@@ -160,12 +176,7 @@ def _reader(path: str, seconds: float, queue) -> None:
     from workbench.storage.connection import LockStats
 
     wb = Workbench.open(path, create=False)
-    session, busy = None, 0
-    while session is None:                  # a dashboard page never dies on a busy login: it tries again
-        try:
-            session = wb.login(*SUPERVISOR)
-        except BusyError:
-            busy += 1
+    session, busy = login(wb, SUPERVISOR)
     samples = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:

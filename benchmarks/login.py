@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.desk import ATENDENTE, _client_ids, _ms, _register
+from benchmarks.desk import ATENDENTE, _client_ids, _ms, _register, login
 from benchmarks.util import Measurement
 
 TARGET = ("bench.cofre", "bench-cofre-123")
@@ -97,10 +97,10 @@ def _saver(path: str, seconds: float, seed: int, queue) -> None:
     from workbench.errors import BusyError
 
     wb = Workbench.open(path, create=False)
-    session = wb.login(*ATENDENTE)
+    session, busy = login(wb, ATENDENTE)
     rng = random.Random(seed)
     ids = _client_ids(wb, 200, seed=seed)
-    saved = busy = 0
+    saved = 0
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
