@@ -253,3 +253,30 @@ def test_unlock_operator_command(desk):
     assert len(unlocked) == 1 and unlocked["operator_id"].isna().all()     # the command line: no operator
     missing = _cli(desk.path, "unlock-operator", "ninguem")
     assert missing.returncode == 2 and "ninguem" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_upgrading_keeps_the_passwords_and_the_locks(tmp_path):
+    from workbench.storage import migrations
+
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)")
+    for step in migrations.MIGRATIONS[:3]:                        # a desk of schema v3
+        step.apply(con)
+        con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [step.version, step.name])
+    now = auth.now()
+    for i, (user, failed, locked) in enumerate([("livre", 2, None), ("preso", 5, now + timedelta(minutes=10)),
+                                                ("solto", 5, now - timedelta(minutes=1))], 1):
+        con.execute("INSERT INTO operators (operator_id, username, name, role, password_hash, failed_logins, "
+                    "locked_until) VALUES (?, ?, ?, 'atendente', ?, ?, ?)",
+                    [i, user, user.title(), auth.hash_password("senha12345"), failed, locked])
+    con.close()
+    wb = workbench.open(path)
+    assert wb.login("livre", "senha12345").role == "atendente"
+    assert wb.login("solto", "senha12345").role == "atendente"    # its lock had ended: counted no more
+    with pytest.raises(AuthError, match=LOCKED):
+        wb.login("preso", "senha12345")
+    columns = set(_query(wb, "SELECT column_name FROM information_schema.columns "
+                             "WHERE table_name = 'operators'").column_name)
+    assert not columns & {"password_hash", "failed_logins", "locked_until"}
