@@ -7,6 +7,8 @@ import pytest
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services.records import LIST_COLUMNS
 
+import rawdb
+
 
 @pytest.fixture
 def busy_client(desk):
@@ -96,7 +98,7 @@ def test_note_and_status_change_go_to_history_and_audit(desk):
     tail = detail.history.tail(2)
     assert tail.kind.tolist() == ["nota", "status"]
     assert tail.iloc[1].from_status == "Pendente" and tail.iloc[1].to_status == "Concluído"
-    actions = desk.sql("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY event_at", [protocol]).action
+    actions = rawdb.query(desk.path, "SELECT action FROM audit_log WHERE entity_id = ? ORDER BY event_at", [protocol]).action
     assert actions.tolist()[-2:] == ["nota_adicionada", "status_alterado"]
     session.change_status(protocol, "Em Análise")
     assert desk.attendance(protocol).data["closed_at"] is None
@@ -133,14 +135,3 @@ def test_protocol_log_filters(desk):
     assert desk.protocol_log(limit=5).issued_at.is_monotonic_decreasing
     with pytest.raises(ValidationError):
         desk.protocol_log(outcome="perdido")
-
-
-def test_sql_is_read_only(desk):
-    assert desk.sql("SELECT count(*) AS n FROM clients WHERE city = ?", ["São Paulo"]).n[0] >= 0
-    for statement in ("DELETE FROM clients", "DROP TABLE attendances",
-                      "UPDATE operators SET role = 'admin'", "CREATE TABLE x (a INT)"):
-        with pytest.raises(ValidationError, match="somente leitura"):
-            desk.sql(statement)
-    with pytest.raises(ValidationError, match="Erro na consulta"):
-        desk.sql("SELEC nada")
-    assert desk.sql("SELECT count(*) AS n FROM clients").n[0] == 60

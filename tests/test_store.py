@@ -17,6 +17,8 @@ from workbench.errors import BusyError, StoreError
 from workbench.storage import migrations, open_store
 from workbench.storage.connection import LockStats, unit_of_work
 
+import rawdb
+
 
 def _hold_lock(path, seconds: float) -> subprocess.Popen:
     """Another process that opens the file for writing and keeps it for ``seconds``."""
@@ -83,7 +85,7 @@ def test_process_killed_mid_write_leaves_nothing_half_written(wb):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     reopened = workbench.open(wb.path)
-    assert reopened.sql("SELECT count(*) AS n FROM settings WHERE key LIKE 'k%'")["n"][0] == 0
+    assert rawdb.query(wb.path, "SELECT count(*) AS n FROM settings WHERE key LIKE 'k%'")["n"][0] == 0
     reopened.store.set_setting("after", "crash")
     assert reopened.store.get_setting("after") == "crash"
 
@@ -106,7 +108,7 @@ def test_older_file_is_upgraded(tmp_path):
     con.close()
     wb = workbench.open(path)
     assert wb.store.schema_version() == migrations.LATEST
-    versions = wb.sql("SELECT version FROM schema_migrations ORDER BY version")["version"].tolist()
+    versions = rawdb.query(path, "SELECT version FROM schema_migrations ORDER BY version")["version"].tolist()
     assert versions == [m.version for m in migrations.MIGRATIONS]
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from workbench.errors import PermissionDenied, ValidationError
+
+import rawdb
 
 
 @pytest.fixture
@@ -99,7 +102,7 @@ def test_os_path_opens_a_service_order(desk, session, client_id):
     detail = desk.attendance(draft.finish())
     assert detail.data["status"] == "Em Resolução" and detail.data["closed_at"] is None
     assert detail.service_order["status"] == "Aberta"
-    audit = desk.sql("SELECT action FROM audit_log WHERE entity_id = ?", [draft.protocol]).action.tolist()
+    audit = rawdb.query(desk.path, "SELECT action FROM audit_log WHERE entity_id = ?", [draft.protocol]).action.tolist()
     assert {"protocolo_gerado", "atendimento_registrado"} <= set(audit)
 
 
@@ -200,14 +203,20 @@ def test_invalid_answer_index(session, client_id):
         assert error.value.field == "Opções"
 
 
-def test_finish_twice_writes_once(desk, session, client_id):
+def test_finish_twice_returns_the_protocol_and_writes_once(desk, session, client_id):
     draft = session.new_attendance(client_id)
     _fill_data(draft, title="Informações gerais")
     draft.set_first_contact(type="Informação", checks="Horários informados", resolved=True,
                             solution="Horários enviados")
     protocol = draft.finish()
-    with pytest.raises(ValidationError):
-        draft.finish()
+    assert draft.finish() == protocol            # a double click on "Finalizar": no error, nothing written
+    assert desk.sql("SELECT count(*) AS n FROM attendances WHERE protocol = ?", [protocol]).n[0] == 1
+    with pytest.raises(ValidationError, match="já foi registrado"):
+        draft.set_data(problem="mudou depois")   # still closed for edits
+    # a draft that did not register it (another page holding the same protocol) is refused
+    stranger = dataclasses.replace(draft, state="aberto", _registered_here=False)
+    with pytest.raises(ValidationError, match="não está mais aberto"):
+        stranger.finish()
     assert desk.sql("SELECT count(*) AS n FROM attendances WHERE protocol = ?", [protocol]).n[0] == 1
 
 

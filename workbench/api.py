@@ -13,8 +13,7 @@ import pandas as pd
 
 from workbench import settings
 from workbench.errors import NotFoundError, StoreError, ValidationError
-from workbench.services import auth, records
-from workbench.services.analyst import analyst_sql
+from workbench.services import analyst, arguments, auth, records
 from workbench.services.caches import DashboardCache
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
@@ -47,6 +46,8 @@ class Workbench:
         stays registered on the database until :meth:`close`; while a restore
         runs, waits for it (up to ``WORKBENCH_LOCK_TIMEOUT``), then raises BusyError.
         """
+        path = arguments.path(path, "Banco de dados", optional=True)
+        create = arguments.boolean(create, "Criar")
         store = open_store(path or settings.database())
         if create:
             settings.get("data_dir")          # an installation without its reference data: say so before creating
@@ -115,6 +116,7 @@ class Workbench:
     # -- reference data ----------------------------------------------------
     def load_reference(self, data_dir: str | Path | None = None) -> dict[str, int]:
         """Validate and load the reference CSVs and scripts; returns new script versions."""
+        data_dir = arguments.path(data_dir, "Pasta de dados", optional=True)
         tables, scripts = read_reference_dir(Path(data_dir or settings.get("data_dir")))
         self._reference = None
         return self.store.load_reference(tables, scripts)
@@ -139,6 +141,7 @@ class Workbench:
         minutes (unknown usernames too). ``client`` is the address of the page
         logging in, recorded in the audit log.
         """
+        username, password = arguments.raw_string(username, "Usuário"), arguments.raw_string(password, "Senha")
         return Session(self, auth.authenticate(self.store, username, password, client=client), client=client)
 
     def add_operator(self, username: str, password: str, role: str, name: str, *,
@@ -149,8 +152,10 @@ class Workbench:
         holds the database file (the ``workbench add-operator`` command, which
         is how the first admin is made).
         """
+        for value, label in ((username, "Usuário"), (password, "Senha"), (role, "Perfil"), (name, "Nome")):
+            arguments.raw_string(value, label)
         if by is not None:
-            by.operator.require("gerir_operadores")
+            _session(by).operator.require("gerir_operadores")
         username, name = auth.validate_new_operator(username, password, role, name)
         with _acting(by) as roles:
             operator_id = self.store.insert_operator(
@@ -163,9 +168,11 @@ class Workbench:
     def set_operator_active(self, operator_id: int, active: bool, *, by: Session) -> None:
         """Enable or disable an operator (admins only); disabled operators cannot log in,
         and their open sessions can no longer write."""
-        with by.acting("gerir_operadores") as roles:
-            changed = self.store.set_operator(int(operator_id), actor_id=by.operator.operator_id, roles=roles,
-                                              at=auth.now(), active=bool(active))
+        operator_id = arguments.identifier(operator_id, "Operador")
+        active = arguments.boolean(active, "Ativo")
+        with _session(by).acting("gerir_operadores") as roles:
+            changed = self.store.set_operator(operator_id, actor_id=by.operator.operator_id, roles=roles,
+                                              at=auth.now(), active=active)
         if not changed:
             raise NotFoundError(f"Operador {operator_id} não encontrado.")
 
@@ -240,9 +247,31 @@ class Workbench:
         return records.protocol_log(self.store, client_id=client_id, outcome=outcome, since=since,
                                     until=until, limit=limit)
 
-    def sql(self, query: str, params=None) -> pd.DataFrame:
-        """Run an analyst's SQL on a read-only connection; writes are refused."""
-        return analyst_sql(self.store, query, params)
+    def sql(self, query: str, params=None, *, max_rows: int = analyst.MAX_ROWS) -> pd.DataFrame:
+        """Run one read-only SELECT over the tables of :meth:`tables`; returns a DataFrame.
+
+        ``params``: a list for ``?`` placeholders or a dict for ``$name``. Only
+        one SELECT statement over the declared tables is run (no files,
+        network, settings or other databases; no password hashes); anything
+        else raises ValidationError saying what is allowed. At most
+        ``max_rows`` rows come back: ``attrs["truncated"]`` and
+        ``attrs["note"]`` (also a warning) say when there were more. On the
+        live database a query yields to the desk: when an operator has waited
+        about half a second to save, it is interrupted with BusyError; heavy
+        analysis belongs on ``wb.snapshot()``.
+        """
+        return analyst.analyst_sql(self.store, query, params, max_rows=max_rows)
+
+    def tables(self) -> pd.DataFrame:
+        """The data dictionary of :meth:`sql`: every queryable table and column, its type and a
+        description in Portuguese (columns ``table, column, type, description, table_description``)."""
+        return analyst.catalog(self.store)
+
+
+def _session(by) -> Session:
+    if not isinstance(by, Session):
+        raise ValidationError("by deve ser a sessão (wb.login(...)) de quem faz a operação.", field="Sessão")
+    return by
 
 
 def _acting(by: Session | None):

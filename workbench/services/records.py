@@ -3,21 +3,22 @@ full, the protocol log, and follow-up (notes, status changes)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 
 from workbench.errors import NotFoundError, ValidationError
+from workbench.services import arguments
 from workbench.services.auth import now
 from workbench.services.documents import format_document, format_phone
+from workbench.services.fields import RULES
 from workbench.services.text import normalize_text
 
 LIST_COLUMNS = ("protocol", "title", "status", "origin", "type", "created_at", "due_at", "operator",
                 "client_id", "client_name", "plan", "problem")
 MAX_PAGE = 1000
-MAX_NOTE = 4000
+MAX_LOG = 100_000
 OUTCOMES = ("aberto", "registrado", "abandonado")
 
 
@@ -51,10 +52,7 @@ class AttendanceDetail:
 
 
 def client_record(store, client_id) -> ClientRecord:
-    try:
-        client_id = int(client_id)
-    except (TypeError, ValueError):
-        raise ValidationError("Código de cliente inválido.", field="Cliente") from None
+    client_id = arguments.identifier(client_id, "Cliente")
     found = store.client_record(client_id)
     if found is None:
         raise NotFoundError(f"Cliente {client_id} não encontrado.")
@@ -75,9 +73,9 @@ def client_record(store, client_id) -> ClientRecord:
 
 def status_codes(reference: dict, status) -> list[str] | None:
     """Codes for a status label/code or a list of them (None = every status)."""
-    if status is None or (isinstance(status, (list, tuple, set)) and not status):
+    wanted = arguments.labels(status, "Status")
+    if not wanted:
         return None
-    wanted = [status] if isinstance(status, str) else list(status)
     table = reference["statuses"]
     codes = []
     for value in wanted:
@@ -91,16 +89,16 @@ def status_codes(reference: dict, status) -> list[str] | None:
 
 def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="title",
                      descending=False, limit=200, offset=0) -> pd.DataFrame:
-    if order_by not in LIST_COLUMNS:
-        raise ValidationError(f"Ordenação inválida: '{order_by}'.", field="Ordenar por")
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
-        raise ValidationError(f"Quantidade deve ser um número entre 1 e {MAX_PAGE}.", field="Quantidade")
-    if not isinstance(offset, int) or offset < 0:
-        raise ValidationError("Página inválida.", field="Página")
-    needle = normalize_text(text)[:200] if text else None
-    frame = store.list_attendances(client_id=None if client_id is None else int(client_id),
-                                   status_codes=status_codes(reference, status), text=needle or None,
-                                   order_by=order_by, descending=bool(descending), limit=limit, offset=offset)
+    client_id = arguments.identifier(client_id, "Cliente", optional=True)
+    order_by = arguments.choice(order_by, "Ordenar por", LIST_COLUMNS)
+    descending = arguments.boolean(descending, "Decrescente")
+    limit = arguments.integer(limit, "Quantidade", minimum=1, maximum=MAX_PAGE)
+    offset = arguments.integer(offset, "Página", minimum=0, maximum=10**9)
+    text = arguments.string(text, "Pesquisar", optional=True, max_len=100_000)
+    needle = normalize_text(text)[:RULES["search"].max_len] if text else None
+    frame = store.list_attendances(client_id=client_id, status_codes=status_codes(reference, status),
+                                   text=needle or None, order_by=order_by, descending=descending,
+                                   limit=limit, offset=offset)
     truncated = len(frame) > limit
     frame = frame.iloc[:limit].reset_index(drop=True)
     frame.attrs.update(truncated=truncated, limit=limit, offset=offset)
@@ -108,9 +106,7 @@ def list_attendances(store, reference: dict, *, client_id=None, status=None, tex
 
 
 def attendance_detail(store, protocol) -> AttendanceDetail:
-    protocol = str(protocol or "").strip()
-    if not re.fullmatch(r"\d{14}", protocol):
-        raise ValidationError("Protocolo deve ter 14 dígitos (AAAAMMDD + sequência).", field="Protocolo")
+    protocol = arguments.protocol(protocol)
     found = store.attendance_detail(protocol)
     if found is None:
         raise NotFoundError(f"Atendimento {protocol} não encontrado.")
@@ -122,12 +118,11 @@ def add_followup(session, protocol: str, *, note: str | None, status=None) -> No
     """A note and/or a status change on an attendance, in ``session``'s name."""
     session.operator.require("atender")
     reference = session.workbench.reference_cached()
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise ValidationError(f"A nota deve ter no máximo {MAX_NOTE} caracteres.", field="Nota")
+    protocol = arguments.protocol(protocol)
+    note = arguments.text(note, RULES["note"], required=False) or None
     to_status = closes = None
     if status is not None:
-        to_status = status_codes(reference, status)[0]
+        to_status = status_codes(reference, arguments.string(status, "Status", max_len=100))[0]
         row = reference["statuses"].set_index("code").loc[to_status]
         closes = not bool(row["is_open"])
     if note is None and to_status is None:
@@ -142,8 +137,11 @@ def add_followup(session, protocol: str, *, note: str | None, status=None) -> No
 
 def protocol_log(store, *, client_id=None, outcome=None, since: datetime | None = None,
                  until: datetime | None = None, limit: int = 1000) -> pd.DataFrame:
-    if outcome is not None and outcome not in OUTCOMES:
-        raise ValidationError(f"Situação deve ser uma de: {', '.join(OUTCOMES)}.", field="Situação")
-    if not isinstance(limit, int) or not 1 <= limit <= 100_000:
-        raise ValidationError("Quantidade deve ser um número entre 1 e 100000.", field="Quantidade")
+    client_id = arguments.identifier(client_id, "Cliente", optional=True)
+    outcome = arguments.choice(outcome, "Situação", OUTCOMES, optional=True)
+    since = arguments.timestamp(since, "Desde")
+    until = arguments.timestamp(until, "Até")
+    if since is not None and until is not None and since > until:
+        raise ValidationError("A data inicial (Desde) é posterior à final (Até).", field="Desde")
+    limit = arguments.integer(limit, "Quantidade", minimum=1, maximum=MAX_LOG)
     return store.protocol_log(client_id=client_id, outcome=outcome, since=since, until=until, limit=limit)

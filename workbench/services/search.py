@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from workbench.errors import ValidationError
+from workbench.services import arguments
 from workbench.services.documents import format_document, format_phone
 from workbench.services.text import normalize_text
 
@@ -51,17 +52,10 @@ def search_terms(text: str) -> list[str]:
 
 def validate(text, limit) -> tuple[str, int]:
     """Checked (text, limit): text trimmed and cut to 200 characters, limit 1..500."""
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        try:
-            if isinstance(limit, bool) or limit is None or int(limit) != limit:
-                raise ValueError
-            limit = int(limit)
-        except (TypeError, ValueError):
-            raise ValidationError(f"Quantidade deve ser um número inteiro de 1 a {MAX_LIMIT}.",
-                                  field="Quantidade") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(f"Quantidade deve ser de 1 a {MAX_LIMIT}.", field="Quantidade")
-    text = "" if text is None else str(text).strip()
+    limit = arguments.integer(limit, "Quantidade", minimum=1, maximum=MAX_LIMIT)
+    if text is not None and not isinstance(text, str):
+        raise ValidationError("Procurar deve ser um texto.", field="Procurar")
+    text = (text or "").strip()        # pasted tabs or line breaks are only separators here
     if len(text) < MIN_CHARS:
         raise ValidationError("Informe ao menos 2 caracteres", field="Procurar")
     return text[:MAX_CHARS], limit

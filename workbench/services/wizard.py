@@ -15,16 +15,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.errors import ValidationError, WorkbenchError
+from workbench.services import arguments
 from workbench.services.auth import now
+from workbench.services.fields import RULES, TextRule, text_problem
 
 if TYPE_CHECKING:
     from workbench.services.session import Session
 
-MAX_TEXT = 4000
-MAX_NAME = 120
-F_PLAN, F_PERSON, F_PROBLEM, F_TITLE = "Plano", "Nome da Pessoa", "Problema Descrito pelo Cliente", "Título"
-F_TYPE, F_CHECKS, F_SOLUTION = ("Tipo de Atendimento", "Verificações Realizadas neste Contato",
-                                "Descrição da Solução do Problema")
+MAX_TEXT = RULES["problem"].max_len
+F_PLAN, F_TITLE, F_TYPE = "Plano", "Título", "Tipo de Atendimento"
+F_PERSON, F_PROBLEM, F_CHECKS, F_SOLUTION = (RULES[k].label for k in ("person_name", "problem", "checks", "solution"))
+F_ORIGIN, F_OPTIONS = "Origem do Atendimento", "Opções"
 
 
 @dataclass
@@ -59,6 +60,7 @@ class AttendanceDraft:
     _position: int = 0          # index in _answers of the question on screen
     _script_ended: bool = False
     _ended_early: bool = False
+    _registered_here: bool = field(default=False, repr=False)
 
     # -- choices ------------------------------------------------------------
     @property
@@ -76,7 +78,7 @@ class AttendanceDraft:
     # -- origin ---------------------------------------------------------------
     def set_origin(self, origin: str) -> None:
         self._check_open()
-        self.origin = _label(self._ref["origins"], origin, "Origem do Atendimento")
+        self.origin = _label(self._ref["origins"], origin, F_ORIGIN)
 
     # -- data step --------------------------------------------------------------
     def set_data(self, *, contract_id: int | None = None, person_name: str | None = None,
@@ -84,13 +86,13 @@ class AttendanceDraft:
         """Keep what was typed on the data step (validated by :meth:`validate_data`)."""
         self._check_open()
         if contract_id is not None:
-            self.contract_id = int(contract_id)
+            self.contract_id = arguments.identifier(contract_id, F_PLAN)
         if person_name is not None:
-            self.person_name = str(person_name)
+            self.person_name = _typed(person_name, RULES["person_name"])
         if problem is not None:
-            self.problem = str(problem)
+            self.problem = _typed(problem, RULES["problem"])
         if title is not None:
-            new_title = _label(self._ref["titles"], title, F_TITLE) if title else None
+            new_title = _label(self._ref["titles"], title, F_TITLE) if title != "" else None
             if new_title != self.title:
                 self.title = new_title
                 self._reset_script()
@@ -107,8 +109,8 @@ class AttendanceDraft:
         errors = {}
         if self._contract_row() is None:
             errors[F_PLAN] = "Escolha o plano do atendimento."
-        errors.update(_text_error(F_PERSON, self.person_name, 2, MAX_NAME))
-        errors.update(_text_error(F_PROBLEM, self.problem, 3, MAX_TEXT))
+        errors.update(_text_error(RULES["person_name"], self.person_name))
+        errors.update(_text_error(RULES["problem"], self.problem))
         if not self.title:
             errors[F_TITLE] = "Escolha o título do atendimento."
         _raise(errors)
@@ -165,10 +167,13 @@ class AttendanceDraft:
         self._check_open()
         q = self.question
         if q is None:
-            raise ValidationError("O script já foi encerrado.", field="Opções")
-        if option_index is None or not 0 <= int(option_index) < len(q["options"]):
-            raise ValidationError("Marque a resposta dada pelo cliente.", field="Opções")
-        option_index = int(option_index)
+            raise ValidationError("O script já foi encerrado.", field=F_OPTIONS)
+        if option_index is None:
+            raise ValidationError("Marque a resposta dada pelo cliente.", field=F_OPTIONS)
+        option_index = arguments.integer(option_index, F_OPTIONS)
+        if not 0 <= option_index < len(q["options"]):
+            raise ValidationError(f"Marque a resposta dada pelo cliente (opções de 0 a {len(q['options']) - 1}).",
+                                  field=F_OPTIONS)
         if self._position < len(self._answers):
             if self._answers[self._position].option_index != option_index:
                 del self._answers[self._position:]          # a changed answer drops what followed it
@@ -216,28 +221,35 @@ class AttendanceDraft:
                           request_os: bool | None = None) -> None:
         self._check_open()
         if type is not None:
-            self.type = _label(self._ref["attendance_types"], type, F_TYPE) if type else None
+            self.type = _label(self._ref["attendance_types"], type, F_TYPE) if type != "" else None
         if checks is not None:
-            self.checks = str(checks)
+            self.checks = _typed(checks, RULES["checks"])
         if resolved is not None:
-            self.resolved = bool(resolved)
+            self.resolved = arguments.boolean(resolved, "Atendimento resolvido")
         if solution is not None:
-            self.solution = str(solution)
+            self.solution = _typed(solution, RULES["solution"])
         if request_os is not None:
-            self.request_os = bool(request_os)
+            self.request_os = arguments.boolean(request_os, "Pedir O.S.")
 
     def validate_first_contact(self) -> None:
         errors = {}
         if not self.type:
             errors[F_TYPE] = "Escolha o tipo de atendimento."
-        errors.update(_text_error(F_CHECKS, self.checks, 3, MAX_TEXT))
+        errors.update(_text_error(RULES["checks"], self.checks))
         if self.resolved:
-            errors.update(_text_error(F_SOLUTION, self.solution, 3, MAX_TEXT))
+            errors.update(_text_error(RULES["solution"], self.solution))
         _raise(errors)
 
     # -- the end ---------------------------------------------------------------------
     def finish(self) -> str:
-        """Register the attendance in one transaction; returns the protocol."""
+        """Register the attendance in one transaction; returns the protocol.
+
+        Idempotent: finishing again a draft that this object already
+        registered (a double click on "Finalizar") returns the same protocol
+        and writes nothing.
+        """
+        if self.state == "registrado" and self._registered_here:
+            return self.protocol
         self._check_open()
         self.validate_data()
         if self.has_script:
@@ -283,6 +295,7 @@ class AttendanceDraft:
             raise ValidationError(f"O protocolo {self.protocol} não está mais aberto "
                                   f"(situação: {self.state}); o atendimento não foi gravado.")
         self.state = "registrado"
+        self._registered_here = True
         return self.protocol
 
     def leave(self) -> None:
@@ -332,15 +345,16 @@ class AttendanceDraft:
         return qid
 
 
-def _text_error(label: str, value: str, minimum: int, maximum: int) -> dict[str, str]:
-    text = (value or "").strip()
-    if not text:
-        return {label: f"Preencha o campo {label}."}
-    if len(text) < minimum:
-        return {label: f"{label}: informe ao menos {minimum} caracteres."}
-    if len(text) > maximum:
-        return {label: f"{label}: no máximo {maximum} caracteres (informados {len(text)})."}
-    return {}
+def _typed(value, rule: TextRule) -> str:
+    """What was typed, kept as typed (checked against its rule later, by the step's validation)."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{rule.label} deve ser um texto.", field=rule.label)
+    return value
+
+
+def _text_error(rule: TextRule, value: str) -> dict[str, str]:
+    problem = text_problem((value or "").strip(), rule)
+    return {rule.label: problem} if problem else {}
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -351,7 +365,7 @@ def _raise(errors: dict[str, str]) -> None:
 
 def _label(table: pd.DataFrame, value: str, field_label: str) -> str:
     """The label of a reference row given its label or its code."""
-    value = str(value).strip()
+    value = arguments.string(value, field_label, max_len=200)
     for column in ("label", "code"):
         match = table[table[column].str.casefold() == value.casefold()]
         if not match.empty:

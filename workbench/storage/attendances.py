@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 
-from workbench.errors import ValidationError
 from workbench.storage.base import StoreBase
 
 # Sortable columns of the list and the expression each one sorts by.
@@ -176,15 +174,3 @@ class AttendancesMixin(StoreBase):
                             "VALUES (?, ?, ?, 'nota', ?)", [protocol, at, operator_id, note])
                 self._audit(con, at, operator_id, "nota_adicionada", "attendance", protocol, None)
             return current
-
-    def run_readonly_sql(self, query: str, params) -> pd.DataFrame:
-        """An analyst's query on a read-only connection: writes fail in DuckDB itself."""
-        try:
-            with self._read() as con:
-                return self._df(con, query, params)
-        except duckdb.Error as exc:
-            text = str(exc)
-            if "read-only" in text or "read only" in text:
-                raise ValidationError("Consultas de análise são somente leitura: escrita recusada.",
-                                      field="SQL") from None
-            raise ValidationError(f"Erro na consulta SQL: {text.splitlines()[0]}", field="SQL") from None

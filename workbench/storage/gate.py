@@ -161,3 +161,23 @@ def passage(db: Path, *, write: bool, deadline: float, login: bool = False) -> I
             _take_after_logins(lock_fd, fcntl.LOCK_SH, login_fd, deadline)
         GateStats.waited += time.monotonic() - started
         yield
+
+
+def writer_waiting(db: Path) -> bool:
+    """True while a writer has announced itself at ``db``'s gate (holds ``intent``).
+
+    Read by a long reader (an analyst's query) that gives way to the desk's
+    writes; while that reader holds ``lock``, a writer holding ``intent`` can
+    only be waiting for it.
+    """
+    fd = _open(Path(f"{db}.intent"))
+    if fd is None:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)

@@ -13,6 +13,7 @@ from pathlib import Path
 from workbench.errors import StoreError
 from workbench.storage import migrations, presence
 from workbench.storage.connection import connect, translated, unit_of_work
+from workbench.storage.analyst import AnalystMixin
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
@@ -28,7 +29,8 @@ from workbench.storage.status import StatusMixin
 
 
 class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin,
-                  DashboardMetricsMixin, BulkMixin, BackupMixin, SnapshotMixin, SearchMixin, StatusMixin):
+                  DashboardMetricsMixin, BulkMixin, BackupMixin, SnapshotMixin, SearchMixin, StatusMixin,
+                  AnalystMixin):
     """All SQL of the workbench, over one DuckDB file."""
 
     _registration: presence.Registration | None = None
