@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from workbench import settings
@@ -65,7 +66,7 @@ def boolean(value, field: str) -> bool:
     """True/False (numpy booleans too); 'sim', 1 or 'no' are refused rather than guessed."""
     if isinstance(value, bool):
         return value
-    if type(value).__name__ == "bool_":          # numpy.bool_
+    if isinstance(value, np.bool_):
         return bool(value)
     raise ValidationError(f"{field} deve ser True ou False (recebido {_shown(value)}).", field=field)
 
