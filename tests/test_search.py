@@ -178,7 +178,8 @@ def test_long_text_is_cut(swb):
 
 def test_single_insert_is_indexed(swb):
     new_id = swb.store.insert_clients(_frame([
-        ("C0000200", "PF", "Aaron Silva", None, "98765432100", None, None, "11911112222", "São Paulo", "SP")]))[0]
+        ("C0000200", "PF", "Aaron Silva", None, "98765432100", None, None, "11911112222", "São Paulo", "SP"),
+    ])).client_ids[0]
     with swb.store._write() as con:
         search_index.index_clients(con, [new_id])      # idempotent re-index of one client
     found = codes(swb.search_clients("silva"))

@@ -87,8 +87,16 @@ def cmd_import_clients(args) -> int:
     from workbench.api import Workbench
     from workbench.services.importer import import_clients
 
+    from tqdm import tqdm
+
     wb = Workbench.open(_db(args))
-    report = import_clients(wb.store, Path(args.file), rejects_path=Path(args.rejects) if args.rejects else None)
+    with tqdm(total=0, unit=" clientes", desc="gravando", disable=None, file=sys.stderr, leave=False) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        report = import_clients(wb.store, Path(args.file), rejects_path=Path(args.rejects) if args.rejects else None,
+                                progress=progress)
     print(report.summary())
     return 0 if not report.rejected else 1
 

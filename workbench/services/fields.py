@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# C0 controls, DEL, C1 controls and lone surrogates (text that cannot be UTF-8).
-_CONTROLS_SINGLE = r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]"
-_CONTROLS_MULTI = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]"   # keeps \t \n \r
-_SINGLE = re.compile(_CONTROLS_SINGLE)
-_MULTI = re.compile(_CONTROLS_MULTI)
+# C0 controls, DEL and C1 controls; Python text may also hold lone surrogates (not UTF-8).
+_CONTROLS_SINGLE = r"[\x00-\x1f\x7f-\x9f]"
+_CONTROLS_MULTI = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"   # keeps \t \n \r
+_SURROGATES = "\ud800-\udfff"
+_SINGLE = re.compile(_CONTROLS_SINGLE[:-1] + _SURROGATES + "]")
+_MULTI = re.compile(_CONTROLS_MULTI[:-1] + _SURROGATES + "]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ RULES: dict[str, TextRule] = {
     "note": TextRule("Nota", 4000, 1, multiline=True),
     # a client's record (import-clients; a client form would use the same)
     "code": TextRule("código", 30, 1),
+    "kind": TextRule("tipo", 10),
     "name": TextRule("nome", 150, 2),
     "trade_name": TextRule("nome fantasia", 150),
     "document": TextRule("documento", 40),
@@ -61,7 +63,7 @@ RULES: dict[str, TextRule] = {
 
 
 def control_pattern(multiline: bool = False) -> str:
-    """The regular expression of the characters a field refuses."""
+    """The regular expression of the control characters a field refuses (for pandas' ``str.contains``)."""
     return _CONTROLS_MULTI if multiline else _CONTROLS_SINGLE
 
 

@@ -1,23 +1,27 @@
-"""Bulk loads: demo data and client imports, whole tables in one transaction.
+"""Bulk loads: demo data in one transaction, client imports in short batches.
 
 Tables arrive as Arrow tables or DataFrames, are registered on the
 connection and appended with ``INSERT INTO t SELECT ... FROM registered``.
-A bulk client load ends by rebuilding the client search index.
+A demo load ends by rebuilding the client search index; a client import
+indexes each batch in place (see :mod:`workbench.storage.search_placement`).
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.storage import migrations, search_index
+from workbench.storage import migrations, search_index, search_placement
 from workbench.storage.base import StoreBase
 
-# An import of up to this many clients is added to the search index in place;
-# a larger one rebuilds the index (sorted again, about 25 s at 1M clients).
-INCREMENTAL_INDEX_MAX = 500
+# Clients written per import transaction, and the pause between two, in which waiting writers get the gate.
+IMPORT_BATCH_ROWS = 5_000
+BATCH_PAUSE = 0.05
 
 # Tables a demo load fills (and ``replace`` empties), children first.
 DEMO_TABLES = ("attendance_events", "service_orders", "script_answers", "attendances",
@@ -25,6 +29,15 @@ DEMO_TABLES = ("attendance_events", "service_orders", "script_answers", "attenda
 CLIENT_COLUMNS = ("client_id", "code", "kind", "name", "trade_name", "document", "email", "phone", "mobile",
                   "street", "number", "district", "city", "state", "zip", "created_at")
 _REGISTERED = "bulk_incoming"
+
+
+@dataclass
+class InsertedClients:
+    """What :meth:`BulkMixin.insert_clients` wrote."""
+
+    client_ids: list[int] = field(default_factory=list)     # new ids, in the order of the rows written
+    conflicts: list[int] = field(default_factory=list)      # positions of rows another process added meanwhile
+    batches: int = 0
 
 
 class BulkMixin(StoreBase):
@@ -91,12 +104,77 @@ class BulkMixin(StoreBase):
         return rows
 
     # -- client import -----------------------------------------------------
-    def existing_client_keys(self, codes: list[str], documents: list[str]) -> tuple[set[str], set[str]]:
-        """Which of ``codes`` (case-insensitive) and ``documents`` (digits) are already in the database."""
-        keys = pd.DataFrame({"code": pd.Series(codes, dtype=object)})
+    def existing_clients(self, codes: list[str], documents: list[str]) -> pd.DataFrame:
+        """The stored clients whose code (case-insensitive) or document is among ``codes``/``documents``.
+
+        Columns: ``client_id`` and :data:`CLIENT_COLUMNS` (as stored: digits-only documents and phones).
+        """
+        keys = pd.DataFrame({"code": pd.Series(codes, dtype=object).str.lower()})
         docs = pd.DataFrame({"document": pd.Series(documents, dtype=object)})
         with self._read() as con:
-            return self._existing(con, keys, docs)
+            con.register("import_codes", keys)
+            con.register("import_docs", docs)
+            try:
+                return self._df(con, f"""
+                    SELECT {', '.join(CLIENT_COLUMNS)} FROM clients
+                    WHERE lower(code) IN (SELECT code FROM import_codes)
+                       OR document IN (SELECT document FROM import_docs)""")
+            finally:
+                con.unregister("import_codes")
+                con.unregister("import_docs")
+
+    def insert_clients(self, frame: pd.DataFrame, *, batch_rows: int | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> InsertedClients:
+        """Insert validated clients (no ``client_id``) in batches of ``batch_rows`` (default
+        :data:`IMPORT_BATCH_ROWS`), each in its own
+        short write transaction that also indexes them for search; returns the new ids.
+
+        Between batches the gate is released (and a pause lets waiting writers in), so an import
+        of any size never keeps the desk waiting longer than one batch. Each batch re-checks codes
+        and documents inside its transaction: rows another process added meanwhile are skipped
+        and listed in ``conflicts`` (positions in ``frame``). ``progress(done, total)`` after each batch.
+        """
+        result = InsertedClients()
+        if frame.empty:
+            return result
+        batch_rows = batch_rows or IMPORT_BATCH_ROWS
+        data = frame.reset_index(drop=True)
+        nids = search_placement.plan(self._search_order(), search_placement.name_keys(data["name"]))
+        for start in range(0, len(data), batch_rows):
+            if start:
+                time.sleep(BATCH_PAUSE)
+            part = data.iloc[start:start + batch_rows]
+            prepared = search_placement.prepare_batch(part, nids[start:start + batch_rows])
+            with self._write() as con:
+                codes, docs = self._existing(con, part[["code"]], part[["document"]])
+                clash = (part["code"].str.lower().isin({c.lower() for c in codes})
+                         | part["document"].isin(docs)).to_numpy()
+                result.conflicts += [int(i) for i in part.index[clash]]
+                kept = np.nonzero(~clash)[0]
+                if len(kept):
+                    first = self._next_id(con, "clients", "client_id")
+                    ids = np.arange(first, first + len(kept), dtype=np.int64)
+                    rows = part.iloc[kept].copy()
+                    rows.insert(0, "client_id", ids)
+                    self._append(con, "clients", rows[[c for c in CLIENT_COLUMNS if c in rows.columns]])
+                    search_placement.write_batch(con, prepared, kept, ids)
+                    result.client_ids += [int(i) for i in ids]
+            result.batches += 1
+            if progress is not None:
+                progress(min(start + batch_rows, len(data)), len(data))
+        return result
+
+    def _search_order(self) -> pd.DataFrame:
+        """The search index's (name_key, client_id, nid), read in short chunks (no long read holds the file)."""
+        with self._read() as con:
+            top = self._scalar(con, "SELECT coalesce(max(nid), 0) FROM client_search")
+        parts = []
+        for start in range(0, int(top) + 1, search_placement.CHUNK_NIDS):
+            with self._read() as con:
+                parts.append(self._df(con, "SELECT name_key, client_id, nid FROM client_search "
+                                           "WHERE nid >= ? AND nid < ?",
+                                      [start, start + search_placement.CHUNK_NIDS]))
+        return pd.concat(parts, ignore_index=True)
 
     def _existing(self, con, keys: pd.DataFrame, docs: pd.DataFrame) -> tuple[set[str], set[str]]:
         con.register("import_codes", keys)
@@ -110,27 +188,3 @@ class BulkMixin(StoreBase):
             con.unregister("import_codes")
             con.unregister("import_docs")
         return {r["code"] for r in codes}, {r["document"] for r in documents}
-
-    def insert_clients(self, frame: pd.DataFrame) -> list[int]:
-        """Insert validated clients (no client_id) in one transaction; returns their new ids.
-
-        Re-checks codes and documents against the database inside the write
-        lock: if another process added one meanwhile, nothing is written.
-        """
-        if frame.empty:
-            return []
-        with self._write() as con:
-            codes, docs = self._existing(con, frame[["code"]], frame[["document"]])
-            if codes or docs:
-                raise ValidationError("Clientes com código ou documento já cadastrados foram incluídos por outro "
-                                      "processo durante a importação; nada foi gravado. Tente novamente.")
-            first = self._next_id(con, "clients", "client_id")
-            data = frame.copy()
-            data.insert(0, "client_id", range(first, first + len(data)))
-            columns = [c for c in CLIENT_COLUMNS if c in data.columns]
-            self._append(con, "clients", data[columns])
-            if len(data) <= INCREMENTAL_INDEX_MAX:
-                search_index.index_clients(con, data["client_id"])
-            else:
-                search_index.rebuild(con)
-        return list(data["client_id"])

@@ -1,7 +1,8 @@
 """The client search index: compact, sorted copies of the searchable fields.
 
-Three tables, kept in step with ``clients`` by :func:`rebuild` (bulk loads)
-and :func:`index_clients` (single inserts or edits):
+Three tables, kept in step with ``clients`` by :func:`rebuild` (bulk loads),
+:func:`index_clients` (single inserts or edits), and batch by batch by client
+imports (see :mod:`workbench.storage.search_placement`):
 
 ``client_search``  one row per client in name order (``nid``, gapped so inserts
                    fit in place): what a result line shows, in one ``payload``
@@ -128,10 +129,12 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 # -- building ----------------------------------------------------------------
 
+# The normalized name a client is ordered by (``client_search.name_key``); ``{column}`` is the name column.
+NAME_KEY_SQL = r"trim(regexp_replace(regexp_replace(lower(strip_accents({column})), '[^a-z0-9\s]', '', 'g'), '\s+', ' ', 'g'))"
+
 _NORMALIZED_SQL = r"""
     SELECT client_id, code, kind, name, trade_name, document, phone, mobile, email, city, state,
-           trim(regexp_replace(regexp_replace(lower(strip_accents(name)), '[^a-z0-9\s]', '', 'g'),
-                               '\s+', ' ', 'g')) AS n_name,
+           """ + NAME_KEY_SQL.format(column="name") + r""" AS n_name,
            trim(regexp_replace(regexp_replace(lower(strip_accents(coalesce(trade_name, ''))),
                                               '[^a-z0-9\s]', '', 'g'), '\s+', ' ', 'g')) AS n_trade,
            regexp_replace(lower(strip_accents(code)), '[^a-z0-9]', '', 'g') AS n_code,
@@ -139,15 +142,17 @@ _NORMALIZED_SQL = r"""
            regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS n_phone,
            regexp_replace(coalesce(mobile, ''), '[^0-9]', '', 'g') AS n_mobile,
            regexp_replace(lower(strip_accents(coalesce(email, ''))), '[^a-z0-9]', '', 'g') AS n_email
-    FROM clients
 """
 
 
-def _normalized(con: duckdb.DuckDBPyConnection, where: str = "", params=None) -> pd.DataFrame:
-    return con.execute(_NORMALIZED_SQL + where + " ORDER BY client_id", params or []).df()
+def normalized(con: duckdb.DuckDBPyConnection, where: str = "", params=None, *,
+               source: str = "clients") -> pd.DataFrame:
+    """The clients of ``source`` (a table or a registered frame) matching ``where``, with their
+    normalized searchable fields."""
+    return con.execute(_NORMALIZED_SQL + f" FROM {source}" + where + " ORDER BY client_id", params or []).df()
 
 
-def _prepare(df: pd.DataFrame) -> pd.DataFrame:
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
     """Adds the derived columns: code number, haystack, payload."""
     df = df.copy()
     for col in ("n_name", "n_trade", "n_code", "n_document", "n_phone", "n_mobile", "n_email"):
@@ -166,7 +171,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _terms(df: pd.DataFrame) -> pd.DataFrame:
+def term_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Every (key, nid, kind) of the prepared clients in ``df`` (which has a ``nid`` column)."""
     df = df.reset_index(drop=True)
     nids = df["nid"].to_numpy(dtype=np.int32)
@@ -251,7 +256,7 @@ _EXPECTED = {"client_search": set(_SEARCH_COLUMNS), "client_terms": set(_TERM_CO
              "client_words": {"word", "n_chars"}}
 
 
-def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Recreate the index tables when a development file has an older layout of them."""
     rows = con.execute("SELECT table_name, column_name FROM information_schema.columns "
                        "WHERE table_name IN ('client_search', 'client_terms', 'client_words')").fetchall()
@@ -272,27 +277,26 @@ def rebuild(con: duckdb.DuckDBPyConnection, *, chunk: int = 250_000) -> None:
     (``nid``), ``client_terms`` by ``key``; that order is what makes a search
     read only a few row groups.
     """
-    _ensure_tables(con)
+    ensure_tables(con)
     con.execute("DROP INDEX IF EXISTS client_search_nid")
     con.execute("DELETE FROM client_search")
     con.execute("DELETE FROM client_terms")
     con.execute("DELETE FROM client_words")
-    order = con.execute(
-        "SELECT client_id FROM clients ORDER BY trim(regexp_replace(regexp_replace(lower(strip_accents(name)), "
-        "'[^a-z0-9\\s]', '', 'g'), '\\s+', ' ', 'g')), client_id").fetchnumpy()["client_id"]
+    order = con.execute(f"SELECT client_id FROM clients ORDER BY {NAME_KEY_SQL.format(column='name')}, client_id"
+                        ).fetchnumpy()["client_id"]
     if len(order):
         nid_of = pd.Series((np.arange(1, len(order) + 1, dtype=np.int64) * NID_GAP).astype(np.int32),
                            index=np.asarray(order, dtype=np.int64))
         lo, hi = int(np.min(order)), int(np.max(order))
         search_parts, term_parts = [], []
         for start in range(lo, hi + 1, chunk):
-            df = _prepare(_normalized(con, " WHERE client_id >= ? AND client_id < ?", [start, start + chunk]))
+            df = prepare(normalized(con, " WHERE client_id >= ? AND client_id < ?", [start, start + chunk]))
             if not len(df):
                 continue
             df["nid"] = nid_of.loc[df["client_id"].to_numpy(dtype=np.int64)].to_numpy()
             df["name_key"] = df["n_name"]
             search_parts.append(df[_SEARCH_COLUMNS])
-            term_parts.append(_terms(df))
+            term_parts.append(term_rows(df))
         rows = pd.concat(search_parts, ignore_index=True).sort_values("nid", kind="stable")
         _insert(con, "client_search", rows, _SEARCH_COLUMNS)
         del rows, search_parts
@@ -329,27 +333,40 @@ def index_clients(con: duckdb.DuckDBPyConnection, client_ids: Iterable[int]) -> 
     ids = sorted({int(i) for i in client_ids})
     if not ids:
         return
-    _ensure_tables(con)
+    ensure_tables(con)
     id_list = ", ".join(str(i) for i in ids)
     old = [r[0] for r in con.execute(f"SELECT nid FROM client_search WHERE client_id IN ({id_list})").fetchall()]
     if old:
         nid_list = ", ".join(str(int(n)) for n in old)
         con.execute(f"DELETE FROM client_terms WHERE nid IN ({nid_list})")
         con.execute(f"DELETE FROM client_search WHERE client_id IN ({id_list})")
-    df = _normalized(con, f" WHERE client_id IN ({id_list})")
+    df = normalized(con, f" WHERE client_id IN ({id_list})")
     if len(df):
-        df = _prepare(df)
+        df = prepare(df)
         df["name_key"] = df["n_name"]
         nids = []
-        for name_key, client_id in zip(df["name_key"], df["client_id"]):
-            nid = _free_nid(con, name_key, int(client_id))
-            nids.append(nid)
-            _insert(con, "client_search",
-                    pd.DataFrame({"nid": [nid], "client_id": [int(client_id)], "name_key": [name_key],
-                                  "payload": df.loc[df["client_id"] == client_id, "payload"].to_numpy(),
-                                  "haystack": df.loc[df["client_id"] == client_id, "haystack"].to_numpy()}),
-                    _SEARCH_COLUMNS)
+        for row in df.itertuples():                  # one by one: the next one sees this one's nid
+            nids.append(_free_nid(con, row.name_key, int(row.client_id)))
+            _insert(con, "client_search", pd.DataFrame({"nid": [nids[-1]], "client_id": [int(row.client_id)],
+                                                        "name_key": [row.name_key], "payload": [row.payload],
+                                                        "haystack": [row.haystack]}), _SEARCH_COLUMNS)
         df["nid"] = np.asarray(nids, dtype=np.int32)
-        _insert(con, "client_terms", _terms(df), _TERM_COLUMNS)
-    con.execute("INSERT INTO client_words " + _WORDS_SQL.format(where=f"WHERE client_id IN ({id_list})")
+    if len(df):
+        insert_terms(con, term_rows(df))
+    insert_words(con, min(ids), max(ids))
+
+
+def insert_search_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Append prepared clients (``nid``, ``client_id``, ``name_key``, ``payload``, ``haystack``)."""
+    _insert(con, "client_search", rows[_SEARCH_COLUMNS], _SEARCH_COLUMNS)
+
+
+def insert_terms(con: duckdb.DuckDBPyConnection, terms: pd.DataFrame) -> None:
+    """Append term rows, sorted by key (so each appended run is compact in key order)."""
+    _insert(con, "client_terms", terms.iloc[np.argsort(terms["key"].to_numpy(), kind="stable")], _TERM_COLUMNS)
+
+
+def insert_words(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> None:
+    """Add the new name words of the clients with ids from ``lo`` to ``hi``."""
+    con.execute("INSERT INTO client_words " + _WORDS_SQL.format(where=f"WHERE client_id BETWEEN {int(lo)} AND {int(hi)}")
                 + " EXCEPT SELECT word, n_chars FROM client_words")
