@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import desk, files, login, memory, search, voila
+from benchmarks import desk, files, importing, login, memory, search, voila
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -43,6 +43,7 @@ MEASUREMENTS = {
     "logins": login.measure,
     "memory": memory.measure,
     "files": files.measure,
+    "import": importing.measure,
     "voila": voila.measure,
 }
 

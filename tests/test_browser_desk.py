@@ -199,3 +199,49 @@ def test_enter_on_selected_row_opens_client(page):
     page.keyboard.press("Enter")
     B.wait_text(page, "Cadastro do Cliente")             # the list shows names too: wait for the record
     B.wait_text(page, "Maria Aparecida Gonçalves")
+
+
+def _visible(page, text: str) -> bool:
+    return page.get_by_text(text, exact=False).locator("visible=true").count() > 0
+
+
+def test_real_double_clicks_do_one_action_each(page, desk_db):
+    """A real double click on "Adicionar Atendimento", "Próxima Pergunta" and "Finalizar"."""
+    _login(page)
+    _open_client(page, "conceicao")
+    wb = workbench.open(desk_db)
+    before = set(wb.protocol_log(client_id=1).protocol)
+    page.get_by_role("button", name="Adicionar Atendimento", exact=True).locator("visible=true").first.dblclick()
+    B.wait_text(page, "Por favor informe o protocolo ao cliente")
+    page.wait_for_timeout(1500)                        # time for a second protocol, were one allocated
+    assert len(set(wb.protocol_log(client_id=1).protocol) - before) == 1
+    protocol = re.search(r"nº\s*(\d+)", page.locator(".wb-dialog").first.inner_text()).group(1)
+    B.click(page, "Ok")
+    B.wait_text(page, "Origem do Atendimento")
+    B.click(page, "Continuar")
+    B.wait_text(page, "Dados do Atendimento")
+    _inp(page, "nome-da-pessoa").fill("João")
+    _inp(page, "problema-descrito-pelo-cliente").fill("Sem internet desde ontem")
+    _inp(page, "titulo").select_option(label=_scripted_title(desk_db))
+    B.click(page, "Continuar")
+    B.wait_text(page, "Script de Atendimento")
+    first = page.locator(".wb-card").first.inner_text()
+    page.locator(".wb-field-opcoes input[type=radio]").first.check()
+    page.get_by_role("button", name="Próxima Pergunta", exact=True).locator("visible=true").first.dblclick()
+    page.wait_for_timeout(1500)
+    assert not _visible(page, "Marque a resposta")      # the next question was not answered with nothing
+    if _visible(page, "Script de Atendimento"):
+        assert page.locator(".wb-card").first.inner_text() != first
+        B.click(page, "Encerrar Script")
+    B.wait_text(page, "Relatório do Script")
+    B.click(page, "Continuar")
+    B.wait_text(page, "Primeiro Contato")
+    _inp(page, "verificacoes-realizadas-neste-contato").fill("Reiniciada a ONU")
+    page.get_by_role("button", name="Finalizar", exact=True).locator("visible=true").first.dblclick()
+    B.wait_text(page, "Atendimento registrado com sucesso")
+    page.wait_for_timeout(1500)
+    assert not _visible(page, "já foi registrado")      # no red error under the success dialog
+    B.shot(page, "desk_11_duplo_clique")
+    assert len(wb.attendances(client_id=1, text=protocol)) == 1
+    answers = wb.attendance(protocol).answers
+    assert len(answers) == 1                            # one answer: the double click answered once

@@ -357,3 +357,77 @@ def test_unexpected_error_shows_no_traceback(desk, monkeypatch):
     wz.origin_continue.click()
     assert "secret" not in wz.status.value and "Traceback" not in wz.status.value
     assert wz.status.value.startswith("Erro inesperado (nº ")
+
+
+# -- double clicks: the second click of a burst acts on what the browser still shows ---------
+def _twice(button):
+    """A double click: two clicks on the same button, the second before the screen was redrawn."""
+    button.click()
+    button.click()
+
+
+def test_double_click_on_add_attendance_allocates_one_protocol(desk):
+    wb, ids = desk
+    client = ids["C0001"]
+    app = DeskApp(wb=wb)
+    app._logged_in(_session(wb))
+    app.open_client({"client_id": client})
+    before = len(wb.protocol_log(client_id=client))
+    _twice(app.client.attendances.add_btn)
+    assert app.screen == "wizard"
+    assert len(wb.protocol_log(client_id=client)) == before + 1       # one protocol, no orphan left 'aberto'
+
+
+def _at_script(wb, ids):
+    app, wz = _open_wizard(wb, ids)
+    _twice(wz.alert.buttons[0])
+    _twice(wz.origin_continue)
+    assert wz.step == "dados" and not wz.status.value
+    wz.plan.value, wz.person.value, wz.problem.value = 1, "João", "Sem sinal desde ontem"
+    wz.title_choice.value = _scripted_title(wz.draft)
+    _twice(wz.data_continue)
+    assert wz.step == "script" and not wz.status.value
+    return app, wz
+
+
+def test_double_click_on_next_question_answers_once(desk):
+    wb, ids = desk
+    app, wz = _at_script(wb, ids)
+    first = wz.draft.question["id"]
+    wz.options.value = 0
+    _twice(wz.next_q)                                       # "Próxima Pergunta"
+    assert wz.step == "script" and len(wz.draft.report()) == 1
+    assert not wz.fields["Opções"].error.value and not wz.status.value     # no "Marque a resposta..."
+    _twice(wz.script_back)                                  # "Voltar": one question back, not two
+    assert wz.step == "script" and wz.draft.question["id"] == first and wz.options.value == 0
+    wz.next_q.click()
+    assert wz.step == "script" and wz.options.value is None
+    wz.next_q.click()                                       # a click on the new question, nothing marked
+    assert "Marque a resposta" in wz.fields["Opções"].error.value
+
+
+def test_double_click_on_finish_shows_no_error(desk):
+    wb, ids = desk
+    app, wz = _at_script(wb, ids)
+    _twice(wz.end_s)
+    _twice(wz.report_continue)
+    assert wz.step == "primeiro"
+    wz.type_choice.value = wz.draft.types[0]
+    wz.checks.value = "Sinal verificado"
+    _twice(wz.finish_btn)                                   # "Finalizar"
+    assert wz.step == "fim" and not wz.status.value         # no red "já foi registrado" under the dialog
+    protocol = wz.draft.protocol
+    assert len(wb.attendances(client_id=ids["C0001"], text=protocol)) == 1
+    _twice(wz.screens["fim"].buttons[0])                    # "Ok"
+    assert app.screen == "client" and protocol in app.status.value
+
+
+def test_double_click_on_leave_and_confirm(desk):
+    wb, ids = desk
+    app, wz = _open_wizard(wb, ids)
+    wz.alert.press("Ok")
+    _twice(wz.origin_exit)
+    sim = wz.screens["sair"].buttons[0]
+    _twice(sim)
+    assert app.screen == "client" and wz.draft.state == "abandonado"
+    assert app.status.value.count(wz.draft.protocol) == 1

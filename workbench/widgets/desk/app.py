@@ -66,8 +66,12 @@ class DeskApp(AppShell):
                         busy="Abrindo cliente... Aguarde...")
 
     def new_attendance(self) -> None:
+        """The "Adicionar Atendimento" action: one protocol per click burst. The second click of a
+        double click arrives after the first one opened the wizard, when no client screen is on view."""
         from workbench.widgets.desk.wizard import AttendanceWizard
 
+        if self.screen != "client" or self.client is None:
+            return
         client_id = self.client.client_id
         status = self.client.attendances.status
 
@@ -87,10 +91,14 @@ class DeskApp(AppShell):
         self.client.show_attendances()
 
     def _finished(self, protocol: str) -> None:
+        if self.screen != "wizard":              # a second "Ok" of the success dialog
+            return
         self._back_to_client()
         self.status.ok(f"Atendimento nº {protocol} registrado.")
 
     def _left(self, protocol: str) -> None:
+        if self.screen != "wizard":
+            return
         self._back_to_client()
         self.status.ok(f"Atendimento não salvo. O protocolo nº {protocol} ficou registrado no log.")
 

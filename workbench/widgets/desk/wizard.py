@@ -50,6 +50,7 @@ class AttendanceWizard(w.VBox):
         self._build_first_contact()
         self._build_client_data()
         self.runner = Runner(self.status, self._all_buttons, self.fields)
+        self.runner.buttons = self._all_buttons      # the same list: replaced buttons leave it
         super().__init__([w.HBox([self.heading, css(w.HTML(f"Protocolo nº <b>{esc(draft.protocol)}</b>"),
                                                    "wb-protocol")],
                                  layout=w.Layout(justify_content="space-between", align_items="center")),
@@ -58,11 +59,27 @@ class AttendanceWizard(w.VBox):
         self._go("alerta")
 
     # -- helpers ------------------------------------------------------------------
-    def _btn(self, label, cb, *, primary=False, icon=""):
+    def _btn(self, label, cb, *, step: str, primary=False, icon=""):
+        """A button of the screen ``step``: see :meth:`_press`."""
         b = button(label, primary=primary, icon=icon)
-        b.on_click(lambda _b: cb())
+        b.on_click(lambda clicked: self._press(clicked, step, cb))
         self._all_buttons.append(b)
         return b
+
+    def _press(self, clicked, step: str, cb) -> None:
+        """One action per click burst: a click counts only on the screen, and for the question, it was
+        shown for. A double click sends its second click before the browser has drawn what the first
+        one did; that click is dropped here, since the step has changed ("Finalizar" after the success
+        dialog) or its button was replaced by the next question's ("Próxima Pergunta", "Voltar")."""
+        if self.step != step or clicked not in self._all_buttons:
+            return
+        cb()
+
+    def _retire(self, *buttons) -> None:
+        for b in buttons:
+            if b in self._all_buttons:
+                self._all_buttons.remove(b)
+                b.close()
 
     def _nav(self, *buttons):
         return w.HBox(list(buttons), layout=w.Layout(margin="12px 0 0 0", justify_content="flex-end"))
@@ -96,8 +113,8 @@ class AttendanceWizard(w.VBox):
                                      if self.draft.origin in self.draft.origins else None,
                                      layout=w.Layout(width="auto"))
         self.fields["Origem do Atendimento"] = Field("Origem do Atendimento", self.origin, required=True)
-        self.origin_continue = self._btn("Continuar", self.origin_next, primary=True)
-        self.origin_exit = self._btn("Sair", self.ask_leave)
+        self.origin_continue = self._btn("Continuar", self.origin_next, step="origem", primary=True)
+        self.origin_exit = self._btn("Sair", self.ask_leave, step="origem")
         self.screens["origem"] = w.VBox([title("Origem do Atendimento"),
                                          w.HTML("Selecione a origem do atendimento:"),
                                          self.fields["Origem do Atendimento"],
@@ -133,9 +150,9 @@ class AttendanceWizard(w.VBox):
             self.fields[label] = Field(label, widget, required=req)
         self.plan.observe(lambda _c: self._show_routing(), "value")
         self._show_routing()
-        self.data_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
-        self.data_continue = self._btn("Continuar", self.data_next, primary=True)
-        self.data_exit = self._btn("Sair", self.ask_leave)
+        self.data_client = self._btn("Dados do Cliente", self.show_client_data, step="dados", icon="user")
+        self.data_continue = self._btn("Continuar", self.data_next, step="dados", primary=True)
+        self.data_exit = self._btn("Sair", self.ask_leave, step="dados")
         f = self.fields
         self.screens["dados"] = w.VBox([
             title("Dados do Atendimento"),
@@ -178,18 +195,17 @@ class AttendanceWizard(w.VBox):
         self.operator_expl = css(w.HTML(""), "wb-explanation")
         self.client_expl.layout.display = "none"
         self.operator_expl.layout.display = "none"
-        self.client_ver = self._btn("Ver", lambda: self._toggle(self.client_expl, True))
-        self.client_fechar = self._btn("Fechar", lambda: self._toggle(self.client_expl, False))
-        self.operator_ver = self._btn("Ver", lambda: self._toggle(self.operator_expl, True))
-        self.operator_fechar = self._btn("Fechar", lambda: self._toggle(self.operator_expl, False))
+        self.client_ver = self._btn("Ver", lambda: self._toggle(self.client_expl, True), step="script")
+        self.client_fechar = self._btn("Fechar", lambda: self._toggle(self.client_expl, False), step="script")
+        self.operator_ver = self._btn("Ver", lambda: self._toggle(self.operator_expl, True), step="script")
+        self.operator_fechar = self._btn("Fechar", lambda: self._toggle(self.operator_expl, False), step="script")
         self.options = w.RadioButtons(options=[], value=None, layout=w.Layout(width="auto"))
         self.fields["Pergunta"] = Field("Pergunta", self.question_html)
         self.fields["Opções"] = Field("Opções", self.options, required=True)
-        self.next_q = self._btn("Próxima Pergunta", self.script_next, primary=True)
-        self.end_s = self._btn("Encerrar Script", self.script_end)
-        self.script_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
-        self.script_back = self._btn("Voltar", self.script_previous)
-        self.script_exit = self._btn("Sair", self.ask_leave)
+        self.script_client = self._btn("Dados do Cliente", self.show_client_data, step="script", icon="user")
+        self.script_exit = self._btn("Sair", self.ask_leave, step="script")
+        self.script_nav = self._nav()
+        self._question_buttons()
         self.script_name = w.HTML("")
         self.screens["script"] = w.VBox([
             title("Script de Atendimento"), self.script_name, self.fields["Pergunta"],
@@ -197,8 +213,17 @@ class AttendanceWizard(w.VBox):
             w.HBox([self.client_ver, self.client_fechar]), self.client_expl,
             w.HTML("<b>Explicação para o Operador</b>"),
             w.HBox([self.operator_ver, self.operator_fechar]), self.operator_expl,
-            self.fields["Opções"],
-            self._nav(self.next_q, self.end_s, self.script_client, self.script_back, self.script_exit)])
+            self.fields["Opções"], self.script_nav])
+
+    def _question_buttons(self):
+        """Fresh "Próxima Pergunta", "Encerrar Script" and "Voltar" for the question on screen."""
+        old = [getattr(self, name, None) for name in ("next_q", "end_s", "script_back")]
+        self.next_q = self._btn("Próxima Pergunta", self.script_next, step="script", primary=True)
+        self.end_s = self._btn("Encerrar Script", self.script_end, step="script")
+        self.script_back = self._btn("Voltar", self.script_previous, step="script")
+        self.script_nav.children = [self.next_q, self.end_s, self.script_client, self.script_back,
+                                    self.script_exit]
+        self._retire(*[b for b in old if b is not None])
 
     def _toggle(self, box, show: bool):
         box.layout.display = "" if show else "none"
@@ -213,6 +238,7 @@ class AttendanceWizard(w.VBox):
         self.script_name.value = f"<span class='wb-hint'>Script: {esc(name)}</span>" if name else ""
         if q is None:
             return
+        self._question_buttons()
         self.question_html.value = f"<b>{esc(q['text'])}</b>"
         self.client_expl.value = esc(q.get("client_explanation") or "—")
         self.operator_expl.value = esc(q.get("operator_explanation") or "—")
@@ -246,10 +272,10 @@ class AttendanceWizard(w.VBox):
     def _build_report(self):
         self.report_table = Table(REPORT, height="220px", widths={"seq": 40, "question": 420, "answer": 300},
                                   empty_text="Nenhuma pergunta respondida.")
-        self.report_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
-        self.report_back = self._btn("Voltar", self.report_previous)
-        self.report_continue = self._btn("Continuar", lambda: self._go("primeiro"), primary=True)
-        self.report_exit = self._btn("Sair", self.ask_leave)
+        self.report_client = self._btn("Dados do Cliente", self.show_client_data, step="relatorio", icon="user")
+        self.report_back = self._btn("Voltar", self.report_previous, step="relatorio")
+        self.report_continue = self._btn("Continuar", lambda: self._go("primeiro"), step="relatorio", primary=True)
+        self.report_exit = self._btn("Sair", self.ask_leave, step="relatorio")
         self.screens["relatorio"] = w.VBox([
             title("Relatório do Script"), self.report_table,
             self._nav(self.report_client, self.report_back, self.report_continue, self.report_exit)])
@@ -273,10 +299,10 @@ class AttendanceWizard(w.VBox):
         self.fields[F_SOLUTION].layout.display = "" if d.resolved else "none"
         self.resolved.observe(lambda c: setattr(self.fields[F_SOLUTION].layout, "display",
                                                 "" if c["new"] else "none"), "value")
-        self.first_client = self._btn("Dados do Cliente", self.show_client_data, icon="user")
-        self.first_back = self._btn("Voltar", self.first_previous)
-        self.finish_btn = self._btn("Finalizar", self.finish, primary=True)
-        self.first_exit = self._btn("Sair", self.ask_leave)
+        self.first_client = self._btn("Dados do Cliente", self.show_client_data, step="primeiro", icon="user")
+        self.first_back = self._btn("Voltar", self.first_previous, step="primeiro")
+        self.finish_btn = self._btn("Finalizar", self.finish, step="primeiro", primary=True)
+        self.first_exit = self._btn("Sair", self.ask_leave, step="primeiro")
         self.screens["primeiro"] = w.VBox([
             title("Primeiro Contato"), self.fields[F_TYPE], self.fields[F_CHECKS], self.resolved,
             self.fields[F_SOLUTION], self.request_os,
@@ -308,7 +334,7 @@ class AttendanceWizard(w.VBox):
 
     # -- client data ------------------------------------------------------------------------
     def _build_client_data(self):
-        self.client_back = self._btn("Voltar ao atendimento", self.hide_client_data, primary=True,
+        self.client_back = self._btn("Voltar ao atendimento", self.hide_client_data, step="cliente", primary=True,
                                      icon="arrow-left")
         self.client_box = w.VBox([])
         self.screens["cliente"] = w.VBox([title("Dados do Cliente"), self.client_box,
@@ -345,14 +371,22 @@ class AttendanceWizard(w.VBox):
     # -- leave ------------------------------------------------------------------------------
     def ask_leave(self):
         self._before_leave = self.step
+        self.step = "sair"
         self.screens["sair"] = Dialog("Sair sem salvar?", [("Sim", self.leave), ("Não", self.cancel_leave)])
         self.body.children = [self.screens["sair"]]
 
     def cancel_leave(self):
-        self.body.children = [self.screens[self._before_leave]]
+        if self.step != "sair":
+            return
+        self.step = self._before_leave
+        self.body.children = [self.screens[self.step]]
 
     def leave(self):
+        if self.step != "sair":
+            return
+
         def done(_):
+            self.step = "saiu"
             if self.on_leave:
                 self.on_leave(self.draft.protocol)
 

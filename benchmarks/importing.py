@@ -1,0 +1,138 @@
+"""A large client import beside operators saving: how long the desk's writers wait.
+
+``workbench import-clients`` (the real command, in its own process) loads
+100,000 new clients into a desk of 200,000 (``--quick``: 10,000 into a copy of
+the quick database) while operator processes register attendances without
+pause. Reported: the import's time and rate, and for the operators the wait
+of every write at the gate (protocol, finish), the longest one, and
+BusyErrors (the goal: longest wait at most 1 s, no BusyError).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.desk import ATENDENTE, _client_ids, _ms, _register
+from benchmarks.util import Measurement
+
+FULL = {"desk": 200_000, "attendances": 200_000, "import": 100_000, "writers": 4}
+QUICK = {"import": 10_000, "writers": 2}
+BASE = Path("/tmp/workbench-bench-import-base.duckdb")
+
+
+def _desk(ctx, work: Path) -> Path:
+    """A fresh copy of the desk to import into (the quick database, or a 200k desk built once)."""
+    if ctx.quick:
+        source = Path(ctx.wb.path)
+    else:
+        from benchmarks.run import ensure_database
+
+        ensure_database(BASE, FULL["desk"], FULL["attendances"], seed=3)
+        source = BASE
+    target = work / "import-desk.duckdb"
+    for suffix in ("", ".wal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copy(source, target)
+    return target
+
+
+def _file(path: Path, rows: int) -> Path:
+    """``rows`` valid new clients (codes I0000001..., unique CPFs), in the import's CSV format."""
+    import pandas as pd
+
+    from workbench.demo.clients import person_names
+    from workbench.demo.names import build_pools
+    from workbench.services.documents import random_cpfs
+
+    rng = np.random.default_rng(2024)
+    cpfs = pd.unique(random_cpfs(rng, 2 * rows))[:rows]
+    frame = pd.DataFrame({
+        "code": [f"I{i:07d}" for i in range(1, rows + 1)], "kind": "PF",
+        "name": person_names(rng, build_pools(2024), rows).to_pylist(), "document": cpfs,
+        "mobile": [f"119{n:08d}" for n in rng.integers(0, 10**8, rows)],
+        "city": "Campinas", "state": "SP", "zip": "13010000"})
+    frame.to_csv(path, index=False, sep=";")
+    return path
+
+
+def _timed_gate(waits: list[float]):
+    """Wrap the gate so each write records how long it waited to pass (ms)."""
+    from contextlib import contextmanager
+
+    from workbench.storage import gate
+
+    passage = gate.passage
+
+    @contextmanager
+    def timed(db, *, write, deadline):
+        t = time.perf_counter()
+        with passage(db, write=write, deadline=deadline):
+            if write:
+                waits.append(_ms(t))
+            yield
+
+    gate.passage = timed
+
+
+def _writer(path: str, seed: int, stop, queue) -> None:
+    import random
+
+    from workbench.api import Workbench
+    from workbench.errors import BusyError
+
+    wb = Workbench.open(path, create=False)
+    session = wb.login(*ATENDENTE)
+    rng = random.Random(seed)
+    ids = _client_ids(wb, 200, seed=seed)
+    waits, totals, busy = [], [], 0
+    _timed_gate(waits)
+    while not stop.is_set():
+        t = time.perf_counter()
+        try:
+            _register(session, rng.choice(ids), rng)
+            totals.append(_ms(t))
+        except BusyError:
+            busy += 1
+    queue.put((waits, totals, busy))
+
+
+def measure(ctx) -> list[Measurement]:
+    sizes = QUICK if ctx.quick else FULL
+    work = Path("/tmp/workbench-bench-import")
+    work.mkdir(exist_ok=True)
+    db = _desk(ctx, work)
+    src = _file(work / "clientes.csv", sizes["import"])
+    mpctx = mp.get_context("spawn")
+    stop, queue = mpctx.Event(), mpctx.Queue()
+    writers = [mpctx.Process(target=_writer, args=(str(db), 300 + i, stop, queue)) for i in range(sizes["writers"])]
+    for p in writers:
+        p.start()
+    time.sleep(3)                                          # the operators are at work before the import starts
+    t = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), "import-clients", str(src)],
+                         capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    time.sleep(1)
+    stop.set()
+    results = [queue.get(timeout=600) for _ in writers]
+    for p in writers:
+        p.join(timeout=60)
+    waits = [w for r in results for w in r[0]]
+    totals = [x for r in results for x in r[1]]
+    busy = sum(r[2] for r in results)
+    loaded = run.stdout.split(":", 1)[-1].strip().split(" ", 1)[0] if run.returncode in (0, 1) else "erro"
+    label = f"importar {sizes['import']:,} clientes"
+    return [Measurement(label, value=f"{seconds:.1f} s",
+                        note=f"{loaded} gravados ({sizes['import'] / seconds:,.0f}/s), código de saída "
+                             f"{run.returncode}, banco {db.name}"),
+            Measurement(f"{label}: espera de cada gravação dos atendentes", waits,
+                        note=f"{sizes['writers']} processos gravando; maior espera {max(waits, default=0):.0f} ms "
+                             f"(meta ≤ 1000 ms); {busy} falhas (BusyError, meta 0)"),
+            Measurement(f"{label}: atendimento (protocolo + finalizar)", totals)]
