@@ -19,8 +19,11 @@ from workbench.errors import ValidationError
 from workbench.storage import migrations, search_index, search_placement
 from workbench.storage.base import StoreBase
 
-# Clients written per import transaction, and the pause between two, in which waiting writers get the gate.
-IMPORT_BATCH_ROWS = 5_000
+# An import writes batches sized to hold the database about BATCH_SECONDS (the first one has
+# IMPORT_BATCH_ROWS rows), and pauses BATCH_PAUSE between two, in which waiting writers get the gate.
+IMPORT_BATCH_ROWS = 2_000
+MIN_BATCH_ROWS, MAX_BATCH_ROWS = 200, 20_000
+BATCH_SECONDS = 0.25
 BATCH_PAUSE = 0.05
 
 # Tables a demo load fills (and ``replace`` empties), children first.
@@ -125,44 +128,53 @@ class BulkMixin(StoreBase):
 
     def insert_clients(self, frame: pd.DataFrame, *, batch_rows: int | None = None,
                        progress: Callable[[int, int], None] | None = None) -> InsertedClients:
-        """Insert validated clients (no ``client_id``) in batches of ``batch_rows`` (default
-        :data:`IMPORT_BATCH_ROWS`), each in its own
-        short write transaction that also indexes them for search; returns the new ids.
+        """Insert validated clients (no ``client_id``) in batches, each in its own short write
+        transaction that also indexes them for search; returns the new ids.
 
-        Between batches the gate is released (and a pause lets waiting writers in), so an import
-        of any size never keeps the desk waiting longer than one batch. Each batch re-checks codes
-        and documents inside its transaction: rows another process added meanwhile are skipped
-        and listed in ``conflicts`` (positions in ``frame``). ``progress(done, total)`` after each batch.
+        The gate is released between batches (and a pause lets waiting writers in), so an import of
+        any size keeps the desk waiting for one batch at most. Batches are sized to hold the database
+        about :data:`BATCH_SECONDS` (from :data:`IMPORT_BATCH_ROWS` rows, adapting to the machine
+        and the desk's size) unless ``batch_rows`` fixes their size. Each batch re-checks codes and
+        documents inside its transaction: rows another process added meanwhile are skipped and
+        listed in ``conflicts`` (positions in ``frame``). ``progress(done, total)`` after each batch.
         """
         result = InsertedClients()
         if frame.empty:
             return result
-        batch_rows = batch_rows or IMPORT_BATCH_ROWS
+        size = batch_rows or IMPORT_BATCH_ROWS
         data = frame.reset_index(drop=True)
         nids = search_placement.plan(self._search_order(), search_placement.name_keys(data["name"]))
-        for start in range(0, len(data), batch_rows):
+        start = 0
+        while start < len(data):
             if start:
                 time.sleep(BATCH_PAUSE)
-            part = data.iloc[start:start + batch_rows]
-            prepared = search_placement.prepare_batch(part, nids[start:start + batch_rows])
+            part = data.iloc[start:start + size]
+            prepared = search_placement.prepare_batch(part, nids[start:start + size])
             with self._write() as con:
-                codes, docs = self._existing(con, part[["code"]], part[["document"]])
-                clash = (part["code"].str.lower().isin({c.lower() for c in codes})
-                         | part["document"].isin(docs)).to_numpy()
-                result.conflicts += [int(i) for i in part.index[clash]]
-                kept = np.nonzero(~clash)[0]
-                if len(kept):
-                    first = self._next_id(con, "clients", "client_id")
-                    ids = np.arange(first, first + len(kept), dtype=np.int64)
-                    rows = part.iloc[kept].copy()
-                    rows.insert(0, "client_id", ids)
-                    self._append(con, "clients", rows[[c for c in CLIENT_COLUMNS if c in rows.columns]])
-                    search_placement.write_batch(con, prepared, kept, ids)
-                    result.client_ids += [int(i) for i in ids]
+                held = time.monotonic()
+                self._insert_batch(con, part, prepared, result)
+            held = time.monotonic() - held
+            start += len(part)
             result.batches += 1
             if progress is not None:
-                progress(min(start + batch_rows, len(data)), len(data))
+                progress(start, len(data))
+            if not batch_rows:
+                size = int(min(max(size * BATCH_SECONDS / max(held, 0.01), MIN_BATCH_ROWS), MAX_BATCH_ROWS))
         return result
+
+    def _insert_batch(self, con, part: pd.DataFrame, prepared, result: InsertedClients) -> None:
+        codes, docs = self._existing(con, part[["code"]], part[["document"]])
+        clash = (part["code"].str.lower().isin({c.lower() for c in codes}) | part["document"].isin(docs)).to_numpy()
+        result.conflicts += [int(i) for i in part.index[clash]]
+        kept = np.nonzero(~clash)[0]
+        if len(kept):
+            first = self._next_id(con, "clients", "client_id")
+            ids = np.arange(first, first + len(kept), dtype=np.int64)
+            rows = part.iloc[kept].copy()
+            rows.insert(0, "client_id", ids)
+            self._append(con, "clients", rows[[c for c in CLIENT_COLUMNS if c in rows.columns]])
+            search_placement.write_batch(con, prepared, kept, ids)
+            result.client_ids += [int(i) for i in ids]
 
     def _search_order(self) -> pd.DataFrame:
         """The search index's (name_key, client_id, nid), read in short chunks (no long read holds the file)."""
