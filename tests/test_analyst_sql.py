@@ -69,7 +69,8 @@ def test_secrets_are_not_readable(desk):
                   "SELECT * FROM audit_log", "SELECT * FROM settings", "SELECT * FROM client_search",
                   "SELECT * FROM duckdb_tables()", "SELECT * FROM duckdb_tables", "SELECT * FROM duckdb_settings()",
                   "SELECT * FROM information_schema.tables", "SHOW ALL TABLES", "SHOW TABLES",
-                  "WITH operators AS (SELECT 1 AS x) SELECT * FROM operators"):
+                  "WITH operators AS (SELECT 1 AS x) SELECT * FROM operators",
+                  "SELECT wb_desk_file.main.f(1) AS x", "SELECT main.lower('A') AS x"):
         _refused(desk, query)
 
 

@@ -117,6 +117,9 @@ def _check_refs(node, allowed: set[str]) -> None:
         name = str(function.get("function_name", ""))
         if function.get("schema") or function.get("catalog") or name.lower() not in TABLE_FUNCTIONS:
             raise _refuse(f"A função de tabela '{name}' não é permitida.")
+    elif kind == "FUNCTION" and (node.get("schema") or node.get("catalog")):
+        qualified = ".".join(p for p in (node.get("catalog"), node.get("schema"), node.get("function_name")) if p)
+        raise _refuse(f"'{qualified}': use as funções pelo nome, sem banco ou esquema.")
     elif kind == "SHOW_REF" and node.get("table_name"):
         raise _refuse("SHOW não é permitido (para ver tabelas e colunas use wb.tables()).")
     for value in node.values():
