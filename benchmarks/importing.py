@@ -11,6 +11,7 @@ BusyErrors (the goal: longest wait at most 1 s, no BusyError).
 from __future__ import annotations
 
 import multiprocessing as mp
+import re
 import shutil
 import subprocess
 import sys
@@ -127,7 +128,8 @@ def measure(ctx) -> list[Measurement]:
     waits = [w for r in results for w in r[0]]
     totals = [x for r in results for x in r[1]]
     busy = sum(r[2] for r in results)
-    loaded = run.stdout.split(":", 1)[-1].strip().split(" ", 1)[0] if run.returncode in (0, 1) else "erro"
+    found = re.search(r"(\d+) cliente\(s\) importado", run.stdout)
+    loaded = found.group(1) if found else "erro: " + (run.stderr.strip().splitlines() or ["?"])[-1][:80]
     label = f"importar {sizes['import']:,} clientes"
     return [Measurement(label, value=f"{seconds:.1f} s",
                         note=f"{loaded} gravados ({sizes['import'] / seconds:,.0f}/s), código de saída "
