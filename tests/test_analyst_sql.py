@@ -168,6 +168,17 @@ def test_tables_describe_every_queryable_column(wb):
         assert list(wb.sql(f"SELECT * FROM {table} LIMIT 0").columns) == columns
 
 
+def test_a_snapshot_answers_the_same_queries(desk):
+    snap = desk.snapshot(max_age=0)
+    try:
+        assert snap.sql("SELECT count(*) AS n FROM attendances").n[0] == desk.sql(
+            "SELECT count(*) AS n FROM attendances").n[0]
+        assert snap.tables().equals(desk.tables())
+        _refused(snap, "SELECT * FROM audit_log")
+    finally:
+        snap.close()
+
+
 # -- the desk first: a long query gives way to a waiting writer ----------------------------
 ANALYST = textwrap.dedent("""
     import sys, workbench

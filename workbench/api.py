@@ -90,11 +90,11 @@ class Workbench:
         """
         if self.read_only:
             raise StoreError(f"{self.path} já é uma cópia de análise; tire a cópia do banco de dados principal.")
+        path = arguments.path(path, "Caminho da cópia", optional=True)
         if max_age is None:
             max_age = float(settings.get("snapshot_max_age"))
-        if not isinstance(max_age, (int, float)) or isinstance(max_age, bool) or max_age < 0:
-            raise ValidationError("max_age deve ser um número de segundos, 0 ou mais.", field="max_age")
-        info = self.store.write_snapshot(Path(path) if path else None, max_age=float(max_age))
+        max_age = arguments.number(max_age, "max_age", minimum=0)
+        info = self.store.write_snapshot(path, max_age=max_age)
         snap = Workbench(open_store(info.path, read_only=True))
         snap.snapshot_info = info
         return snap

@@ -57,6 +57,17 @@ def integer(value, field: str, *, minimum: int | None = None, maximum: int | Non
     return result
 
 
+def number(value, field: str, *, minimum: float | None = None, optional: bool = False) -> float | None:
+    """A finite ``float`` from an int or a float (never a bool, NaN or infinity)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        raise ValidationError(f"{field} deve ser um número (recebido {_shown(value)}).", field=field)
+    if minimum is not None and value < minimum:
+        raise ValidationError(f"{field} deve ser {minimum:g} ou mais (recebido {value:g}).", field=field)
+    return float(value)
+
+
 def identifier(value, field: str, *, optional: bool = False) -> int | None:
     """A positive database id (client, contract, operator)."""
     return integer(value, field, minimum=1, maximum=INT32_MAX, optional=optional)

@@ -31,7 +31,7 @@ import pandas as pd
 from workbench.errors import WorkbenchError
 from workbench.services.client_file import COLUMNS, ENCODINGS, LABELS, REQUIRED, SAVE_AS_UTF8, read_client_file
 from workbench.services.documents import valid_documents
-from workbench.services.export import CSV_OPTIONS
+from workbench.services.export import CSV_OPTIONS, csv_text, neutralise
 from workbench.services.fields import RULES, control_pattern
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -200,7 +200,8 @@ def import_clients(store, path: Path, *, rejects_path: Path | None = None, progr
 
 
 def _write_rejects(read, lines: np.ndarray, rejected: list[tuple[int, str, str]], path: Path) -> None:
-    """The rejected rows as read, with their line and reason: ``;``, UTF-8 with BOM, Portuguese headers."""
+    """The rejected rows as read, with their line and reason, in the exports' CSV dialect (``;``, UTF-8
+    with BOM, Portuguese headers, formulas neutralised)."""
     position = {int(line): i for i, line in enumerate(lines)}
     ragged = {line: fields for line, _expected, _found, fields in read.ragged}
     rows = []
@@ -210,10 +211,9 @@ def _write_rejects(read, lines: np.ndarray, rejected: list[tuple[int, str, str]]
         else:                                     # a ragged row: its fields under the header's columns
             found = _by_header(read.header, ragged.get(line, []))
             values = [found.get(c, "") for c in COLUMNS]
-        rows.append([line, *values, reason])
-    frame = pd.DataFrame(rows, columns=["linha", *[LABELS[c] for c in COLUMNS], "motivo"])
-    with path.open("w", encoding=CSV_OPTIONS["encoding"], newline="") as fh:
-        frame.to_csv(fh, index=False, sep=CSV_OPTIONS["sep"])
+        rows.append([str(line), *[neutralise(str(v)) for v in values], neutralise(reason)])
+    text = csv_text(rows, ["linha", *[LABELS[c] for c in COLUMNS], "motivo"])
+    path.write_bytes(text.encode(CSV_OPTIONS["encoding"]))
 
 
 def _by_header(header: list[str | None], fields: list[str]) -> dict[str, str]:

@@ -38,7 +38,7 @@ from workbench import settings
 from workbench.errors import BusyError, StoreError, ValidationError
 from workbench.storage import catalog, gate
 from workbench.storage.base import StoreBase
-from workbench.storage.connection import _PROCESS_LOCK, is_lock_error
+from workbench.storage.connection import _PROCESS_LOCK, is_lock_error, translate_error
 
 ALIAS = "wb_desk_file"                    # the attached file; never reachable by name from a query
 TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
@@ -194,8 +194,8 @@ class AnalystMixin(StoreBase):
                 return
             except duckdb.Error as exc:
                 if not is_lock_error(exc):
-                    raise StoreError(f"Não foi possível abrir o banco de dados {self.path}: {_first_line(exc)}") \
-                        from None
+                    raise translate_error(self.path, exc) or StoreError(
+                        f"Não foi possível abrir o banco de dados {self.path}: {_first_line(exc)}") from None
                 if time.monotonic() >= deadline:
                     raise BusyError() from exc
                 time.sleep(delay * random.uniform(0.5, 1.5))
@@ -232,7 +232,7 @@ class AnalystMixin(StoreBase):
         except duckdb.Error as exc:
             if interrupted.is_set() or isinstance(exc, duckdb.InterruptException):
                 raise BusyError(INTERRUPTED) from None
-            raise _query_error(exc) from None
+            raise translate_error(self.path, exc) or _query_error(exc) from None
         finally:
             done.set()
             watchdog.join()
