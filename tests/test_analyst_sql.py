@@ -75,10 +75,11 @@ def test_secrets_are_not_readable(desk):
 
 
 def test_secrets_of_a_newer_schema_stay_hidden(desk):
-    """Password hashes and lock state moved to their own tables (migration 4) are never exposed."""
+    """Password hashes and lock state in their own tables (migration 4; made here on an older file too)
+    are never exposed."""
     con = duckdb.connect(str(desk.path))
-    con.execute("CREATE TABLE operator_credentials AS SELECT operator_id, 'hash' AS password_hash FROM operators")
-    con.execute("CREATE TABLE login_guard AS SELECT username, 3 AS failed_logins, now() AS locked_until "
+    con.execute("CREATE TABLE IF NOT EXISTS operator_credentials AS SELECT operator_id, 'hash' AS password_hash FROM operators")
+    con.execute("CREATE TABLE IF NOT EXISTS login_guard AS SELECT username, 3 AS failed_logins, now() AS locked_until "
                 "FROM operators")
     con.close()
     for table in ("operator_credentials", "login_guard"):

@@ -164,12 +164,14 @@ def passage(db: Path, *, write: bool, deadline: float, login: bool = False) -> I
 
 
 def writer_waiting(db: Path) -> bool:
-    """True while a writer has announced itself at ``db``'s gate (holds ``intent``).
+    """True while a writer has announced itself at ``db``'s gate (holds ``intent``) or a login waits.
 
     Read by a long reader (an analyst's query) that gives way to the desk's
     writes; while that reader holds ``lock``, a writer holding ``intent`` can
     only be waiting for it.
     """
+    if login_waiting(db):
+        return True
     fd = _open(Path(f"{db}.intent"))
     if fd is None:
         return False
