@@ -72,9 +72,9 @@ def _timed_gate(waits: list[float]):
     passage = gate.passage
 
     @contextmanager
-    def timed(db, *, write, deadline):
+    def timed(db, *, write, deadline, **lane):
         t = time.perf_counter()
-        with passage(db, write=write, deadline=deadline):
+        with passage(db, write=write, deadline=deadline, **lane):
             if write:
                 waits.append(_ms(t))
             yield
@@ -104,6 +104,22 @@ def _writer(path: str, seed: int, stop, queue) -> None:
     queue.put((waits, totals, busy))
 
 
+def _collect(queue, writers) -> list:
+    """Each writer's results; fails at once when a writer died without sending them."""
+    import queue as queues
+
+    results = []
+    while len(results) < len(writers):
+        try:
+            results.append(queue.get(timeout=1))
+        except queues.Empty:
+            if sum(p.exitcode is None for p in writers) < len(writers) - len(results):
+                raise RuntimeError(f"a writer process failed (exit codes {[p.exitcode for p in writers]})")
+    for p in writers:
+        p.join(timeout=60)
+    return results
+
+
 def measure(ctx) -> list[Measurement]:
     sizes = QUICK if ctx.quick else FULL
     work = Path("/tmp/workbench-bench-import")
@@ -122,9 +138,7 @@ def measure(ctx) -> list[Measurement]:
     seconds = time.perf_counter() - t
     time.sleep(1)
     stop.set()
-    results = [queue.get(timeout=600) for _ in writers]
-    for p in writers:
-        p.join(timeout=60)
+    results = _collect(queue, writers)
     waits = [w for r in results for w in r[0]]
     totals = [x for r in results for x in r[1]]
     busy = sum(r[2] for r in results)
