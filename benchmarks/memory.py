@@ -38,7 +38,7 @@ def _desk(path: str, queue) -> None:
     app.search.search_btn.click()
     client_id = int(app.search.table.df.client_id[0])
     app.open_client({"client_id": client_id})
-    draft = app.session.new_attendance(client_id)
+    draft = app.session.new_attendance(client_id, "Telefônico")
     AttendanceWizard(draft, on_done=lambda _p: None, on_leave=lambda _p: None)
     client = app.wb.client(client_id)
     draft.set_data(contract_id=int(client.contracts.contract_id[0]), person_name="Teste",

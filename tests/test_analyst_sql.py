@@ -198,7 +198,7 @@ WRITER = textwrap.dedent("""
     started = time.monotonic()
     try:
         session = wb.login("atendente", "atendente123")
-        draft = session.new_attendance(int(sys.argv[2]))
+        draft = session.new_attendance(int(sys.argv[2]), "Telefônico")
         print("saved", draft.protocol, round(time.monotonic() - started, 3), flush=True)
     except workbench.BusyError:
         print("busy", round(time.monotonic() - started, 3), flush=True)

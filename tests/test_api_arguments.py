@@ -75,7 +75,11 @@ CASES = [
     ("sql(max_rows)", lambda wb, s, d, v: wb.sql("SELECT 1 AS a", max_rows=v), "max_rows", LIMITS),
     ("session.new_attendance(client_id)", lambda wb, s, d, v: s.new_attendance(v), "Cliente", IDS),
     ("session.new_attendance(origin)", lambda wb, s, d, v: s.new_attendance(1, origin=v), "Origem do Atendimento",
-     TEXTS + [None, "Pombo-correio"]),
+     TEXTS + ["Pombo-correio"]),                                     # None: chosen later in the wizard
+    ("lookup(text)", lambda wb, s, d, v: wb.lookup(v), "Procurar",
+     TEXTS + [None, "a", "2026010100000", "protocolo 12", "20261399000001", "99999999999999"]),
+    ("lookup(limit)", lambda wb, s, d, v: wb.lookup("silva", limit=v), "Quantidade", LIMITS),
+    ("session.resume_attendance(protocol)", lambda wb, s, d, v: s.resume_attendance(v), "Protocolo", PROTOCOLS),
     ("session.add_note(protocol)", lambda wb, s, d, v: s.add_note(v, "nota"), "Protocolo", PROTOCOLS),
     ("session.add_note(text)", lambda wb, s, d, v: s.add_note(d.protocol, v), "Nota",
      TEXTS + ["a\x00b", "x" * 4001]),

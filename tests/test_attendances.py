@@ -66,7 +66,7 @@ def test_paging_and_truncation(desk):
 
 def test_refresh_rereads_the_store(desk, busy_client):
     before = len(desk.attendances(client_id=busy_client))
-    draft = desk.login("atendente", "atendente123").new_attendance(busy_client)
+    draft = desk.login("atendente", "atendente123").new_attendance(busy_client, "Telefônico")
     draft.set_data(contract_id=int(draft.contracts.contract_id[0]), person_name="Zé",
                    problem="Boleto não chegou", title="2ª via de boleto")
     draft.set_first_contact(checks="Boleto reenviado")

@@ -152,7 +152,7 @@ def test_search_rule_and_open(desk):
 def test_client_screen_lists_and_filters(desk):
     wb, ids = desk
     session = _session(wb)
-    d = session.new_attendance(ids["C0002"])
+    d = session.new_attendance(ids["C0002"], "Telefônico")
     d.set_data(contract_id=int(d.contracts.iloc[0]["contract_id"]), person_name="Maria", problem="Sem internet",
                title=_scripted_title(d))
     d.set_first_contact(type=d.types[0], checks="reiniciou o roteador", resolved=True, solution="voltou")
@@ -186,7 +186,7 @@ def test_client_screen_lists_and_filters(desk):
 
 def test_detail_read_only_has_no_actions(desk):
     wb, ids = desk
-    d = _session(wb).new_attendance(ids["C0001"])
+    d = _session(wb).new_attendance(ids["C0001"], "Telefônico")
     d.set_data(contract_id=1, person_name="João", problem="Lento", title=_scripted_title(d))
     d.set_first_contact(type=d.types[0], checks="testes", request_os=True)
     protocol = d.finish()

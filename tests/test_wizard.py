@@ -49,7 +49,7 @@ def test_origin_by_label_or_code(session, client_id):
 
 
 def test_data_step_requires_every_bold_field(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     draft.contract_id = None
     with pytest.raises(ValidationError) as error:
         draft.validate_data()
@@ -62,14 +62,14 @@ def test_data_step_requires_every_bold_field(session, client_id):
 
 
 def test_routing_point_shows_access(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     assert draft.routing_point["access"] in ("Habilitado", "Desabilitado")
     assert draft.routing_point["name"] == draft.contracts.routing_point[0]
 
 
 def test_resolved_path_closes_as_concluido(desk, session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     draft.start_script()
     assert draft.question["id"] == "energia" and draft.question["client_explanation"]
@@ -107,7 +107,7 @@ def test_os_path_opens_a_service_order(desk, session, client_id):
 
 
 def test_neither_resolved_nor_os_stays_pendente(desk, session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft, title="2ª via de boleto")       # no script: the step is skipped
     draft.start_script()
     assert not draft.has_script and draft.question is None and draft.report().empty
@@ -119,7 +119,7 @@ def test_neither_resolved_nor_os_stays_pendente(desk, session, client_id):
 
 
 def test_first_contact_rules(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft, title="Informações gerais")
     draft.set_first_contact(type="", checks="", resolved=True)
     with pytest.raises(ValidationError) as error:
@@ -145,7 +145,7 @@ def test_leave_keeps_only_the_protocol_as_abandoned(desk, session, client_id):
 
 
 def test_back_and_change_drops_later_answers(desk, session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     draft.start_script()
     draft.answer(0)                                   # energia → luz_los
@@ -163,7 +163,7 @@ def test_back_and_change_drops_later_answers(desk, session, client_id):
 
 
 def test_going_back_from_the_end_and_ending_early(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft, title="Lentidão")
     draft.start_script()
     draft.answer(0)                                   # só no Wi-Fi → distancia
@@ -176,7 +176,7 @@ def test_going_back_from_the_end_and_ending_early(session, client_id):
 
 
 def test_typed_values_survive_going_back(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     draft.set_first_contact(type="Reclamação", checks="Testes feitos", resolved=True, solution="Ok")
     draft.set_data(problem="Sem internet desde ontem à noite e hoje")
@@ -184,7 +184,7 @@ def test_typed_values_survive_going_back(session, client_id):
 
 
 def test_changing_the_title_restarts_the_script(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     draft.start_script()
     draft.answer(0)
@@ -194,7 +194,7 @@ def test_changing_the_title_restarts_the_script(session, client_id):
 
 
 def test_invalid_answer_index(session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft)
     draft.start_script()
     for bad in (-1, 7, None):
@@ -204,7 +204,7 @@ def test_invalid_answer_index(session, client_id):
 
 
 def test_finish_twice_returns_the_protocol_and_writes_once(desk, session, client_id):
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft, title="Informações gerais")
     draft.set_first_contact(type="Informação", checks="Horários informados", resolved=True,
                             solution="Horários enviados")
@@ -222,7 +222,7 @@ def test_finish_twice_returns_the_protocol_and_writes_once(desk, session, client
 
 def test_hostile_text_is_stored_verbatim(desk, session, client_id):
     hostile = "Robert'); DROP TABLE attendances; -- 😀 ação %_\\"
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     draft.set_data(contract_id=int(draft.contracts.contract_id[0]), person_name=hostile[:100],
                    problem=hostile, title="Informações gerais")
     draft.set_first_contact(type="Informação", checks=hostile)
@@ -238,9 +238,9 @@ def test_unknown_client(session):
 
 
 def test_stale_open_protocols_are_marked_abandoned(desk, session, client_id, monkeypatch):
-    stale = session.new_attendance(client_id)
+    stale = session.new_attendance(client_id, "Telefônico")
     monkeypatch.setenv("WORKBENCH_STALE_DRAFT_HOURS", "0")
-    session.new_attendance(client_id)
+    session.new_attendance(client_id, "Telefônico")
     log = desk.protocol_log(client_id=client_id).set_index("protocol")
     assert log.loc[stale.protocol, "outcome"] == "abandonado"
 
@@ -262,7 +262,7 @@ def test_busy_database_at_finish_keeps_the_draft_for_a_retry(desk, session, clie
 
     from workbench.errors import BusyError
 
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     _fill_data(draft, title="Informações gerais")
     draft.set_first_contact(type="Informação", checks="Dúvida sobre horário", resolved=True,
                             solution="Horário informado")

@@ -11,6 +11,7 @@ from workbench.errors import (
     BusyError,
     CorruptDatabaseError,
     DiskFullError,
+    DraftConflict,
     NotFoundError,
     PermissionDenied,
     ReferenceDataError,
@@ -29,4 +30,5 @@ def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the d
 __all__ = [
     "open", "Workbench", "WorkbenchError", "ValidationError", "NotFoundError", "AuthError",
     "PermissionDenied", "SessionRevoked", "BusyError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
+    "DraftConflict",
 ]

@@ -216,6 +216,24 @@ class Workbench:
 
         return search.search_clients(self.store, text, limit)
 
+    def lookup(self, text: str, limit: int = 20):
+        """Find anything from anywhere: a protocol, a CPF/CNPJ, a phone, a client code, an e-mail or a name.
+
+        Returns a :class:`~workbench.services.lookup.LookupResult`: ``kind`` says
+        what was recognised ('protocolo', 'documento', 'telefone', 'codigo',
+        'email', 'nome'); for a protocol, ``protocol`` is its log entry (time,
+        operator, client, origin, outcome), for every protocol ever issued,
+        abandoned or still open ones included, plus the attendance's title and
+        status when it was registered (``registered``); otherwise ``clients`` are
+        the client search's matches (at most ``limit``, 1..500).
+        "Protocolo nº 20261127000123" works too. A protocol never issued raises
+        NotFoundError, one of another format ValidationError (field "Procurar"),
+        each with a message for the operator.
+        """
+        from workbench.services import lookup
+
+        return lookup.lookup(self.store, text, limit=limit)
+
     # -- reading the desk -------------------------------------------------------
     def client(self, client_id: int) -> records.ClientRecord:
         """The client's record: ``data`` (dict), ``contracts`` (plan, routing point,

@@ -89,3 +89,13 @@ class ReferenceDataError(WorkbenchError):
 
 class InstallationError(WorkbenchError):
     """The installed package lacks a part it ships (schema, notebooks, reference data)."""
+
+
+class DraftConflict(WorkbenchError):
+    """A draft's save, finish or exit refused: another page (tab) took the draft over
+    (``reason`` 'claimed'), it is another operator's ('foreign'), or its protocol
+    was closed meanwhile ('closed'). Nothing was written; what is on screen stays."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.reason = reason

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from workbench import settings
 from workbench.errors import NotFoundError, SessionRevoked
-from workbench.services import records
+from workbench.services import drafts, records
 from workbench.services.auth import Operator, now, roles_for
 
 if TYPE_CHECKING:
     from workbench.api import Workbench
+    from workbench.services.drafts import Draft, DraftSnapshot, Saved
     from workbench.services.wizard import AttendanceDraft
 
 
@@ -70,18 +71,20 @@ class Session:
         return f"<Session {self.operator.username} ({self.operator.role})>"
 
     # -- attending ------------------------------------------------------------
-    def new_attendance(self, client_id, origin: str = "Telefônico") -> "AttendanceDraft":
+    def new_attendance(self, client_id, origin: str | None = None) -> "AttendanceDraft":
         """Start a contact: the protocol is allocated and committed at once.
 
-        ``origin`` is a label ("Telefônico", "Fax", "E-mail", "Visita",
-        "Suporte Online") or its code; it can still be changed on the draft.
+        ``origin`` (a label, "Telefônico", "Fax", "E-mail", "Visita",
+        "Suporte Online", or its code) may be given now or chosen later with
+        ``draft.set_origin``; the protocol log records it once chosen (an
+        attendance left at the protocol alert has none).
         """
         from workbench.services.wizard import AttendanceDraft, _code, _label
 
         self.operator.require("atender")
         wb = self.workbench
         reference = wb.reference_cached()
-        origin_label = _label(reference["origins"], origin, "Origem do Atendimento")
+        origin_label = None if origin is None else _label(reference["origins"], origin, "Origem do Atendimento")
         record = wb.client(client_id)
         at = now()
         local = at.astimezone(ZoneInfo(settings.get("timezone")))
@@ -89,7 +92,8 @@ class Session:
         with self.acting("atender") as roles:
             protocol = wb.store.allocate_protocol(
                 day=local.date(), at=at, operator_id=self.operator.operator_id, roles=roles,
-                client_id=int(record.data["client_id"]), origin_code=_code(reference["origins"], origin_label),
+                client_id=int(record.data["client_id"]),
+                origin_code=None if origin_label is None else _code(reference["origins"], origin_label),
                 stale_before=stale)
         if protocol is None:
             raise NotFoundError(f"Cliente {client_id} não encontrado.")
@@ -100,6 +104,48 @@ class Session:
         if len(contracts) == 1 or len(active) == 1:
             draft.contract_id = int((active if len(active) == 1 else contracts).iloc[0]["contract_id"])
         return draft
+
+    # -- drafts: typed work kept across reloads (services/drafts.py) ---------------------
+    def attendance_drafts(self) -> list["Draft"]:
+        """This operator's attendances in progress (saved drafts), newest first."""
+        return drafts.resumable(self, drafts.ATTENDANCE)
+
+    def resume_attendance(self, protocol) -> "AttendanceDraft":
+        """Continue an attendance in progress exactly where its draft was saved.
+
+        This page takes the draft over: another page still showing it has its
+        next save refused (DraftConflict). NotFoundError when the protocol has
+        no draft any more (finished, abandoned or swept).
+        """
+        from workbench.services import arguments
+        from workbench.services.wizard import AttendanceDraft
+
+        self.operator.require("atender")
+        protocol = arguments.protocol(protocol)
+        token = drafts.new_claim()
+        saved = drafts.claim(self, protocol, token)
+        if saved is None or saved.kind != drafts.ATTENDANCE:
+            raise NotFoundError(f"O protocolo nº {protocol} não tem atendimento em andamento para retomar.")
+        draft = AttendanceDraft.from_state(self, saved.values, claim=token)
+        draft.version = saved.version
+        draft.resumed_step = saved.step
+        return draft
+
+    def drafts(self, kind: str | None = None) -> list["Draft"]:
+        """This operator's saved drafts (of ``kind``: 'atendimento', 'contato'...), newest first."""
+        return drafts.resumable(self, kind)
+
+    def save_draft(self, snapshot: "DraftSnapshot") -> "Saved":
+        """Save a form's typed values (see ``services/drafts.py``); DraftConflict when refused."""
+        return drafts.save(self, snapshot)
+
+    def claim_draft(self, key: str, token: str | None = None) -> "Draft | None":
+        """Take the draft ``key`` over for this page; None when there is none."""
+        return drafts.claim(self, key, token)
+
+    def discard_draft(self, key: str, token: str) -> bool:
+        """Delete the draft ``key`` held by ``token`` (a form closed on purpose)."""
+        return drafts.discard(self, key, token)
 
     def add_note(self, protocol: str, text: str) -> None:
         """Add a note to an attendance's history."""

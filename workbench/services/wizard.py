@@ -2,8 +2,12 @@
 
 Steps, as in the manual: protocol (allocated at once) → origin → data →
 script → script report → first contact → finish (or leave without saving).
-Everything typed stays on the draft, so going back never loses input; the
-database is touched only to allocate the protocol, to read, and at the end.
+Everything typed stays on the draft, so going back never loses input. The
+protocol is written when allocated, the origin when chosen, and the rest at
+the end; in between, :meth:`AttendanceDraft.snapshot` / ``save`` keep the
+typed values in the draft store (``services/drafts.py``), and
+:meth:`AttendanceDraft.from_state` rebuilds the draft after a reload or a
+dead kernel (``session.resume_attendance``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from workbench.errors import ValidationError, WorkbenchError
-from workbench.services import arguments
+from workbench.services import arguments, drafts
 from workbench.services.auth import now
 from workbench.services.fields import RULES, TextRule, text_problem
 
@@ -42,9 +46,12 @@ class AttendanceDraft:
     protocol: str
     client: dict
     contracts: pd.DataFrame
-    origin: str
+    origin: str | None
     issued_at: object
     _ref: dict = field(repr=False)
+    claim: str = field(default_factory=drafts.new_claim, repr=False)   # this page's hold on the draft
+    version: int = field(default=0, repr=False)                        # of the last snapshot taken
+    resumed_step: str | None = field(default=None, repr=False)         # the step saved, when resumed
     contract_id: int | None = None
     person_name: str = ""
     problem: str = ""
@@ -77,8 +84,18 @@ class AttendanceDraft:
 
     # -- origin ---------------------------------------------------------------
     def set_origin(self, origin: str) -> None:
+        """The origin the operator chose, recorded in the protocol log at once."""
         self._check_open()
-        self.origin = _label(self._ref["origins"], origin, F_ORIGIN)
+        label = _label(self._ref["origins"], origin, F_ORIGIN)
+        if label == self.origin:
+            return
+        with self.session.acting("atender") as roles:
+            outcome = self.session.workbench.store.set_protocol_origin(
+                self.protocol, origin_code=_code(self._ref["origins"], label),
+                operator_id=self.session.operator.operator_id, roles=roles, claim=self.claim)
+        if outcome != "ok":
+            raise self._refusal(outcome)
+        self.origin = label
 
     # -- data step --------------------------------------------------------------
     def set_data(self, *, contract_id: int | None = None, person_name: str | None = None,
@@ -251,6 +268,8 @@ class AttendanceDraft:
         if self.state == "registrado" and self._registered_here:
             return self.protocol
         self._check_open()
+        if not self.origin:
+            raise ValidationError("Escolha a origem do atendimento.", field=F_ORIGIN)
         self.validate_data()
         if self.has_script:
             self.start_script()
@@ -289,9 +308,13 @@ class AttendanceDraft:
             order = {"description": f"{self.title}: {self.problem.strip()}"[:MAX_TEXT]}
         with self.session.acting("atender") as roles:
             stored = self.session.workbench.store.finish_attendance(record, answers, order,
-                                                                    actor_id=record["operator_id"], roles=roles)
+                                                                    actor_id=record["operator_id"], roles=roles,
+                                                                    claim=self.claim)
         if not stored:
-            self.state = self.session.workbench.store.protocol_state(self.protocol) or "abandonado"
+            state = self.session.workbench.store.protocol_state(self.protocol) or "abandonado"
+            if state == "aberto":                     # open, but another page holds the draft
+                raise drafts.conflict("claimed", self.protocol)
+            self.state = state
             raise ValidationError(f"O protocolo {self.protocol} não está mais aberto "
                                   f"(situação: {self.state}); o atendimento não foi gravado.")
         self.state = "registrado"
@@ -299,14 +322,112 @@ class AttendanceDraft:
         return self.protocol
 
     def leave(self) -> None:
-        """Exit without saving: only the protocol log keeps this contact, as abandoned."""
+        """Exit without saving: only the protocol log keeps this contact, as abandoned (with the
+        origin chosen, if any), and its draft is deleted. Refused (DraftConflict) when another
+        page took the draft over."""
         if self.state != "aberto":
             return
         with self.session.acting("atender") as roles:
-            self.session.workbench.store.abandon_protocol(
+            outcome = self.session.workbench.store.abandon_protocol(
                 self.protocol, operator_id=self.session.operator.operator_id, roles=roles,
-                origin_code=_code(self._ref["origins"], self.origin), at=now())
-        self.state = "abandonado"
+                origin_code=_code(self._ref["origins"], self.origin) if self.origin else None, at=now(),
+                claim=self.claim)
+        if outcome == "claimed":
+            raise drafts.conflict("claimed", self.protocol)
+        self.state = "abandonado" if outcome == "abandonado" else (
+            self.session.workbench.store.protocol_state(self.protocol) or "abandonado")
+
+    # -- the saved draft ----------------------------------------------------------------
+    def to_state(self) -> dict:
+        """Everything typed and answered, as plain JSON-ready values (see :meth:`from_state`)."""
+        return {
+            "protocol": self.protocol, "client_id": int(self.client["client_id"]),
+            "issued_at": pd.Timestamp(self.issued_at).isoformat(), "origin": self.origin,
+            "contract_id": self.contract_id, "person_name": self.person_name, "problem": self.problem,
+            "title": self.title, "type": self.type, "checks": self.checks, "resolved": self.resolved,
+            "solution": self.solution, "request_os": self.request_os,
+            "script": [self._script[1]["code"], self._script[0]] if self._script else None,
+            "answers": [[a.question_id, a.option_index] for a in self._answers],
+            "position": self._position, "script_ended": self._script_ended, "ended_early": self._ended_early,
+        }
+
+    @classmethod
+    def from_state(cls, session: "Session", state: dict, *, claim: str | None = None) -> "AttendanceDraft":
+        """Rebuild a draft from :meth:`to_state`, exactly where it was, answers included.
+
+        Values that no longer fit (a title or type removed from the reference
+        data, answers that do not follow the script) are dropped, never guessed.
+        """
+        wb = session.workbench
+        record = wb.client(state["client_id"])
+        draft = cls(session=session, protocol=arguments.protocol(state["protocol"]), client=record.data,
+                    contracts=record.contracts, origin=None, issued_at=pd.Timestamp(state["issued_at"]),
+                    _ref=wb.reference_cached(), claim=claim or drafts.new_claim())
+        ref = draft._ref
+        if state.get("origin") in list(ref["origins"]["label"]):
+            draft.origin = state["origin"]
+        contract = state.get("contract_id")
+        if contract is not None and (draft.contracts["contract_id"] == contract).any():
+            draft.contract_id = int(contract)
+        for name in ("person_name", "problem", "checks", "solution"):
+            if isinstance(state.get(name), str):
+                setattr(draft, name, state[name])
+        for name in ("resolved", "request_os"):
+            setattr(draft, name, bool(state.get(name)))
+        if state.get("title") in draft.titles:
+            draft.title = state["title"]
+        if state.get("type") in draft.types:
+            draft.type = state["type"]
+        script = state.get("script")
+        if script and draft.has_script and draft._title_row()["script_code"] == script[0]:
+            loaded = wb.store.script_definition(script[0], int(script[1])) or wb.store.script_definition(script[0])
+            if loaded is not None:
+                draft._script = loaded
+                draft._restore_answers(state)
+        return draft
+
+    def snapshot(self, step: str) -> drafts.DraftSnapshot:
+        """What to save now (a new version each call): cheap, no database."""
+        self.version += 1
+        return drafts.DraftSnapshot(key=self.protocol, kind=drafts.ATTENDANCE, step=step, values=self.to_state(),
+                                    version=self.version, claim=self.claim, protocol=self.protocol,
+                                    client_id=int(self.client["client_id"]))
+
+    def save(self, step: str) -> drafts.Saved:
+        """Save the draft now (one short write); DraftConflict when another page holds it."""
+        self._check_open()
+        return drafts.save(self.session, self.snapshot(step))
+
+    def _restore_answers(self, state: dict) -> None:
+        questions = self._script[1]["questions"]
+        qid = self._script[1]["start"]
+        kept: list[_Answer] = []
+        for item in state.get("answers") or []:
+            try:
+                question_id, index = str(item[0]), int(item[1])
+            except (TypeError, ValueError, IndexError):
+                break
+            if question_id != qid or question_id not in questions or \
+                    not 0 <= index < len(questions[question_id]["options"]):
+                break
+            kept.append(_Answer(question_id, index))
+            qid = questions[question_id]["options"][index]["next"]
+            if qid is None:
+                break
+        self._answers = kept
+        ended = bool(state.get("script_ended"))
+        reached_end = qid is None and bool(kept)
+        self._script_ended = ended and (reached_end or bool(state.get("ended_early")))
+        self._ended_early = self._script_ended and not reached_end
+        position = state.get("position")
+        limit = len(kept) - 1 if reached_end else len(kept)
+        self._position = min(position, limit) if isinstance(position, int) and position >= 0 else limit
+
+    def _refusal(self, outcome: str) -> WorkbenchError:
+        if outcome == "claimed":
+            return drafts.conflict("claimed", self.protocol)
+        self.state = self.session.workbench.store.protocol_state(self.protocol) or "abandonado"
+        return ValidationError(f"O protocolo {self.protocol} não está mais aberto (situação: {self.state}).")
 
     # -- internals -------------------------------------------------------------------
     def _check_open(self) -> None:

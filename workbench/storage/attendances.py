@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from workbench.storage.base import StoreBase
+from workbench.storage.drafts import DraftsMixin
 
 # Sortable columns of the list and the expression each one sorts by.
 LIST_ORDER = {
@@ -18,7 +18,7 @@ LIST_ORDER = {
 }
 
 
-class AttendancesMixin(StoreBase):
+class AttendancesMixin(DraftsMixin):
     def list_attendances(self, *, client_id: int | None, status_codes: list[str] | None, text: str | None,
                          order_by: str, descending: bool, limit: int, offset: int) -> pd.DataFrame:
         """One page (``limit`` + 1 rows, to tell a cut list) of the attendance list.
@@ -115,17 +115,22 @@ class AttendancesMixin(StoreBase):
         return rows[0], answers, (orders[0] if orders else None), history
 
     def finish_attendance(self, record: dict, answers: list[dict], service_order: dict | None, *,
-                          actor_id: int, roles: Collection[str]) -> bool:
-        """Write the attendance, its answers, its O.S., history and audit in ONE transaction.
+                          actor_id: int, roles: Collection[str], claim: str | None = None) -> bool:
+        """Write the attendance, its answers, its O.S., history and audit in ONE transaction,
+        and delete its draft in it.
 
-        False (nothing written) when the protocol is no longer open; SessionRevoked
-        unless ``actor_id`` is still active with one of ``roles``.
+        False (nothing written) when the protocol is no longer open, or when
+        another page (``claim``) holds its draft; SessionRevoked unless
+        ``actor_id`` is still active with one of ``roles``.
         """
         at = record["created_at"]
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
             if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [record["protocol"]]) != "aberto":
                 return False
+            if not self._check_claim(con, record["protocol"], claim):
+                return False
+            con.execute("DELETE FROM drafts WHERE draft_key = ?", [record["protocol"]])
             columns = list(record)
             con.execute(f"INSERT INTO attendances ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                         [record[c] for c in columns])

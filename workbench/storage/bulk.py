@@ -84,6 +84,7 @@ class BulkMixin(StoreBase):
             if replace:
                 for table in DEMO_TABLES:
                     con.execute(f"DELETE FROM {table}")
+                con.execute("DELETE FROM drafts")       # the typed work of protocols that are gone
             for table, data in batches:
                 if table not in DEMO_TABLES:
                     raise ValueError(f"tabela não permitida em carga em massa: {table}")

@@ -88,7 +88,7 @@ CATALOG: dict[str, tuple[str, dict[str, str]]] = {
         "issued_at": "Quando foi gerado (informado ao cliente)",
         "operator_id": "Operador (operators.operator_id)",
         "client_id": "Cliente (clients.client_id)",
-        "origin_code": "Origem do atendimento (origins.code)",
+        "origin_code": "Origem do atendimento (origins.code); vazia até o operador escolher",
         "outcome": "Situação: aberto, registrado ou abandonado",
         "outcome_at": "Quando chegou à situação atual",
     }),

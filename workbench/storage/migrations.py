@@ -86,11 +86,35 @@ def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE operators DROP COLUMN {column}")
 
 
+def _drafts(con: duckdb.DuckDBPyConnection) -> None:
+    """Typed work saved as the operator goes, and the origin of a protocol chosen later.
+
+    ``drafts`` holds one row per open draft (see ``workbench.storage.drafts``):
+    an attendance's keyed by its protocol, any other form's by a key of its
+    own. ``protocol_log.origin_code`` becomes nullable: a protocol is issued
+    before the origin is chosen, and one abandoned at the alert has none.
+    """
+    con.execute("""CREATE TABLE drafts (
+                       draft_key   VARCHAR PRIMARY KEY,   -- the protocol, or the form's own key
+                       kind        VARCHAR NOT NULL,      -- 'atendimento', 'contato', ...
+                       operator_id INTEGER NOT NULL,
+                       protocol    VARCHAR,               -- the protocol the work is about, if any
+                       client_id   INTEGER,
+                       step        VARCHAR NOT NULL,
+                       state       VARCHAR NOT NULL,      -- the typed values, JSON
+                       version     INTEGER NOT NULL,      -- grows with every save
+                       claim       VARCHAR NOT NULL,      -- the page (tab) that holds the draft
+                       saved_at    TIMESTAMPTZ NOT NULL)""")
+    con.execute("ALTER TABLE protocol_log ALTER COLUMN origin_code DROP NOT NULL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
     Migration(3, "index of attendances by client", _client_attendances_index),
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
+    # 5 is the desk workflow's (queues, owners, contacts, work orders), landing from another branch
+    Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
 )
 LATEST = MIGRATIONS[-1].version
 

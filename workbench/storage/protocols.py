@@ -11,18 +11,19 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from workbench.storage.base import StoreBase
+from workbench.storage.drafts import DraftsMixin
 
 MAX_DAILY = 999_999
 
 
-class ProtocolsMixin(StoreBase):
+class ProtocolsMixin(DraftsMixin):
     def allocate_protocol(self, *, day: date, at: datetime, operator_id: int, roles: Collection[str],
-                          client_id: int, origin_code: str, stale_before: datetime) -> str | None:
+                          client_id: int, origin_code: str | None, stale_before: datetime) -> str | None:
         """Next protocol of ``day`` recorded as 'aberto'; None when the client does not exist.
 
-        Also marks as abandoned the open protocols issued before ``stale_before``.
-        Refused (SessionRevoked) unless ``operator_id`` is active with one of ``roles``.
+        ``origin_code`` is None until the operator chooses it (:meth:`set_protocol_origin`).
+        Also runs the stale sweep (:meth:`_sweep_stale`). Refused (SessionRevoked)
+        unless ``operator_id`` is active with one of ``roles``.
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
@@ -37,25 +38,84 @@ class ProtocolsMixin(StoreBase):
             protocol = f"{day:%Y%m%d}{seq:06d}"
             con.execute("INSERT INTO protocol_log (protocol, issued_at, operator_id, client_id, origin_code, outcome) "
                         "VALUES (?, ?, ?, ?, ?, 'aberto')", [protocol, at, operator_id, client_id, origin_code])
-            con.execute("""UPDATE protocol_log SET outcome = 'abandonado', outcome_at = ?
-                           WHERE outcome = 'aberto' AND issued_at < ? AND issued_at > ? - INTERVAL 60 DAY""",
-                        [at, stale_before, stale_before])
+            self._sweep_stale(con, at, stale_before)
             self._audit(con, at, operator_id, "protocolo_gerado", "protocol", protocol,
                         {"client_id": client_id, "origin": origin_code})
             return protocol
 
-    def abandon_protocol(self, protocol: str, *, operator_id: int, roles: Collection[str], origin_code: str,
-                         at: datetime) -> bool:
-        """Mark an open protocol abandoned (exit without saving); False if it was not open."""
+    def set_protocol_origin(self, protocol: str, *, origin_code: str, operator_id: int, roles: Collection[str],
+                            claim: str | None = None) -> str:
+        """Record the origin the operator chose for an open protocol.
+
+        Returns 'ok', 'closed' (the protocol is no longer open) or 'claimed'
+        (another page holds its draft: see ``storage/drafts.py``).
+        """
+        with self._write() as con:
+            self._check_actor(con, operator_id, roles)
+            if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol]) != "aberto":
+                return "closed"
+            if not self._check_claim(con, protocol, claim):
+                return "claimed"
+            con.execute("UPDATE protocol_log SET origin_code = ? WHERE protocol = ?", [origin_code, protocol])
+            return "ok"
+
+    def abandon_protocol(self, protocol: str, *, operator_id: int, roles: Collection[str],
+                         origin_code: str | None, at: datetime, claim: str | None = None) -> str:
+        """Exit without saving: mark an open protocol abandoned and delete its draft, in one transaction.
+
+        Returns 'abandonado', 'closed' (it was not open) or 'claimed' (another
+        page holds its draft; nothing changed). ``origin_code`` None keeps the
+        one recorded (none when the operator left at the protocol alert).
+        """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
             state = self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol])
             if state != "aberto":
-                return False
-            con.execute("UPDATE protocol_log SET outcome = 'abandonado', outcome_at = ?, origin_code = ? "
-                        "WHERE protocol = ?", [at, origin_code, protocol])
+                return "closed"
+            if not self._check_claim(con, protocol, claim):
+                return "claimed"
+            con.execute("UPDATE protocol_log SET outcome = 'abandonado', outcome_at = ?, "
+                        "origin_code = coalesce(?, origin_code) WHERE protocol = ?", [at, origin_code, protocol])
+            con.execute("DELETE FROM drafts WHERE draft_key = ?", [protocol])
             self._audit(con, at, operator_id, "atendimento_abandonado", "protocol", protocol, None)
-            return True
+            return "abandonado"
+
+    @staticmethod
+    def _sweep_stale(con, at: datetime, stale_before: datetime) -> None:
+        """The stale sweep: open protocols issued before ``stale_before`` whose draft was not saved
+        since then become 'abandonado' and lose their draft; other drafts untouched since then go."""
+        swept = con.execute("""
+            UPDATE protocol_log SET outcome = 'abandonado', outcome_at = ?
+            WHERE outcome = 'aberto' AND issued_at < ? AND issued_at > ? - INTERVAL 60 DAY
+              AND protocol NOT IN (SELECT draft_key FROM drafts WHERE saved_at >= ?)
+            RETURNING protocol""", [at, stale_before, stale_before, stale_before]).fetchall()
+        if swept:
+            con.execute("DELETE FROM drafts WHERE draft_key IN (SELECT unnest(?::VARCHAR[]))",
+                        [[r[0] for r in swept]])
+        con.execute("DELETE FROM drafts WHERE kind <> 'atendimento' AND saved_at < ?", [stale_before])
+
+    def lookup_protocol(self, protocol: str) -> dict | None:
+        """One protocol's log entry with its operator, client and origin, and its attendance's
+        title, status and times when it was registered; None when it was never issued.
+
+        One short read: ``protocol_log`` and ``attendances`` are written in
+        protocol order, so their zone maps leave one row group of each to read.
+        """
+        with self._read() as con:
+            rows = self._rows(con, """
+                SELECT p.protocol, p.issued_at, o.name AS operator, p.client_id, c.name AS client_name,
+                       c.code AS client_code, og.label AS origin, p.outcome, p.outcome_at,
+                       a.protocol IS NOT NULL AS registered, t.label AS title, s.label AS status,
+                       s.is_open, a.created_at, a.due_at, a.closed_at
+                FROM protocol_log p
+                LEFT JOIN operators o ON o.operator_id = p.operator_id
+                LEFT JOIN clients c ON c.client_id = p.client_id
+                LEFT JOIN origins og ON og.code = p.origin_code
+                LEFT JOIN attendances a ON a.protocol = p.protocol
+                LEFT JOIN titles t ON t.code = a.title_code
+                LEFT JOIN statuses s ON s.code = a.status_code
+                WHERE p.protocol = ?""", [protocol])
+        return rows[0] if rows else None
 
     def protocol_state(self, protocol: str) -> str | None:
         with self._read() as con:
