@@ -292,6 +292,7 @@ def test_wizard_title_without_script_skips_script(desk):
     title = _unscripted_title(wz.draft)
     assert title == "2ª via de boleto"
     wz.alert.press("Ok")
+    wz.origin.value = "Telefônico"
     wz.origin_continue.click()
     wz.plan.value, wz.person.value, wz.problem.value, wz.title_choice.value = 1, "João", "Dúvida", title
     wz.data_continue.click()
@@ -305,6 +306,7 @@ def test_wizard_leave_without_saving_keeps_protocol_in_log(desk):
     app, wz = _open_wizard(wb, ids)
     protocol = wz.draft.protocol
     wz.alert.press("Ok")
+    wz.origin.value = "Telefônico"
     wz.origin_continue.click()
     wz.person.value = "Alguém"
     wz.data_exit.click()
@@ -324,6 +326,7 @@ def test_wizard_busy_database_keeps_input(desk, monkeypatch):
     wb, ids = desk
     app, wz = _open_wizard(wb, ids)
     wz.alert.press("Ok")
+    wz.origin.value = "Telefônico"
     wz.origin_continue.click()
     wz.plan.value, wz.person.value, wz.problem.value = 1, "João", "Sem sinal"
     wz.title_choice.value = _scripted_title(wz.draft)
@@ -354,6 +357,7 @@ def test_unexpected_error_shows_no_traceback(desk, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(wz.draft, "set_origin", boom)
+    wz.origin.value = "Fax"
     wz.origin_continue.click()
     assert "secret" not in wz.status.value and "Traceback" not in wz.status.value
     assert wz.status.value.startswith("Erro inesperado (nº ")
@@ -381,6 +385,7 @@ def test_double_click_on_add_attendance_allocates_one_protocol(desk):
 def _at_script(wb, ids):
     app, wz = _open_wizard(wb, ids)
     _twice(wz.alert.buttons[0])
+    wz.origin.value = "Telefônico"
     _twice(wz.origin_continue)
     assert wz.step == "dados" and not wz.status.value
     wz.plan.value, wz.person.value, wz.problem.value = 1, "João", "Sem sinal desde ontem"

@@ -342,6 +342,7 @@ class AttendanceDraft:
         """Everything typed and answered, as plain JSON-ready values (see :meth:`from_state`)."""
         return {
             "protocol": self.protocol, "client_id": int(self.client["client_id"]),
+            "client_name": self.client.get("name"),
             "issued_at": pd.Timestamp(self.issued_at).isoformat(), "origin": self.origin,
             "contract_id": self.contract_id, "person_name": self.person_name, "problem": self.problem,
             "title": self.title, "type": self.type, "checks": self.checks, "resolved": self.resolved,

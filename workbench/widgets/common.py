@@ -8,6 +8,10 @@
   shows "Aguarde...", turns every :class:`workbench.WorkbenchError` into
   Portuguese text beside the field or in the status line, never a traceback.
 * :class:`Dialog` - a modal-looking message with buttons (alerts, "Sair sem salvar?").
+* :class:`Keys` - keyboard help for a screen, in the browser: puts the cursor in
+  its first field when it appears, and makes Enter press the screen's main
+  button where a person expects it. :func:`accessible_label` makes a field's
+  title the label a screen reader announces for its input (``Field`` does it).
 
 No SQL and no database here: screens receive a Workbench/Session and call it.
 """
@@ -15,12 +19,15 @@ No SQL and no database here: screens receive a Workbench/Session and call it.
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import time
 import warnings
 from typing import Callable, Iterable
 
+import anywidget
 import ipywidgets as w
+import traitlets
 
 from workbench import logs
 from workbench.errors import BusyError, ValidationError, WorkbenchError
@@ -64,6 +71,14 @@ CSS = """
 .wb-desk-entry button { min-height: 56px; font-size: 14px; }
 .wb-explanation .widget-html-content { background: #fffbe6; border-left: 3px solid #e0b400;
              padding: 4px 8px; }
+/* a field's title is shown above its input; the input's own <label> stays for screen readers only */
+.wb-labelled > label.widget-label { position: absolute !important; width: 1px !important; height: 1px;
+             margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.wb-lookup { align-items: center; }
+.wb-lookup input { min-width: 260px; }
+.wb-conflict { background: #fdecea; border: 1px solid #b3261e; border-radius: 4px; padding: 6px 10px;
+             align-items: center; }
+.wb-conflict .widget-html-content { color: #b3261e; }
 /* dashboard */
 .wb-help { color: #52606d; font-size: 12px; margin: 4px 0; }
 .wb-stamp { color: #52606d; margin-left: 8px; }
@@ -127,14 +142,49 @@ def on_enter(text_widget: w.Text, callback: Callable[[], None]) -> None:
         text_widget.on_submit(lambda _w: callback())
 
 
+# Inputs whose ipywidgets view ties its description <label> to the input (<label for>); RadioButtons
+# gets its group named by Keys in the browser (role radiogroup + aria-label).
+_LABELLED = (w.Text, w.Textarea, w.Password, w.Dropdown, w.Select, w.SelectMultiple, w.IntText, w.BoundedIntText,
+             w.FloatText, w.BoundedFloatText, w.Combobox, w.DatePicker, w.RadioButtons)
+
+
+def _first_input(widget: w.Widget) -> w.Widget | None:
+    if isinstance(widget, _LABELLED):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = _first_input(child)
+        if found is not None:
+            return found
+    return None
+
+
+def accessible_label(widget: w.Widget, label: str) -> w.Widget | None:
+    """Make ``label`` what a screen reader announces for the (first) input in ``widget``.
+
+    The input gets ``label`` as its ipywidgets description, which its view
+    renders as a ``<label for=...>`` of the input; the stylesheet keeps that
+    label out of sight (the visible title is the field's own). Returns the
+    input labelled, None when ``widget`` holds no input.
+    """
+    target = _first_input(widget)
+    if target is not None:
+        target.description = label
+        target.add_class("wb-labelled")
+    return target
+
+
 class Field(w.VBox):
-    """Title (bold when mandatory), the input, and its message beside it."""
+    """Title (bold when mandatory), the input, and its message beside it.
+
+    The title is also the accessible label of the input (:func:`accessible_label`).
+    """
 
     def __init__(self, label: str, widget: w.Widget, *, required: bool = False,
                  hint_text: str | None = None, width: str = "100%"):
         self.label = label
         self.widget = widget
         self.required = required
+        self.input = accessible_label(widget, label)
         self.title = css(w.HTML(esc(label)), "wb-field-label")
         if required:
             self.title.add_class("wb-required")
@@ -305,3 +355,105 @@ def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
             f"<td style='padding:2px 18px 2px 0'><b>{esc(v)}</b></td>" for k, v in chunk)
         cells.append(f"<tr>{tds}</tr>")
     return w.HTML(f"<table style='border-collapse:collapse'>{''.join(cells)}</table>")
+
+
+_KEYS_ESM = """
+function render({ model, el }) {
+  el.style.display = "none";
+  const labelGroups = () => {
+    document.querySelectorAll(".widget-radio.wb-labelled").forEach((box) => {
+      const group = box.querySelector(".widget-radio-box");
+      const label = box.querySelector("label.widget-label");
+      if (group && label && !group.getAttribute("role")) {
+        group.setAttribute("role", "radiogroup");
+        group.setAttribute("aria-label", label.textContent);
+      }
+    });
+  };
+  let timer = null;
+  const focusNow = () => {
+    const cls = model.get("target");
+    if (timer) clearTimeout(timer);
+    if (!cls) return;
+    const started = performance.now();
+    const tick = () => {
+      labelGroups();
+      const host = document.querySelector("." + cls);
+      let target = null;
+      if (host) {
+        target = host.matches("input, textarea, select, button, [tabindex]") ? host :
+          host.querySelector("input:checked, input:not([type=hidden]):not([disabled]), textarea, select, " +
+                             "button:not([disabled]), [tabindex='0']");
+      }
+      if (target && target.offsetParent !== null) { target.focus(); timer = null; return; }
+      if (performance.now() - started < 8000) timer = setTimeout(tick, 40);
+    };
+    tick();
+  };
+  const onKey = (e) => {
+    if (e.key !== "Enter" || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
+    const t = e.target;
+    if (!t || !t.closest || t.tagName === "TEXTAREA" || t.tagName === "BUTTON" || t.closest(".wb-rtable")) return;
+    for (const [scope, button] of model.get("enter_map")) {
+      if (!t.closest("." + scope)) continue;
+      const b = document.querySelector("button." + button);
+      if (b && !b.disabled && b.offsetParent !== null) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (t.blur) t.blur();          // the field sends its last keystrokes first
+        setTimeout(() => b.click(), 0);
+      }
+      return;
+    }
+  };
+  document.addEventListener("keydown", onKey, true);
+  model.on("change:nonce", focusNow);
+  model.on("change:target", focusNow);
+  focusNow();
+  return () => { document.removeEventListener("keydown", onKey, true); if (timer) clearTimeout(timer); };
+}
+export default { render };
+"""
+
+_marks = itertools.count(1)
+
+
+def mark(widget: w.Widget) -> str:
+    """A class naming ``widget`` alone in the page (for :class:`Keys`)."""
+    cls = getattr(widget, "_wb_mark", None)
+    if cls is None:
+        cls = f"wb-k{next(_marks)}"
+        widget.add_class(cls)
+        widget._wb_mark = cls
+    return cls
+
+
+class Keys(anywidget.AnyWidget):
+    """Keyboard help for one screen (an invisible widget placed in it).
+
+    ``Keys(focus=widget)`` puts the cursor in ``widget`` (its input, or the
+    button itself) each time the screen appears and on :meth:`focus_on`;
+    :meth:`enter` makes Enter in a field inside ``scope`` press ``button``
+    (never in a text area, a button or a list, which keep their own Enter).
+    Works the same in Voila and JupyterLab: it is plain DOM in the page.
+    """
+
+    _esm = _KEYS_ESM
+    target = traitlets.Unicode("").tag(sync=True)     # class of the widget to focus
+    nonce = traitlets.Int(0).tag(sync=True)
+    enter_map = traitlets.List().tag(sync=True)       # [[scope class, button class], ...]
+
+    def __init__(self, focus: w.Widget | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.layout = w.Layout(width="0px", height="0px", margin="0")
+        if focus is not None:
+            self.target = mark(focus)
+
+    def focus_on(self, widget: w.Widget) -> None:
+        """Put the cursor in ``widget`` now (and whenever the screen appears again)."""
+        self.target = mark(widget)
+        self.nonce += 1
+
+    def enter(self, scope: w.Widget, button: w.Button) -> None:
+        """Enter in a field inside ``scope`` presses ``button``."""
+        self.enter_map = [*self.enter_map, [mark(scope), mark(button)]]

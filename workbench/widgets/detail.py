@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from datetime import date, datetime
+
 import ipywidgets as w
 
+from workbench.services import formatting
 from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
 from workbench.widgets.table import Table
 
@@ -20,15 +23,15 @@ ANSWERS = {"seq": "#", "question": "Pergunta", "answer": "Resposta"}
 
 
 def _fmt(v):
-    import pandas as pd
-
+    """Booleans as Sim/Não, times in the desk's zone (``27/11/2026 14:05``), dates alone as dates."""
     if isinstance(v, bool):
         return "Sim" if v else "Não"
-    if isinstance(v, pd.Timestamp) or hasattr(v, "strftime"):
-        try:
-            return v.strftime("%d/%m/%Y %H:%M")
-        except ValueError:
-            return ""
+    if formatting.is_missing(v):
+        return ""
+    if isinstance(v, datetime):
+        return formatting.display(v, "datetime")
+    if isinstance(v, date):
+        return formatting.display(v, "date")
     return v
 
 
@@ -44,8 +47,9 @@ class AttendanceDetail(w.VBox):
         self.heading = title(f"Atendimento nº {protocol}")
         self.summary = w.HTML("")
         self.answers = Table(ANSWERS, height="150px", widths={"seq": 40, "question": 380, "answer": 260},
-                             empty_text="Sem script neste atendimento.", fit_rows=8)
+                             empty_text="Sem script neste atendimento.", fit_rows=8, label="Relatório do Script")
         self.history = Table(HISTORY, height="170px", empty_text="Sem eventos no histórico.", fit_rows=8,
+                             label="Histórico",
                              widths={"event_at": 130, "operator": 120, "kind": 110, "note": 320})
         self.order = w.HTML("")
         parts = [self.heading, self.status, self.summary, self.order,

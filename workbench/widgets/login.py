@@ -23,7 +23,7 @@ import ipywidgets as w
 
 from workbench.errors import BusyError
 from workbench.widgets.client_address import page_client_address
-from workbench.widgets.common import Field, Runner, Status, button, css, on_enter, title
+from workbench.widgets.common import Field, Keys, Runner, Status, button, css, on_enter, title
 
 BUSY_LOGIN = "O sistema está ocupado neste momento e não conseguiu conferir o login. Clique em OK de novo."
 
@@ -51,7 +51,8 @@ class LoginForm(w.VBox):
                       self.fields["Usuário"], self.fields["Senha"], self.ok, self.status],
                      layout=w.Layout(width="320px", padding="18px 24px", margin="40px auto"))
         css(box, "wb-card")
-        super().__init__([box], layout=w.Layout(width="100%", align_items="center"))
+        self.kbd = Keys(focus=self.username)          # the cursor in "Usuário" when the form appears
+        super().__init__([box, self.kbd], layout=w.Layout(width="100%", align_items="center"))
         self.add_class("wb-login")
 
     @property
@@ -98,3 +99,4 @@ class LoginForm(w.VBox):
         self.password.value = ""
         self.status.clear()
         self.runner.clear_errors()
+        self.kbd.focus_on(self.username)

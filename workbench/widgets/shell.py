@@ -32,7 +32,7 @@ class AppShell(w.VBox):
         self.who = w.HTML("")
         self.actions = list(actions)
         self.logout_btn = button("Sair do sistema")
-        self.logout_btn.on_click(lambda _b: self.logout())
+        self.logout_btn.on_click(lambda _b: self.request_logout())
         for b in (*self.actions, self.logout_btn):
             b.layout.display = "none"
         self.heading = w.HTML(f"<b style='font-size:15px'>{esc(self.title)}</b>")
@@ -82,6 +82,10 @@ class AppShell(w.VBox):
 
     def show(self, widget) -> None:
         self.body.children = [widget]
+
+    def request_logout(self) -> None:
+        """"Sair do sistema" was pressed: a page with unsaved work asks first (see the desk)."""
+        self.logout()
 
     def logout(self) -> None:
         self.on_logout()

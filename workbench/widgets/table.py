@@ -4,10 +4,16 @@ Every list (clients found, a client's attendances, history, script report)
 goes through :class:`Table`, so selection and "open" behave the same
 everywhere:
 
-* a click selects a row (``Table.selected`` is that row as a dict); the arrow
-  keys move the selection;
+* a click selects a row (``Table.selected`` is that row as a dict); Tab
+  reaches the list, the arrow keys (and Home/End) move the selection;
 * a double click, Enter on the selected row, or the screen's "Abrir" button
   calls ``on_open(row)``.
+
+For screen readers the list is a grid named by ``label`` (its title on the
+screen), whose selected row is announced as the cursor moves
+(``aria-activedescendant``). Headers are never cut, and dates read the pt-BR way
+(:mod:`workbench.services.formatting`): a date alone as ``27/11/2026``, a time as
+``27/11/2026 14:05`` in the desk's time zone.
 
 A plain table rather than a data grid: the desk's lists hold at most a few
 hundred rows, and a grid library brings a chart library with it (bqplot,
@@ -21,10 +27,14 @@ import itertools
 import time
 from typing import Callable
 
+from datetime import date, datetime
+
 import anywidget
 import ipywidgets as w
 import pandas as pd
 import traitlets
+
+from workbench.services import formatting
 
 _ids = itertools.count(1)
 
@@ -33,6 +43,8 @@ function render({ model, el }) {
   const wrap = document.createElement("div");
   wrap.className = "wb-rtable";
   wrap.tabIndex = 0;
+  wrap.setAttribute("role", "grid");
+  const prefix = "wbr" + Math.random().toString(36).slice(2, 9) + "-";
   const rowOf = (e) => { const tr = e.target.closest && e.target.closest("tbody tr"); return tr ? tr.sectionRowIndex : -1; };
   const choose = (i) => {
     const n = model.get("rows").length;
@@ -42,24 +54,34 @@ function render({ model, el }) {
   };
   const draw = () => {
     wrap.style.height = model.get("height");
+    wrap.setAttribute("aria-label", model.get("label"));
     const widths = model.get("widths");
     const sel = model.get("selected");
+    const rows = model.get("rows");
+    wrap.setAttribute("aria-rowcount", String(rows.length + 1));
     const table = document.createElement("table");
+    table.setAttribute("role", "presentation");
     const head = table.createTHead().insertRow();
+    head.setAttribute("role", "row");
     model.get("columns").forEach((c, j) => {
       const th = document.createElement("th");
       th.textContent = c;
-      if (widths[j]) th.style.width = widths[j] + "px";
+      th.setAttribute("role", "columnheader");
+      if (widths[j]) { th.style.width = widths[j] + "px"; th.style.minWidth = widths[j] + "px"; }
       head.appendChild(th);
     });
     const body = table.createTBody();
-    model.get("rows").forEach((r, i) => {
+    rows.forEach((r, i) => {
       const tr = body.insertRow();
+      tr.id = prefix + i;
+      tr.setAttribute("role", "row");
+      tr.setAttribute("aria-selected", i === sel ? "true" : "false");
       if (i === sel) tr.className = "selected";
-      r.forEach((v) => { tr.insertCell().textContent = v; });
+      r.forEach((v) => { const td = tr.insertCell(); td.textContent = v; td.title = v; td.setAttribute("role", "gridcell"); });
     });
     wrap.replaceChildren(table);
     const chosen = body.rows[sel];
+    if (chosen) wrap.setAttribute("aria-activedescendant", chosen.id); else wrap.removeAttribute("aria-activedescendant");
     if (chosen && chosen.scrollIntoView) chosen.scrollIntoView({ block: "nearest" });
   };
   wrap.addEventListener("click", (e) => { const i = rowOf(e); if (i >= 0) { wrap.focus(); choose(i); } });
@@ -69,11 +91,14 @@ function render({ model, el }) {
     if (e.key === "Enter" && sel >= 0) { e.preventDefault(); model.send({ event: "open", row: sel }); }
     else if (e.key === "ArrowDown") { e.preventDefault(); choose(sel + 1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); choose(Math.max(sel - 1, 0)); }
+    else if (e.key === "Home") { e.preventDefault(); choose(0); }
+    else if (e.key === "End") { e.preventDefault(); choose(model.get("rows").length - 1); }
   });
   model.on("change:rows", draw);
   model.on("change:columns", draw);
   model.on("change:selected", draw);
   model.on("change:height", draw);
+  model.on("change:label", draw);
   draw();
   el.appendChild(wrap);
 }
@@ -82,11 +107,12 @@ export default { render };
 
 _CSS = """
 .wb-rtable { overflow: auto; width: 100%; background: #fff; outline: none; }
-.wb-rtable:focus { box-shadow: inset 0 0 0 1px #1f4e79; }
+.wb-rtable:focus { box-shadow: inset 0 0 0 2px #1f4e79; }
+.wb-rtable:focus tr.selected td { background: #bcd3ea; }
 .wb-rtable table { border-collapse: collapse; width: 100%; font: 13px sans-serif; color: #1f2933; }
 .wb-rtable th { position: sticky; top: 0; height: 30px; box-sizing: border-box; background: #eef2f6;
                 text-align: left; font-weight: 600; padding: 0 8px; border-bottom: 1px solid #c8d1dc;
-                white-space: nowrap; }
+                white-space: nowrap; overflow: visible; }
 .wb-rtable td { height: 26px; box-sizing: border-box; padding: 0 8px; border-bottom: 1px solid #eef2f6;
                 white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 420px;
                 cursor: default; user-select: none; }
@@ -106,13 +132,28 @@ class RowTable(anywidget.AnyWidget):
     widths = traitlets.List().tag(sync=True)
     selected = traitlets.Int(-1).tag(sync=True)
     height = traitlets.Unicode("300px").tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
 
 
-def _display_value(v):
+def column_kind(series: pd.Series) -> str:
+    """'datetime' for times (TIMESTAMPTZ), 'date' for dates (DATE, or naive values all at midnight), else 'text'."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        return "datetime"
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        values = series.dropna()
+        return "date" if (values == values.dt.normalize()).all() else "datetime"
+    if series.dtype == object:
+        values = series.dropna()
+        if len(values) and all(isinstance(v, date) for v in values):
+            if all(not isinstance(v, datetime) for v in values):
+                return "date"
+            return "datetime"
+    return "text"
+
+
+def _display_value(v, kind: str = "text"):
     if v is None:
         return ""
-    if isinstance(v, (pd.Timestamp,)):
-        return "" if pd.isna(v) else v.strftime("%d/%m/%Y %H:%M")
     if isinstance(v, bool):
         return "Sim" if v else "Não"
     try:
@@ -120,7 +161,16 @@ def _display_value(v):
             return ""
     except (TypeError, ValueError):
         pass
+    if kind in ("date", "datetime") or isinstance(v, (pd.Timestamp, date)):
+        if kind == "text":
+            kind = "date" if not isinstance(v, datetime) else "datetime"
+        return formatting.display(v, kind)
     return str(v)
+
+
+def _header_width(title: str) -> int:
+    """Pixels a header needs whole (13 px semibold, 8 px padding each side)."""
+    return 16 + 9 * len(title) if title else 0
 
 
 class Table(w.VBox):
@@ -132,9 +182,10 @@ class Table(w.VBox):
 
     def __init__(self, columns: dict[str, str], *, on_open: Callable[[dict], None] | None = None,
                  height: str = "300px", widths: dict[str, int] | None = None,
-                 empty_text: str = "Nenhum registro.", fit_rows: int | None = None):
+                 empty_text: str = "Nenhum registro.", fit_rows: int | None = None, label: str = "Lista"):
         """``fit_rows``: the grid grows with its rows up to this many (then scrolls) and is
-        hidden when empty, leaving only ``empty_text`` (no large empty grid)."""
+        hidden when empty, leaving only ``empty_text`` (no large empty grid). ``label``: the
+        list's name for screen readers (its title on the screen)."""
         self.columns = dict(columns)
         self.fit_rows = fit_rows
         self.on_open = on_open
@@ -145,8 +196,9 @@ class Table(w.VBox):
         self.cls = f"wb-grid-{next(_ids)}"
         widths = widths or {}
         self.grid = RowTable(columns=list(self.columns.values()),
-                             widths=[widths.get(k) for k in self.columns], height=height,
-                             layout=w.Layout(width="100%"))
+                             widths=[max(widths.get(k) or 0, _header_width(t)) or None
+                                     for k, t in self.columns.items()],
+                             height=height, label=label, layout=w.Layout(width="100%"))
         self.grid.add_class(self.cls)
         self.grid.add_class("wb-grid")
         self.grid.observe(self._selection_changed, "selected")
@@ -157,8 +209,9 @@ class Table(w.VBox):
 
     # -- data ---------------------------------------------------------------
     def _display(self, df: pd.DataFrame) -> list[list[str]]:
+        kinds = [column_kind(df[col]) if col in df.columns else "text" for col in self.columns]
         columns = [df[col].tolist() if col in df.columns else [""] * len(df) for col in self.columns]
-        return [[_display_value(v) for v in row] for row in zip(*columns)] if columns else []
+        return [[_display_value(v, k) for v, k in zip(row, kinds)] for row in zip(*columns)] if columns else []
 
     def set_data(self, df: pd.DataFrame) -> None:
         self.df = df.reset_index(drop=True)

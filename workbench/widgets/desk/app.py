@@ -6,9 +6,17 @@ The notebook ``notebooks/atendimento.ipynb`` is only::
     desk_app()
 
 The login form paints first; the database is opened on the first "OK".
+After login, an attendance left in progress (a reload, a closed tab, a dead
+kernel) is offered first: "Você tem um atendimento em andamento (protocolo nº …)".
+The header holds the lookup box (any protocol, CPF/CNPJ, phone, code or name)
+on every screen. Leaving the wizard by any route (the header's buttons, the
+lookup, "Sair do sistema") asks "Sair sem salvar?" first: new screens and
+header buttons go through :meth:`DeskApp.guarded` to get the same question.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from workbench.widgets.common import Runner, button
 from workbench.widgets.shell import AppShell
@@ -18,26 +26,60 @@ class DeskApp(AppShell):
     """The whole desk as one widget. ``db``: database path (default ``$WORKBENCH_DB``)."""
 
     def __init__(self, db=None, *, wb=None, painel_url: str | None = None):
+        from workbench.widgets.desk.lookup import LookupBox
+
         self.painel_url = painel_url
         self.search = None
         self.client = None
         self.wizard = None
         self.screen = "login"
+        self.lookup_box = LookupBox(self.lookup)
         self.home_btn = button("Área de Trabalho", icon="home")
-        self.home_btn.on_click(lambda _b: self.show_desktop())
-        super().__init__(db, wb=wb, actions=(self.home_btn,))
+        self.home_btn.on_click(lambda _b: self.guarded(self.show_desktop))
+        super().__init__(db, wb=wb, actions=(self.lookup_box, self.home_btn))
 
     def _show(self, name: str, widget) -> None:
         self.screen = name
         self.status.clear()
         self.show(widget)
 
+    # -- leaving the wizard -------------------------------------------------------------
+    def guarded(self, action: Callable[[], None]) -> None:
+        """Run ``action`` (a move to another screen), asking "Sair sem salvar?" first when an
+        attendance is being typed: "Sim" abandons its protocol, then moves; "Não" stays."""
+        wizard = self.wizard
+        if self.screen == "wizard" and wizard is not None and wizard.in_progress:
+            protocol = wizard.draft.protocol
+
+            def left():
+                self.wizard = None
+                action()
+                self.status.ok(f"Atendimento não salvo. O protocolo nº {protocol} ficou registrado no log.")
+
+            wizard.ask_leave(on_left=left)
+            return
+        action()
+
+    def request_logout(self) -> None:
+        self.guarded(self.logout)
+
     # -- screens ---------------------------------------------------------------------
     def on_login(self, session) -> None:
         from workbench.widgets.desk.search import ClientSearch
 
         self.search = ClientSearch(self.wb, self.open_client)
-        self.show_desktop()
+        if not self.runner.run(session.attendance_drafts, self._offer_drafts):
+            message = self.runner.last_error          # e.g. a busy database: the desk opens all the same
+            self.show_desktop()
+            self.status.error(message or "")
+
+    def _offer_drafts(self, drafts) -> None:
+        from workbench.widgets.desk.resume import ResumeScreen
+
+        if not drafts:
+            self.show_desktop()
+            return
+        self._show("resume", ResumeScreen(drafts, on_resume=self.resume_attendance, on_skip=self.show_desktop))
 
     def show_desktop(self) -> None:
         from workbench.widgets.desk.desktop import PAINEL_URL, Desktop
@@ -56,34 +98,71 @@ class DeskApp(AppShell):
         self._show("search", self.search)
 
     def open_client(self, row: dict) -> None:
-        from workbench.widgets.desk.client import ClientScreen
-
-        def build():
-            return ClientScreen(self.wb, self.session, row["client_id"],
-                                on_add=self.new_attendance, on_back=self.show_search)
-
-        self.runner.run(build, lambda screen: (setattr(self, "client", screen), self._show("client", screen)),
+        self.runner.run(lambda: self._client_screen(row["client_id"]),
+                        lambda screen: (setattr(self, "client", screen), self._show("client", screen)),
                         busy="Abrindo cliente... Aguarde...")
 
+    def _client_screen(self, client_id):
+        from workbench.widgets.desk.client import ClientScreen
+
+        return ClientScreen(self.wb, self.session, client_id, on_add=self.new_attendance, on_back=self.show_search)
+
+    # -- the lookup box --------------------------------------------------------------------
+    def lookup(self, text: str) -> None:
+        """Look ``text`` up; a protocol never issued or of another format is said in the status line."""
+        def found(result):
+            if result.protocol is None and result.clients is not None and len(result.clients) == 1:
+                self.guarded(lambda: self.open_client({"client_id": int(result.clients.client_id[0])}))
+            else:
+                self.guarded(lambda: self._show_lookup(result))
+
+        self.runner.run(lambda: self.wb.lookup(text), found, busy="Procurando... Aguarde...")
+
+    def _show_lookup(self, result) -> None:
+        from workbench.widgets.desk.lookup import LookupScreen
+
+        resumable = False
+        if result.protocol is not None and result.protocol["outcome"] == "aberto":
+            resumable = any(d.protocol == result.protocol["protocol"] for d in self.session.attendance_drafts())
+        screen = LookupScreen(self.wb, self.session, result, resumable=resumable,
+                              on_client=lambda cid: self.open_client({"client_id": cid}),
+                              on_resume=self.resume_attendance)
+        self._show("lookup", screen)
+        self.status.ok(result.message)
+
+    # -- the wizard ------------------------------------------------------------------------
     def new_attendance(self) -> None:
         """The "Adicionar Atendimento" action: one protocol per click burst. The second click of a
         double click arrives after the first one opened the wizard, when no client screen is on view."""
-        from workbench.widgets.desk.wizard import AttendanceWizard
-
         if self.screen != "client" or self.client is None:
             return
         client_id = self.client.client_id
         status = self.client.attendances.status
 
         def build():
-            draft = self.session.new_attendance(client_id)
-            return AttendanceWizard(draft, on_done=self._finished, on_leave=self._left)
+            return self._wizard(self.session.new_attendance(client_id))
 
-        def show(wizard):
-            self.wizard = wizard
-            self._show("wizard", wizard)
+        Runner(status, [self.client.attendances.add_btn]).run(build, self._show_wizard,
+                                                              busy="Gerando protocolo... Aguarde...")
 
-        Runner(status, [self.client.attendances.add_btn]).run(build, show, busy="Gerando protocolo... Aguarde...")
+    def resume_attendance(self, protocol: str) -> None:
+        """Continue an attendance in progress where its draft was saved (this tab takes it over)."""
+        def build():
+            draft = self.session.resume_attendance(protocol)
+            self.client = self._client_screen(int(draft.client["client_id"]))
+            return self._wizard(draft, step=draft.resumed_step)
+
+        self.runner.run(build, self._show_wizard, busy="Retomando o atendimento... Aguarde...")
+
+    def _wizard(self, draft, step=None):
+        from workbench.widgets.desk.wizard import AttendanceWizard
+
+        return AttendanceWizard(draft, on_done=self._finished, on_leave=self._left, on_close=self._given_up,
+                                step=step)
+
+    def _show_wizard(self, wizard) -> None:
+        self.wizard = wizard
+        self._show("wizard", wizard)
 
     def _back_to_client(self) -> None:
         self.wizard = None
@@ -102,8 +181,17 @@ class DeskApp(AppShell):
         self._back_to_client()
         self.status.ok(f"Atendimento não salvo. O protocolo nº {protocol} ficou registrado no log.")
 
+    def _given_up(self) -> None:
+        """This tab gave the attendance to another tab that resumed it: nothing abandoned."""
+        if self.screen != "wizard" or self.wizard is None:
+            return
+        protocol = self.wizard.draft.protocol
+        self._back_to_client()
+        self.status.ok(f"O atendimento do protocolo nº {protocol} continua na outra aba.")
+
     def on_logout(self) -> None:
         self.search = self.client = self.wizard = None
+        self.lookup_box.text.value = ""
         self.screen = "login"
 
 

@@ -49,7 +49,7 @@ class AttendanceList(w.VBox):
         self.clear_status_btn = button("Todos")
         self.count = w.HTML("")
         self.status = Status()
-        self.table = Table(ATTENDANCES, on_open=self._open, height=height,
+        self.table = Table(ATTENDANCES, on_open=self._open, height=height, label="Atendimentos do cliente",
                            widths={"protocol": 130, "title": 170, "status": 150, "created_at": 125,
                                    "due_at": 125, "type": 130, "origin": 100, "plan": 140,
                                    "operator": 110, "problem": 260})
@@ -123,7 +123,7 @@ class ClientScreen(w.VBox):
         self.record = None
         self.heading = title("Cadastro do Cliente")
         self.data_html = w.HTML("")
-        self.contracts = Table(CONTRACTS, height="160px",
+        self.contracts = Table(CONTRACTS, height="160px", label="Planos contratados",
                                widths={"contract_id": 80, "plan": 200, "status": 90, "routing_point": 200,
                                        "access": 110, "started_on": 110})
         self.runner.run(lambda: wb.client(client_id), self._show, busy="Carregando... Aguarde...")

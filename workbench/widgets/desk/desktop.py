@@ -6,7 +6,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import button, css, esc, title
+from workbench.widgets.common import Keys, button, css, esc, title
 
 PAINEL_URL = "/voila/render/painel.ipynb"
 
@@ -37,8 +37,9 @@ class Desktop(w.VBox):
             self.operators.on_click(lambda _b: on_operators())
             entries.append(self.operators)
         intro = w.HTML(f"Bem-vindo(a), <b>{esc(session.operator.name)}</b>. Escolha uma opção:")
+        self.kbd = Keys(focus=self.clients)       # Enter opens Clientes, Tab moves on
         super().__init__([title("Área de Trabalho"), intro,
-                          w.HBox(entries, layout=w.Layout(margin="12px 0", align_items="center"))])
+                          w.HBox(entries, layout=w.Layout(margin="12px 0", align_items="center")), self.kbd])
         css(self, "wb-desktop")
 
     @property

@@ -40,7 +40,7 @@ class OperatorsScreen(w.VBox):
         for b in (self.toggle_btn, self.unlock_btn):
             b.disabled = True
         self.status = Status()
-        self.table = Table(COLUMNS, height="260px", empty_text="Nenhum operador cadastrado.",
+        self.table = Table(COLUMNS, height="260px", empty_text="Nenhum operador cadastrado.", label="Operadores",
                            widths={"username": 140, "name": 220, "role": 100, "state": 90,
                                    "failed_logins": 110, "locked_until": 150})
         self.table.on_select = self._selected

@@ -1,8 +1,10 @@
 """Pesquisar Cliente: "Procurar" (at least 2 characters), "Quantidade", "Pesquisar".
 
-Enter in "Procurar" searches too. A row opens with "Abrir", a double click
-or Enter on the selected row; the list says when it was cut
-("Mostrando 50 de mais de 50").
+Enter in "Procurar" searches too; the cursor is in "Procurar" when the screen
+appears. A row opens with "Abrir", a double click or Enter on the selected
+row (Tab reaches the list, the arrows move in it); the list says when it was
+cut ("Mostrando 50 de mais de 50"). "Quantidade" takes what the service
+takes (1 to 500); a refused search clears the previous results.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Field, Runner, Status, button, css, on_enter, title
+from workbench.services.search import MAX_LIMIT
+from workbench.widgets.common import Field, Keys, Runner, Status, button, css, on_enter, title
 from workbench.widgets.table import Table
 
 COLUMNS = {"code": "Código", "name": "Nome / Razão Social", "document": "CPF/CNPJ", "city": "Cidade",
@@ -25,7 +28,7 @@ class ClientSearch(w.VBox):
         self.text = w.Text(placeholder="nome, código, CPF/CNPJ, telefone, e-mail...",
                            layout=w.Layout(width="380px"))
         self.text.add_class("wb-search-text")
-        self.limit = w.BoundedIntText(value=limit, min=1, max=1000, layout=w.Layout(width="90px"))
+        self.limit = w.BoundedIntText(value=limit, min=1, max=MAX_LIMIT, layout=w.Layout(width="90px"))
         self.fields = {"Procurar": Field("Procurar", self.text, required=True, hint_text="mínimo 2 caracteres",
                                          width="auto"),
                        "Quantidade": Field("Quantidade", self.limit, width="auto")}
@@ -35,9 +38,9 @@ class ClientSearch(w.VBox):
         self.count = w.HTML("")
         self.status = Status()
         self.table = Table(COLUMNS, on_open=self._open, height="340px",
-                           widths={"code": 80, "name": 260, "document": 150, "city": 140, "state": 40,
+                           widths={"code": 80, "name": 260, "document": 150, "city": 140, "state": 44,
                                    "phone": 120, "trade_name": 160},
-                           empty_text="Informe o que procurar e clique em Pesquisar.")
+                           empty_text="Informe o que procurar e clique em Pesquisar.", label="Clientes encontrados")
         self.table.on_select = lambda row: setattr(self.open_btn, "disabled", row is None)
         self.runner = Runner(self.status, [self.search_btn, self.open_btn], self.fields)
         self.search_btn.on_click(lambda _b: self.search())
@@ -46,9 +49,11 @@ class ClientSearch(w.VBox):
         form = w.HBox([self.fields["Procurar"], self.fields["Quantidade"],
                        w.VBox([w.HTML("&nbsp;"), self.search_btn])],
                       layout=w.Layout(align_items="flex-start"))
+        self.kbd = Keys(focus=self.text)
         super().__init__([title("Pesquisar Cliente"), form, self.status, self.table,
                           w.HBox([self.count, w.HBox([self.open_btn])],
-                                 layout=w.Layout(justify_content="space-between", align_items="center"))])
+                                 layout=w.Layout(justify_content="space-between", align_items="center")),
+                          self.kbd])
         css(self, "wb-search")
 
     def search(self) -> None:
@@ -63,8 +68,10 @@ class ClientSearch(w.VBox):
             else:
                 self.count.value = f"{n} cliente{'s' if n != 1 else ''} encontrado{'s' if n != 1 else ''}"
 
-        self.runner.run(lambda: self.wb.search_clients(self.text.value, limit=self.limit.value), show,
-                        busy="Pesquisando... Aguarde...")
+        if not self.runner.run(lambda: self.wb.search_clients(self.text.value, limit=self.limit.value), show,
+                               busy="Pesquisando... Aguarde..."):
+            self.table.set_data(self.table.df.iloc[:0])      # results of another search would mislead
+            self.count.value = ""
         self.open_btn.disabled = self.table.selected is None
 
     def _open(self, row: dict) -> None:

@@ -8,7 +8,13 @@ leaving the wizard; "Sair" asks "Sair sem salvar?".
 
 The widgets of every step are built once and kept, so going back, opening
 "Dados do Cliente" or a busy database never loses what was typed; the draft
-receives the values on each "Continuar".
+receives the values on each "Continuar", and the draft store as the operator
+types (:mod:`workbench.widgets.desk.wizard_save`), so a reload resumes it:
+``AttendanceWizard(session.resume_attendance(protocol), step=...)``.
+
+Keyboard: each step puts the cursor in its first field (the dialog's button
+on the alerts); Enter in a one-line field or a choice continues; no origin is
+preselected.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from typing import Callable
 
 import ipywidgets as w
 
+from workbench.errors import DraftConflict
 from workbench.services.wizard import F_CHECKS, F_PERSON, F_PLAN, F_PROBLEM, F_SOLUTION, F_TITLE, F_TYPE
-from workbench.widgets.common import (Dialog, Field, Runner, Status, button, css, esc, readonly, title)
+from workbench.widgets.common import (Dialog, Field, Keys, Runner, Status, button, css, esc, readonly, title)
+from workbench.widgets.desk.wizard_save import WizardKeeper
 from workbench.widgets.table import Table
 
 STEPS = {"origem": "Origem do Atendimento", "dados": "Dados do Atendimento", "script": "Script de Atendimento",
@@ -27,15 +35,22 @@ REPORT = {"seq": "#", "question": "Pergunta", "answer": "Resposta"}
 
 
 class AttendanceWizard(w.VBox):
-    """``AttendanceWizard(draft, on_done=cb(protocol), on_leave=cb(protocol))``."""
+    """``AttendanceWizard(draft, on_done=cb(protocol), on_leave=cb(protocol), on_close=cb(), step=None)``.
+
+    ``step``: where to start (a resumed draft's saved step; default the protocol alert).
+    ``on_close``: this tab gave the draft up to another tab (nothing abandoned).
+    """
 
     def __init__(self, draft, *, on_done: Callable[[str], None] | None = None,
-                 on_leave: Callable[[str], None] | None = None):
+                 on_leave: Callable[[str], None] | None = None, on_close: Callable[[], None] | None = None,
+                 step: str | None = None):
         self.draft = draft
         self.on_done = on_done
         self.on_leave = on_leave
         self.step = "alerta"
         self._return_step = None
+        self._before_leave = "alerta"
+        self._after_leave: Callable[[], None] | None = None
         self.status = Status()
         self.heading = title("Novo Atendimento")
         self.step_line = css(w.HTML(""), "wb-step")
@@ -51,12 +66,28 @@ class AttendanceWizard(w.VBox):
         self._build_client_data()
         self.runner = Runner(self.status, self._all_buttons, self.fields)
         self.runner.buttons = self._all_buttons      # the same list: replaced buttons leave it
+        self.keeper = WizardKeeper(self, on_close=on_close)
+        self.kbd.enter(self.screens["origem"], self.origin_continue)
+        self.kbd.enter(self.screens["dados"], self.data_continue)
         super().__init__([w.HBox([self.heading, css(w.HTML(f"Protocolo nº <b>{esc(draft.protocol)}</b>"),
                                                    "wb-protocol")],
                                  layout=w.Layout(justify_content="space-between", align_items="center")),
-                          self.step_line, self.body, self.status])
+                          self.keeper.bar, self.step_line, self.body, self.status, self.kbd])
         css(self, "wb-wizard")
-        self._go("alerta")
+        self._go(self._start_step(step))
+
+    def _start_step(self, step: str | None) -> str:
+        """A resumed draft's step, when its state still leads there."""
+        d = self.draft
+        if step not in ("origem", "dados", "script", "relatorio", "primeiro"):
+            return "alerta"
+        if not d.origin:
+            return "origem"
+        if step in ("script", "relatorio") and (not d.has_script or d._script is None):
+            return "dados"
+        if step in ("script", "relatorio"):
+            return "relatorio" if d.script_ended else "script"
+        return step
 
     # -- helpers ------------------------------------------------------------------
     def _btn(self, label, cb, *, step: str, primary=False, icon=""):
@@ -94,6 +125,14 @@ class AttendanceWizard(w.VBox):
             self.report_table.set_data(self.draft.report())
         if step == "primeiro" and self.type_choice.value is None and self.draft.type in self.draft.types:
             self.type_choice.value = self.draft.type  # the title's usual type, still editable
+        self._focus_first(step)
+        self.keeper.step_changed()
+
+    def _focus_first(self, step: str) -> None:
+        first = {"alerta": self.alert.buttons[0], "origem": self.origin, "dados": self.person,
+                 "script": self.options, "relatorio": self.report_continue, "primeiro": self.type_choice}
+        if step in first:
+            self.kbd.focus_on(first[step])
 
     def _step_line(self):
         if self.step in STEPS:
@@ -107,6 +146,7 @@ class AttendanceWizard(w.VBox):
         self.alert = Dialog(f"Por favor informe o protocolo ao cliente nº <b>{esc(self.draft.protocol)}</b>",
                             [("Ok", lambda: self._go("origem"))], html_message=True)
         self.screens = {"alerta": self.alert}
+        self.kbd = Keys(focus=self.alert.buttons[0])
 
     def _build_origin(self):
         self.origin = w.RadioButtons(options=self.draft.origins, value=self.draft.origin
@@ -224,6 +264,8 @@ class AttendanceWizard(w.VBox):
         self.script_nav.children = [self.next_q, self.end_s, self.script_client, self.script_back,
                                     self.script_exit]
         self._retire(*[b for b in old if b is not None])
+        if "script" in getattr(self, "screens", {}):
+            self.kbd.enter(self.screens["script"], self.next_q)
 
     def _toggle(self, box, show: bool):
         box.layout.display = "" if show else "none"
@@ -246,6 +288,8 @@ class AttendanceWizard(w.VBox):
         self._toggle(self.operator_expl, False)
         self.options.options = [(text, i) for i, text in enumerate(q["options"])]
         self.options.value = self.draft.current_answer
+        if self.step == "script":
+            self.kbd.focus_on(self.options)
 
     def script_next(self):
         def do():
@@ -270,7 +314,8 @@ class AttendanceWizard(w.VBox):
 
     # -- report -----------------------------------------------------------------------------
     def _build_report(self):
-        self.report_table = Table(REPORT, height="220px", widths={"seq": 40, "question": 420, "answer": 300},
+        self.report_table = Table(REPORT, height="220px", label="Relatório do Script",
+                                  widths={"seq": 40, "question": 420, "answer": 300},
                                   empty_text="Nenhuma pergunta respondida.")
         self.report_client = self._btn("Dados do Cliente", self.show_client_data, step="relatorio", icon="user")
         self.report_back = self._btn("Voltar", self.report_previous, step="relatorio")
@@ -321,7 +366,8 @@ class AttendanceWizard(w.VBox):
         def do():
             self._store_first_contact()
             self.draft.validate_first_contact()
-            return self.draft.finish()
+            self.keeper.pause()
+            return self._keeping(self.draft.finish)
 
         def done(protocol):
             self.protocol = protocol
@@ -330,7 +376,8 @@ class AttendanceWizard(w.VBox):
                 [("Ok", lambda: self.on_done and self.on_done(protocol))], html_message=True)
             self._go("fim")
 
-        self.runner.run(do, done, busy="Registrando atendimento... Aguarde...")
+        if not self.runner.run(do, done, busy="Registrando atendimento... Aguarde..."):
+            self.keeper.unpause()
 
     # -- client data ------------------------------------------------------------------------
     def _build_client_data(self):
@@ -360,6 +407,7 @@ class AttendanceWizard(w.VBox):
         self.step = "cliente"
         self.step_line.value = "Histórico de atendimentos do cliente"
         self.body.children = [self.screens["cliente"]]
+        self.kbd.focus_on(self.client_back)
 
     def hide_client_data(self):
         step = self._return_step or "dados"
@@ -367,27 +415,54 @@ class AttendanceWizard(w.VBox):
         self.body.children = [self.screens[step]]
         self.step = step
         self._step_line()
+        self._focus_first(step)
 
     # -- leave ------------------------------------------------------------------------------
-    def ask_leave(self):
+    def ask_leave(self, on_left: Callable[[], None] | None = None):
+        """"Sair sem salvar?": "Sim" abandons the protocol (then ``on_left()``, else ``on_leave``);
+        "Não" goes back to where the operator was."""
+        self._after_leave = on_left
+        if self.step == "sair":
+            return
         self._before_leave = self.step
         self.step = "sair"
         self.screens["sair"] = Dialog("Sair sem salvar?", [("Sim", self.leave), ("Não", self.cancel_leave)])
         self.body.children = [self.screens["sair"]]
+        self.kbd.focus_on(self.screens["sair"].buttons[1])      # Enter keeps the work: "Não"
+
+    @property
+    def in_progress(self) -> bool:
+        """The attendance is still being typed (leaving must ask first)."""
+        return self.draft.state == "aberto" and self.step not in ("fim", "saiu")
 
     def cancel_leave(self):
         if self.step != "sair":
             return
+        self._after_leave = None
         self.step = self._before_leave
         self.body.children = [self.screens[self.step]]
+        self._focus_first(self.step)
 
     def leave(self):
         if self.step != "sair":
             return
+        self.keeper.pause()
 
         def done(_):
             self.step = "saiu"
-            if self.on_leave:
+            after, self._after_leave = self._after_leave, None
+            if after is not None:
+                after()
+            elif self.on_leave:
                 self.on_leave(self.draft.protocol)
 
-        self.runner.run(self.draft.leave, done)
+        if not self.runner.run(lambda: self._keeping(self.draft.leave), done):
+            self.keeper.unpause()
+
+    def _keeping(self, action):
+        """Run a finish or exit; when another tab holds the draft, say so on the red bar too."""
+        try:
+            return action()
+        except DraftConflict as exc:
+            self.keeper.refused(exc)
+            raise
