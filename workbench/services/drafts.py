@@ -126,7 +126,8 @@ def resumable(session: "Session", kind: str | None = None) -> list[Draft]:
 
 def claim(session: "Session", key: str, token: str | None = None) -> Draft | None:
     """Hand the operator's draft ``key`` to this page (a new claim token unless ``token``);
-    None when there is none (finished, abandoned, swept, or never saved)."""
+    None when there is none (finished, abandoned, swept, or never saved). The page's next
+    snapshots must carry versions above the returned draft's ``version``."""
     key = arguments.string(key, "Rascunho", max_len=200)
     with session.acting("atender") as roles:
         row = session.workbench.store.claim_draft(key, operator_id=session.operator.operator_id, roles=roles,

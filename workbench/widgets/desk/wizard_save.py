@@ -113,6 +113,7 @@ class WizardKeeper:
                                       "está mais em andamento (foi finalizado ou abandonado em outra aba).</b>")
                 self.take_back.layout.display = "none"
                 return
+            self.wizard.draft.version = max(self.wizard.draft.version, claimed.version)   # saves go on from there
             self.bar.layout.display = "none"
             self.autosave.resume()
             self.autosave.now()
