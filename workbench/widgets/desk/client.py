@@ -12,7 +12,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, kv_table, on_enter, title
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.table import Table
 
@@ -133,8 +133,9 @@ class ClientScreen(w.VBox):
                                     self.attendances],
                           titles=["Dados do Cliente", "Planos", "Atendimentos"])
         self.tabs.selected_index = 2
+        self.kbd = Keys(focus=self.attendances.text)      # "Pesquisar" of the Atendimentos tab
         super().__init__([w.HBox([self.heading, self.back_btn], layout=w.Layout(justify_content="space-between")),
-                          self.status, self.tabs])
+                          self.status, self.tabs, self.kbd])
         css(self, "wb-client")
 
     def _show(self, record) -> None:
