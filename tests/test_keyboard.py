@@ -107,14 +107,31 @@ def test_each_screen_puts_the_cursor_in_its_first_field(desk):
     assert set(expected) | set(buttons) <= seen
 
 
-def test_enter_advances_the_wizard_from_its_one_line_fields_and_choices(desk):
+def test_enter_carries_what_the_browser_shows_and_advances(desk):
+    """Enter arrives with the field's value: the last keystrokes of a fast typist may still be queued."""
     wb, ids = desk
-    screens = dict(_screens(wb, ids))
-    wz = screens["primeiro"]
-    enter = {tuple(pair) for pair in _keys(wz).enter_map}
-    for scope, button in ((wz.screens["origem"], wz.origin_continue), (wz.screens["dados"], wz.data_continue)):
-        assert (scope._wb_mark, button._wb_mark) in enter
-    assert (wz.screens["script"]._wb_mark, wz.next_q._wb_mark) in enter     # the current question's button
+    app = DeskApp(wb=wb)
+    app.login.username.value = "atendente"
+    app.login.kbd.press_enter(app.login.fields["Senha"], app.login.password, "atendente123")
+    assert app.screen == "desktop"
+    app.show_search()
+    app.search.kbd.press_enter(app.search.fields["Procurar"], app.search.text, "conceicao")
+    assert app.search.text.value == "conceicao" and len(app.search.table) == 1
+    app.lookup_box.kbd.press_enter(app.lookup_box.text, app.lookup_box.text, "C0001")
+    assert app.screen == "client"
+    app.client.attendances.add_btn.click()
+    wz = app.wizard
+    wz.alert.press("Ok")
+    assert wz.origin.value is None
+    wz.kbd.press_enter(wz.screens["origem"], wz.origin, "Fax")            # arrows to Fax, then Enter
+    assert wz.step == "dados" and wz.draft.origin == "Fax"
+    wz.problem.value, wz.title_choice.value = "Sem sinal", "Sem conexão"
+    wz.person.value = "Jo"
+    wz.kbd.press_enter(wz.screens["dados"], wz.person, "Joana")
+    assert wz.step == "script" and wz.draft.person_name == "Joana"
+    first = wz.draft.question["id"]
+    wz.kbd.press_enter(wz.screens["script"], wz.options, wz.draft.question["options"][0])
+    assert wz.draft.question["id"] != first and len(wz.draft.report()) == 1
 
 
 def test_the_leave_dialog_puts_the_cursor_on_no(desk):

@@ -394,15 +394,18 @@ function render({ model, el }) {
     if (e.key !== "Enter" || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
     const t = e.target;
     if (!t || !t.closest || t.tagName === "TEXTAREA" || t.tagName === "BUTTON" || t.closest(".wb-rtable")) return;
-    for (const [scope, button] of model.get("enter_map")) {
+    for (const scope of model.get("enter_map")) {
       if (!t.closest("." + scope)) continue;
-      const b = document.querySelector("button." + button);
-      if (b && !b.disabled && b.offsetParent !== null) {
-        e.preventDefault();
-        e.stopPropagation();
-        if (t.blur) t.blur();          // the field sends its last keystrokes first
-        setTimeout(() => b.click(), 0);
-      }
+      e.preventDefault();
+      e.stopPropagation();
+      // The field's value goes with the Enter: a value typed a moment ago may still wait in
+      // ipywidgets' queue, while a message like this one is sent at once.
+      const host = t.closest(".jupyter-widgets");
+      const field = host ? [...host.classList].find((c) => /^wb-k[0-9]+$/.test(c)) : undefined;
+      const checked = host && t.type === "radio" ? host.querySelector("input:checked") : null;
+      const text = checked && checked.parentElement ? checked.parentElement.textContent.trim() : null;
+      model.send({ event: "enter", scope: scope, field: field || null,
+                   value: t.type === "radio" ? null : (typeof t.value === "string" ? t.value : null), text: text });
       return;
     }
   };
@@ -433,19 +436,24 @@ class Keys(anywidget.AnyWidget):
 
     ``Keys(focus=widget)`` puts the cursor in ``widget`` (its input, or the
     button itself) each time the screen appears and on :meth:`focus_on`;
-    :meth:`enter` makes Enter in a field inside ``scope`` press ``button``
-    (never in a text area, a button or a list, which keep their own Enter).
-    Works the same in Voila and JupyterLab: it is plain DOM in the page.
+    :meth:`enter` makes Enter in a field inside ``scope`` run an action (press
+    a button), never in a text area, a button or a list, which keep their own
+    Enter. The field's value travels with the Enter, so a fast typist's last
+    keystrokes are never left out. Works the same in Voila and JupyterLab: it
+    is plain DOM in the page.
     """
 
     _esm = _KEYS_ESM
     target = traitlets.Unicode("").tag(sync=True)     # class of the widget to focus
     nonce = traitlets.Int(0).tag(sync=True)
-    enter_map = traitlets.List().tag(sync=True)       # [[scope class, button class], ...]
+    enter_map = traitlets.List().tag(sync=True)       # classes of the scopes where Enter acts
 
     def __init__(self, focus: w.Widget | None = None, **kwargs):
         super().__init__(**kwargs)
         self.layout = w.Layout(width="0px", height="0px", margin="0")
+        self._actions: dict[str, Callable[[], None]] = {}
+        self._fields: dict[str, w.Widget] = {}
+        self.on_msg(self._message)
         if focus is not None:
             self.target = mark(focus)
 
@@ -454,6 +462,40 @@ class Keys(anywidget.AnyWidget):
         self.target = mark(widget)
         self.nonce += 1
 
-    def enter(self, scope: w.Widget, button: w.Button) -> None:
-        """Enter in a field inside ``scope`` presses ``button``."""
-        self.enter_map = [*self.enter_map, [mark(scope), mark(button)]]
+    def enter(self, scope: w.Widget, action: w.Button | Callable[[], None], *fields: w.Widget) -> None:
+        """Enter in a field inside ``scope`` runs ``action`` (a button is pressed, unless disabled);
+        ``fields`` (text fields, radio buttons) take the value the browser shows first."""
+        if isinstance(action, w.Button):
+            button_ = action
+
+            def action():
+                if not button_.disabled:
+                    button_.click()
+        key = mark(scope)
+        self._actions[key] = action
+        for field in fields:
+            self._fields[mark(field)] = field
+        if key not in self.enter_map:
+            self.enter_map = [*self.enter_map, key]
+
+    def press_enter(self, scope: w.Widget, field: w.Widget | None = None, value: str | None = None) -> None:
+        """What Enter in ``field`` (showing ``value``) inside ``scope`` does, as the browser reports it."""
+        self._message(self, {"event": "enter", "scope": mark(scope),
+                             "field": mark(field) if field is not None else None,
+                             "value": None if isinstance(field, w.RadioButtons) else value,
+                             "text": value if isinstance(field, w.RadioButtons) else None}, [])
+
+    def _message(self, _widget, content, _buffers) -> None:
+        if not isinstance(content, dict) or content.get("event") != "enter":
+            return
+        field = self._fields.get(content.get("field"))
+        value, text = content.get("value"), content.get("text")
+        if isinstance(field, (w.Text, w.Password)) and isinstance(value, str):
+            field.value = value
+        elif isinstance(field, w.RadioButtons) and isinstance(text, str):
+            for label, option in zip(field._options_labels, field._options_values):
+                if label.strip() == text:
+                    field.value = option
+        action = self._actions.get(content.get("scope"))
+        if action is not None:
+            action()

@@ -23,7 +23,7 @@ import ipywidgets as w
 
 from workbench.errors import BusyError
 from workbench.widgets.client_address import page_client_address
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, on_enter, title
+from workbench.widgets.common import Field, Keys, Runner, Status, button, css, title
 
 BUSY_LOGIN = "O sistema está ocupado neste momento e não conseguiu conferir o login. Clique em OK de novo."
 
@@ -43,8 +43,6 @@ class LoginForm(w.VBox):
                        "Senha": Field("Senha", self.password, required=True)}
         self.ok = button("OK", primary=True, width="100px")
         self.ok.on_click(lambda _b: self.submit())
-        on_enter(self.username, self._user_enter)
-        on_enter(self.password, self.submit)
         self.status = Status()
         self.runner = Runner(self.status, [self.ok], self.fields)
         box = w.VBox([title(heading), w.HTML("<span style='color:#52606d'>Informe seu usuário e senha.</span>"),
@@ -52,6 +50,8 @@ class LoginForm(w.VBox):
                      layout=w.Layout(width="320px", padding="18px 24px", margin="40px auto"))
         css(box, "wb-card")
         self.kbd = Keys(focus=self.username)          # the cursor in "Usuário" when the form appears
+        self.kbd.enter(self.fields["Usuário"], self._user_enter, self.username)
+        self.kbd.enter(self.fields["Senha"], self.submit, self.password)
         super().__init__([box, self.kbd], layout=w.Layout(width="100%", align_items="center"))
         self.add_class("wb-login")
 

@@ -17,7 +17,7 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Keys, accessible_label, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.common import Keys, accessible_label, button, css, esc, kv_table, title
 from workbench.widgets.desk.search import COLUMNS
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.table import Table
@@ -37,8 +37,9 @@ class LookupBox(w.HBox):
         self.go = button("Buscar", tooltip=LABEL)
         self.go.add_class("wb-lookup-go")
         self.go.on_click(lambda _b: on_lookup(self.text.value))
-        on_enter(self.text, lambda: on_lookup(self.text.value))
-        super().__init__([self.text, self.go])
+        self.kbd = Keys()
+        self.kbd.enter(self.text, lambda: on_lookup(self.text.value), self.text)
+        super().__init__([self.text, self.go, self.kbd])
         css(self, "wb-lookup")
 
 

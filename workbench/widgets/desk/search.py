@@ -14,7 +14,7 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services.search import MAX_LIMIT
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, on_enter, title
+from workbench.widgets.common import Field, Keys, Runner, Status, button, css, title
 from workbench.widgets.table import Table
 
 COLUMNS = {"code": "Código", "name": "Nome / Razão Social", "document": "CPF/CNPJ", "city": "Cidade",
@@ -45,11 +45,12 @@ class ClientSearch(w.VBox):
         self.runner = Runner(self.status, [self.search_btn, self.open_btn], self.fields)
         self.search_btn.on_click(lambda _b: self.search())
         self.open_btn.on_click(lambda _b: self.table.open_row())
-        on_enter(self.text, self.search)
         form = w.HBox([self.fields["Procurar"], self.fields["Quantidade"],
                        w.VBox([w.HTML("&nbsp;"), self.search_btn])],
                       layout=w.Layout(align_items="flex-start"))
         self.kbd = Keys(focus=self.text)
+        self.kbd.enter(self.fields["Procurar"], self.search, self.text)
+        self.kbd.enter(self.fields["Quantidade"], self.search)
         super().__init__([title("Pesquisar Cliente"), form, self.status, self.table,
                           w.HBox([self.count, w.HBox([self.open_btn])],
                                  layout=w.Layout(justify_content="space-between", align_items="center")),

@@ -67,8 +67,8 @@ class AttendanceWizard(w.VBox):
         self.runner = Runner(self.status, self._all_buttons, self.fields)
         self.runner.buttons = self._all_buttons      # the same list: replaced buttons leave it
         self.keeper = WizardKeeper(self, on_close=on_close)
-        self.kbd.enter(self.screens["origem"], self.origin_continue)
-        self.kbd.enter(self.screens["dados"], self.data_continue)
+        self.kbd.enter(self.screens["origem"], self.origin_continue, self.origin)
+        self.kbd.enter(self.screens["dados"], self.data_continue, self.person)
         super().__init__([w.HBox([self.heading, css(w.HTML(f"Protocolo nº <b>{esc(draft.protocol)}</b>"),
                                                    "wb-protocol")],
                                  layout=w.Layout(justify_content="space-between", align_items="center")),
@@ -265,7 +265,7 @@ class AttendanceWizard(w.VBox):
                                     self.script_exit]
         self._retire(*[b for b in old if b is not None])
         if "script" in getattr(self, "screens", {}):
-            self.kbd.enter(self.screens["script"], self.next_q)
+            self.kbd.enter(self.screens["script"], self.next_q, self.options)
 
     def _toggle(self, box, show: bool):
         box.layout.display = "" if show else "none"
