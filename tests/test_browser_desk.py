@@ -153,6 +153,7 @@ def test_required_fields_and_leave_without_saving(page, desk_db):
     _login(page)
     _open_client(page, "conceicao")
     protocol = _start_attendance(page)
+    page.get_by_text("Telefônico", exact=True).click()        # no origin is preselected
     B.click(page, "Continuar")
     B.wait_text(page, "Dados do Atendimento")
     _inp(page, "nome-da-pessoa").fill("")
@@ -218,6 +219,7 @@ def test_real_double_clicks_do_one_action_each(page, desk_db):
     protocol = re.search(r"nº\s*(\d+)", page.locator(".wb-dialog").first.inner_text()).group(1)
     B.click(page, "Ok")
     B.wait_text(page, "Origem do Atendimento")
+    page.get_by_text("Telefônico", exact=True).click()
     B.click(page, "Continuar")
     B.wait_text(page, "Dados do Atendimento")
     _inp(page, "nome-da-pessoa").fill("João")
