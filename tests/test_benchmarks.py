@@ -20,3 +20,6 @@ def test_quick_benchmark_runs_and_prints_the_table(tmp_path):
     assert "| operação" in out and "mediana ms" in out and "p95 ms" in out
     assert "busca de clientes" in out and "base p95" in out
     assert "tempo de construção" in out and "tamanho do arquivo" in out
+    # issue 11: the header lookup (protocols of every outcome, beside the client search) and draft saves
+    assert "procurar: protocolo " in out and "0 errados" in out and "procurar: CPF/CNPJ" in out
+    assert "rascunho: salvar um passo" in out and "rascunho: atraso de uma tecla" in out

@@ -76,6 +76,23 @@ def test_a_protocol_that_does_not_exist_or_of_another_format_says_so(desk, text,
     assert words in str(err.value) and err.value.field == "Procurar"
 
 
+@pytest.mark.parametrize("text", ["😀😀", "'; DROP TABLE clients; --", "20261127000001' OR '1'='1", "O'Brien",
+                                  "__", "\x00\x00abc", "a" * 5000])
+def test_hostile_text_finds_nothing_and_changes_nothing(desk, text):
+    wb, _ = desk
+    before = int(wb.sql("SELECT count(*) AS n FROM clients").n[0])
+    r = wb.lookup(text)
+    assert r.kind == "nome" and r.clients.empty and r.message == "Nenhum cliente encontrado."
+    assert int(wb.sql("SELECT count(*) AS n FROM clients").n[0]) == before > 0
+
+
+def test_an_emoji_said_to_be_a_protocol_is_refused_by_name(desk):
+    wb, _ = desk
+    with pytest.raises(ValidationError, match="não é um protocolo") as err:
+        wb.lookup("protocolo nº 😀")
+    assert err.value.field == "Procurar"
+
+
 # -- the header's box ------------------------------------------------------------------------
 def _desk(wb):
     app = DeskApp(wb=wb)

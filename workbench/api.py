@@ -232,7 +232,7 @@ class Workbench:
         """
         from workbench.services import lookup
 
-        return lookup.lookup(self.store, text, limit=limit)
+        return lookup.lookup(self.store, text, limit=limit, reference=self.reference_cached())
 
     # -- reading the desk -------------------------------------------------------
     def client(self, client_id: int) -> records.ClientRecord:

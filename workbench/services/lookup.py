@@ -104,8 +104,9 @@ def _formatted_cnpj(text: str) -> bool:
     return "/" in text and is_valid_cnpj(text)
 
 
-def lookup(store, text, *, limit: int = 20) -> LookupResult:
-    """See :meth:`workbench.api.Workbench.lookup`."""
+def lookup(store, text, *, limit: int = 20, reference: dict | None = None) -> LookupResult:
+    """See :meth:`workbench.api.Workbench.lookup`; ``reference`` is the reference tables
+    (``wb.reference_cached()``) that name the origin, title and status codes."""
     text, limit = search.validate(text, limit)
     kind, needle = classify(text)
     if kind == "protocolo":
@@ -115,7 +116,33 @@ def lookup(store, text, *, limit: int = 20) -> LookupResult:
         if found is None:
             raise NotFoundError(f"Nenhum protocolo nº {needle} foi emitido. Confira o número com o cliente "
                                 f"(14 dígitos: a data AAAAMMDD e a sequência do dia).", field=FIELD)
-        found = dict(found)
-        found["registered"] = bool(found["registered"])
-        return LookupResult(text=needle, kind=kind, protocol=found)
+        return LookupResult(text=needle, kind=kind, protocol=_named(found, reference or store.reference()))
     return LookupResult(text=needle, kind=kind, clients=search.search_clients(store, needle, limit))
+
+
+def _named(row: dict, reference: dict) -> dict:
+    """The store's row with labels for its reference codes (an unknown code keeps its code)."""
+    def label(table: str, code):
+        if code is None:
+            return None
+        df = reference[table]
+        match = df.loc[df["code"] == code]
+        return code if match.empty else match.iloc[0]["label"]
+
+    statuses = reference["statuses"]
+    is_open = statuses.loc[statuses["code"] == row["status_code"], "is_open"]
+    named = {"origin": label("origins", row["origin_code"]), "title": label("titles", row["title_code"]),
+             "status": label("statuses", row["status_code"]),
+             "is_open": None if is_open.empty else bool(is_open.iloc[0])}
+    found: dict = {}
+    for key, value in row.items():
+        if key == "origin_code":
+            found["origin"] = named["origin"]
+        elif key == "title_code":
+            found["title"] = named["title"]
+        elif key == "status_code":
+            found.update(status=named["status"], is_open=named["is_open"])
+        else:
+            found[key] = bool(value) if key == "registered" else value
+    return found
+

@@ -95,25 +95,24 @@ class ProtocolsMixin(DraftsMixin):
         con.execute("DELETE FROM drafts WHERE kind <> 'atendimento' AND saved_at < ?", [stale_before])
 
     def lookup_protocol(self, protocol: str) -> dict | None:
-        """One protocol's log entry with its operator, client and origin, and its attendance's
-        title, status and times when it was registered; None when it was never issued.
+        """One protocol's log entry with its operator and client, and its attendance's codes and
+        times when it was registered; None when it was never issued. Reference codes
+        (``origin_code``, ``title_code``, ``status_code``) are left for the caller to name.
 
-        One short read: ``protocol_log`` and ``attendances`` are written in
-        protocol order, so their zone maps leave one row group of each to read.
+        One short read of three large tables and one small: ``protocol_log`` and
+        ``attendances`` are written in protocol order, so their zone maps leave one row
+        group of each to read, and the client's row group follows from its id.
         """
         with self._read() as con:
             rows = self._rows(con, """
                 SELECT p.protocol, p.issued_at, o.name AS operator, p.client_id, c.name AS client_name,
-                       c.code AS client_code, og.label AS origin, p.outcome, p.outcome_at,
-                       a.protocol IS NOT NULL AS registered, t.label AS title, s.label AS status,
-                       s.is_open, a.created_at, a.due_at, a.closed_at
+                       c.code AS client_code, p.origin_code, p.outcome, p.outcome_at,
+                       a.protocol IS NOT NULL AS registered, a.title_code, a.status_code,
+                       a.created_at, a.due_at, a.closed_at
                 FROM protocol_log p
                 LEFT JOIN operators o ON o.operator_id = p.operator_id
                 LEFT JOIN clients c ON c.client_id = p.client_id
-                LEFT JOIN origins og ON og.code = p.origin_code
                 LEFT JOIN attendances a ON a.protocol = p.protocol
-                LEFT JOIN titles t ON t.code = a.title_code
-                LEFT JOIN statuses s ON s.code = a.status_code
                 WHERE p.protocol = ?""", [protocol])
         return rows[0] if rows else None
 
