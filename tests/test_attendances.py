@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import NotFoundError, ValidationError
-from workbench.services.records import LIST_COLUMNS
+from workbench.services.records import KEY_COLUMNS, LIST_COLUMNS, ORDER_KEYS
 
 import rawdb
 
@@ -23,14 +23,16 @@ def test_client_list_has_every_column_and_all_rows(desk, busy_client):
     assert (frame.client_id == busy_client).all() and not frame.attrs["truncated"]
 
 
-def test_ordered_by_title_by_default_and_by_any_column(desk):
+def test_newest_first_by_default_title_one_argument_away_and_any_column(desk, busy_client):
     frame = desk.attendances(limit=1000)
-    assert frame.title.tolist() == sorted(frame.title.tolist())
-    for column in LIST_COLUMNS:
+    assert frame.created_at.is_monotonic_decreasing
+    mine = desk.attendances(client_id=busy_client)
+    assert mine.created_at.is_monotonic_decreasing and mine.columns[:6].tolist() == list(KEY_COLUMNS)
+    by_title = desk.attendances(order_by="title", descending=False, limit=1000)
+    assert by_title.title.tolist() == sorted(by_title.title.tolist())
+    for column in ORDER_KEYS:
         page = desk.attendances(order_by=column, descending=True, limit=20)
         assert len(page) == 20
-    newest = desk.attendances(order_by="created_at", descending=True, limit=5)
-    assert newest.created_at.is_monotonic_decreasing
 
 
 def test_status_filter_one_or_several(desk):

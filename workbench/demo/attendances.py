@@ -281,11 +281,19 @@ def build_chunk(rng: np.random.Generator, ctx: Context, plan: Plan, lo: int, hi:
         "script_version": pa.array(version, pa.int32(), mask=~has_script),
         "script_outcome": pa.array(np.where(has_script, np.where(ended_early, "encerrado", "fim"), None),
                                    pa.string()),
-        "operator_id": pa.array(operator, pa.int32()), "created_at": _ts(ts),
+        "operator_id": pa.array(operator, pa.int32()), "owner_id": pa.array(operator, pa.int32()),
+        "queue_code": pa.array(_type_queues(types), pa.string()).take(pa.array(atype)), "created_at": _ts(ts),
         "due_at": _ts(ts + deadline * 3600 * US), "closed_at": closed_at, "updated_at": _ts(updated),
     })
     return {"protocol_log": protocol_log, "attendances": attendances, "script_answers": script_answers,
             "service_orders": service_orders, "attendance_events": events}
+
+
+def _type_queues(types: pd.DataFrame) -> list:
+    """Each attendance type's default queue (None where it has none)."""
+    if "queue_code" not in types.columns:
+        return [None] * len(types)
+    return [q if isinstance(q, str) and q else None for q in types["queue_code"]]
 
 
 def _versions(script_code: np.ndarray, versions: dict[str, int]) -> np.ndarray:

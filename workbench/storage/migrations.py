@@ -86,11 +86,18 @@ def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE operators DROP COLUMN {column}")
 
 
+def _desk_workflow(con: duckdb.DuckDBPyConnection) -> None:
+    from workbench.storage import workflow_schema
+
+    workflow_schema.apply(con)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
     Migration(3, "index of attendances by client", _client_attendances_index),
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
+    Migration(5, "queues, owners, later contacts, work-order workflow, open attendances", _desk_workflow),
 )
 LATEST = MIGRATIONS[-1].version
 

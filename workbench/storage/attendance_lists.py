@@ -1,0 +1,171 @@
+"""Attendance lists: one client's, everyone's by status or text, a worklist, a queue.
+
+Where each list reads from (one query builder, three sources):
+
+* one client's attendances: ``attendances`` through its index on ``client_id``;
+* open attendances only (the worklists, the queues, a status list whose
+  statuses are all open): ``open_attendances``, a hundred thousand rows at
+  most, which carries the client's name and plan too, so nothing large is read;
+* anything else (closed statuses, text over everyone): ``attendances`` in two
+  phases: the page's row ids are chosen reading only the filter and sort
+  columns, then the wide columns are read for those rows alone.
+
+Text matches the protocol (when the text has a digit), the title's name and
+the normalised problem text (``search_text``), accent- and case-blind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from workbench.storage.base import StoreBase
+from workbench.storage.dashboard_sql import COMPLAINT_DAYS, DEMAND_DAYS
+
+TITLE_RANK = "list_position((SELECT list(code ORDER BY label, code) FROM titles), a.title_code)"
+ANATEL_DUE = (f"(a.created_at + CASE WHEN a.type_code IN (SELECT code FROM attendance_types WHERE is_complaint) "
+              f"THEN INTERVAL '{COMPLAINT_DAYS} days' ELSE INTERVAL '{DEMAND_DAYS} days' END)")
+# Sortable columns and the expression each sorts by (``a`` is the source; joins named below).
+LIST_ORDER = {
+    "protocol": "a.protocol", "title": TITLE_RANK, "status": "s.sort", "origin": "og.sort",
+    "type": "ty.label", "created_at": "a.created_at", "due_at": "a.due_at", "operator": "o.name",
+    "owner": "ow.name", "queue": "q.sort", "client_id": "a.client_id", "plan": "a.contract_id",
+    "problem": "a.problem", "client_name": "c.name",
+}
+_ORDER_JOINS = {
+    "status": "JOIN statuses s ON s.code = a.status_code",
+    "origin": "JOIN origins og ON og.code = a.origin_code",
+    "type": "JOIN attendance_types ty ON ty.code = a.type_code",
+    "operator": "LEFT JOIN operators o ON o.operator_id = a.operator_id",
+    "owner": "LEFT JOIN operators ow ON ow.operator_id = a.owner_id",
+    "queue": "LEFT JOIN queues q ON q.code = a.queue_code",
+    "client_name": "JOIN clients c ON c.client_id = a.client_id",
+}
+
+_COLUMNS = """
+    a.protocol, t.label AS title, s.label AS status, s.is_open, og.label AS origin, ty.label AS type,
+    a.created_at, a.due_at, {anatel} AS anatel_due_at, {closed} AS closed_at, o.name AS operator,
+    a.owner_id, ow.name AS owner, ow.active AS owner_active, a.queue_code, q.label AS queue, a.client_id,
+    {client} AS client_name, pl.name AS plan, a.problem, a.updated_at"""
+_JOINS = """
+    JOIN titles t ON t.code = a.title_code
+    JOIN statuses s ON s.code = a.status_code
+    JOIN origins og ON og.code = a.origin_code
+    JOIN attendance_types ty ON ty.code = a.type_code
+    LEFT JOIN operators o ON o.operator_id = a.operator_id
+    LEFT JOIN operators ow ON ow.operator_id = a.owner_id
+    LEFT JOIN queues q ON q.code = a.queue_code"""
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list is filtered and sorted by (checked by the services)."""
+
+    client_id: int | None = None
+    status_codes: tuple[str, ...] = ()
+    text: str | None = None                 # already normalised
+    owner_id: int | None = None
+    queue_codes: tuple[str, ...] = ()
+    unassigned: bool = False                # no responsible operator
+    open_only: bool = False
+    order_by: str = "created_at"            # a key of LIST_ORDER, or "urgency"
+    descending: bool = True
+    limit: int = 200
+    offset: int = 0
+    now: datetime | None = None             # for "urgency"
+
+
+def _urgency(now_param: str = "?") -> str:
+    """Past the Anatel deadline first, then past the type's, then due within 24 h, then the rest;
+    inside each, the earliest deadline first."""
+    return (f"CASE WHEN {{anatel}} < {now_param}::TIMESTAMPTZ THEN 0 WHEN a.due_at < {now_param}::TIMESTAMPTZ "
+            f"THEN 1 WHEN a.due_at < {now_param}::TIMESTAMPTZ + INTERVAL '24 hours' THEN 2 ELSE 3 END")
+
+
+class AttendanceListsMixin(StoreBase):
+    def list_attendances(self, query: ListQuery) -> pd.DataFrame:
+        """One page (``limit`` + 1 rows, to tell a cut list) of an attendance list; see the module."""
+        with self._read() as con:
+            open_statuses = {r[0] for r in con.execute("SELECT code FROM statuses WHERE is_open").fetchall()}
+            from_open = query.client_id is None and not query.text and (
+                query.open_only or query.owner_id is not None or query.queue_codes or query.unassigned
+                or (query.status_codes and set(query.status_codes) <= open_statuses))
+            sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
+            return self._df(con, sql, params)
+
+    @staticmethod
+    def _where(q: ListQuery, open_statuses: set[str] | None) -> tuple[list[str], list]:
+        where, params = ["TRUE"], []
+        if q.client_id is not None:
+            where.append("a.client_id = ?")
+            params.append(q.client_id)
+        if q.status_codes:
+            where.append(f"a.status_code IN ({', '.join('?' * len(q.status_codes))})")
+            params += list(q.status_codes)
+        if q.open_only and open_statuses is not None:
+            where.append("a.status_code IN (SELECT code FROM statuses WHERE is_open)")
+        if q.owner_id is not None:
+            where.append("a.owner_id = ?")
+            params.append(q.owner_id)
+        if q.queue_codes:
+            where.append(f"a.queue_code IN ({', '.join('?' * len(q.queue_codes))})")
+            params += list(q.queue_codes)
+        if q.unassigned:
+            where.append("a.owner_id IS NULL")
+        if q.text:
+            parts = ["a.title_code IN (SELECT code FROM titles WHERE contains(lower(strip_accents(label)), ?))",
+                     "contains(a.search_text, ?)"]
+            params += [q.text, q.text]
+            if any(ch.isdigit() for ch in q.text):
+                parts.append("contains(a.protocol, ?)")
+                params.append(q.text)
+            where.append("(" + " OR ".join(parts) + ")")
+        return where, params
+
+    @staticmethod
+    def _order(q: ListQuery, anatel: str) -> tuple[str, list, list[str]]:
+        """(sort key expression, its params, joins it needs)."""
+        if q.order_by == "urgency":
+            return _urgency().format(anatel=anatel), [q.now] * 3, []
+        joins = [_ORDER_JOINS[q.order_by]] if q.order_by in _ORDER_JOINS else []
+        return LIST_ORDER[q.order_by], [], joins
+
+    def _open_sql(self, q: ListQuery) -> tuple[str, list]:
+        where, params = self._where(q, None)
+        key, key_params, joins = self._order(q, "a.anatel_due_at")
+        if q.order_by == "client_name":          # the open table carries the name
+            key, joins = "a.client_name", []
+        direction = "DESC" if q.descending else "ASC"
+        sql = f"""
+            WITH page AS MATERIALIZED (
+                SELECT {key} AS _k, a.* FROM open_attendances a {' '.join(joins)}
+                WHERE {' AND '.join(where)}
+                ORDER BY _k {direction}, a.created_at DESC, a.protocol
+                LIMIT ? OFFSET ?)
+            SELECT {_COLUMNS.format(anatel='a.anatel_due_at', closed='NULL::TIMESTAMPTZ', client='a.client_name')}
+            FROM page a {_JOINS}
+            LEFT JOIN plans pl ON pl.plan_id = a.plan_id
+            ORDER BY a._k {direction}, a.created_at DESC, a.protocol"""
+        return sql, key_params + params + [q.limit + 1, q.offset]
+
+    def _scan_sql(self, q: ListQuery, open_statuses: set[str]) -> tuple[str, list]:
+        where, params = self._where(q, open_statuses)
+        key, key_params, joins = self._order(q, ANATEL_DUE)
+        direction = "DESC" if q.descending else "ASC"
+        sql = f"""
+            WITH page AS MATERIALIZED (
+                SELECT a.rowid AS rid, {key} AS _k, a.created_at AS _c, a.protocol AS _p
+                FROM attendances a {' '.join(joins)}
+                WHERE {' AND '.join(where)}
+                ORDER BY _k {direction}, _c DESC, _p
+                LIMIT ? OFFSET ?),
+            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN attendances a ON a.rowid = p.rid)
+            SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name')}
+            FROM rows a {_JOINS}
+            LEFT JOIN clients c ON c.client_id = a.client_id
+            LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
+            LEFT JOIN plans pl ON pl.plan_id = ct.plan_id
+            ORDER BY a._k {direction}, a.created_at DESC, a.protocol"""
+        return sql, key_params + params + [q.limit + 1, q.offset]
