@@ -155,6 +155,13 @@ class Session:
         return worklist.transfer(self, protocol, to_operator=to_operator, to_queue=to_queue, reason=reason,
                                  expected=expected)
 
+    def transfer_targets(self) -> dict:
+        """What a transfer may choose: ``{"operators": DataFrame (operator_id, username, name, role,
+        queues) of the active operators, "queues": DataFrame (code, label)}``."""
+        from workbench.services import worklist
+
+        return worklist.transfer_targets(self)
+
     def take(self, protocol: str, *, expected=None) -> dict:
         """Assumir: become responsible for an attendance of my queue that nobody holds."""
         from workbench.services import worklist
