@@ -123,9 +123,15 @@ def queue_codes(reference: dict, queue) -> list[str] | None:
     return codes
 
 
+def title_codes(reference: dict, needle: str) -> tuple[str, ...]:
+    """The titles whose name contains ``needle`` (normalised), as a text search compares them."""
+    titles = reference["titles"]
+    return tuple(code for code, label in zip(titles["code"], titles["label"]) if needle in normalize_text(label))
+
+
 def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="created_at",
                      descending=True, limit=200, offset=0, owner_id=None, queue=None, unassigned=False,
-                     open_only=False, now=None) -> pd.DataFrame:
+                     open_only=False, served_by=None, now=None) -> pd.DataFrame:
     """Any attendance list (see ``Workbench.attendances``): :data:`LIST_COLUMNS`, ``attrs["truncated"]``."""
     client_id = arguments.identifier(client_id, "Cliente", optional=True)
     owner_id = arguments.identifier(owner_id, "Responsável", optional=True)
@@ -139,8 +145,8 @@ def list_attendances(store, reference: dict, *, client_id=None, status=None, tex
     now = arguments.timestamp(now, "Agora") or _now()
     needle = normalize_text(text)[:RULES["search"].max_len] if text else None
     query = ListQuery(client_id=client_id, status_codes=tuple(status_codes(reference, status) or ()),
-                      text=needle or None, owner_id=owner_id, queue_codes=tuple(queue_codes(reference, queue) or ()),
-                      unassigned=unassigned, open_only=open_only, order_by=order_by, descending=descending,
+                      text=needle or None, title_codes=title_codes(reference, needle) if needle else (), owner_id=owner_id, queue_codes=tuple(queue_codes(reference, queue) or ()),
+                      unassigned=unassigned, served_by=served_by, open_only=open_only, order_by=order_by, descending=descending,
                       limit=limit, offset=offset, now=now)
     frame = store.list_attendances(query)
     truncated = len(frame) > limit

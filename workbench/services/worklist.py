@@ -61,24 +61,21 @@ def worklist(session, *, limit: int = WORKLIST_PAGE, offset: int = 0) -> pd.Data
 def queue_list(session, queue=None, *, unassigned: bool = False, limit: int = WORKLIST_PAGE,
                offset: int = 0) -> pd.DataFrame:
     """Fila: the open attendances of ``queue`` (label or code; None = every queue of :func:`queues_for`),
-    most urgent first; ``unassigned`` keeps only those nobody holds."""
+    most urgent first; ``unassigned`` keeps only those nobody holds.
+
+    One read: for an operator who may not reassign, the query itself keeps the queues it serves; only
+    an empty page of a queue asked by name is checked again, to say "you do not serve it".
+    """
     session.operator.require("atender")
     wb = session.workbench
-    allowed = queues_for(session)
-    codes = records.queue_codes(wb.reference_cached(), queue) if queue is not None else list(allowed["code"])
-    refused = [c for c in codes if c not in set(allowed["code"])]
-    if refused:
+    reference = wb.reference_cached()
+    codes = records.queue_codes(reference, queue) if queue is not None else None
+    served_by = None if session.operator.can("reatribuir") else session.operator.operator_id
+    frame = records.list_attendances(wb.store, reference, queue=codes, served_by=served_by,
+                                     unassigned=unassigned, open_only=True, order_by="urgency", descending=False,
+                                     limit=limit, offset=offset)
+    if frame.empty and codes and served_by is not None and not set(codes) <= set(wb.store.queues_of(served_by)):
         raise ValidationError("Você não atende essa fila; peça ao administrador para incluí-lo nela.", field="Fila")
-    if not codes:
-        return _empty()
-    return records.list_attendances(wb.store, wb.reference_cached(), queue=codes, unassigned=unassigned,
-                                    open_only=True, order_by="urgency", descending=False, limit=limit,
-                                    offset=offset)
-
-
-def _empty() -> pd.DataFrame:
-    frame = pd.DataFrame(columns=list(records.LIST_COLUMNS))
-    frame.attrs.update(truncated=False, limit=0, offset=0)
     return frame
 
 

@@ -10,8 +10,16 @@ Where each list reads from (one query builder, three sources):
   phases: the page's row ids are chosen reading only the filter and sort
   columns, then the wide columns are read for those rows alone.
 
-Text matches the protocol (when the text has a digit), the title's name and
-the normalised problem text (``search_text``), accent- and case-blind.
+Text matches the protocol (when the text has a digit), the titles whose name
+contains it (resolved by the services from the reference data and passed as
+``title_codes``) and the normalised problem text (``search_text``), accent- and
+case-blind.
+
+Every page is chosen in a first phase that reads only the filter and sort
+columns and ends in a top-N (the sort keys are timestamps and small integers,
+never the wide text columns), then the row's columns are read for that page
+alone. Ties are broken by the opening time, then the protocol, so paging is
+stable.
 """
 
 from __future__ import annotations
@@ -66,9 +74,11 @@ class ListQuery:
     client_id: int | None = None
     status_codes: tuple[str, ...] = ()
     text: str | None = None                 # already normalised
+    title_codes: tuple[str, ...] = ()       # titles whose name contains ``text``
     owner_id: int | None = None
     queue_codes: tuple[str, ...] = ()
     unassigned: bool = False                # no responsible operator
+    served_by: int | None = None            # only the queues this operator serves
     open_only: bool = False
     order_by: str = "created_at"            # a key of LIST_ORDER, or "urgency"
     descending: bool = True
@@ -78,8 +88,8 @@ class ListQuery:
 
 
 def _urgency(now_param: str = "?") -> str:
-    """Past the Anatel deadline first, then past the type's, then due within 24 h, then the rest;
-    inside each, the earliest deadline first."""
+    """Past the Anatel deadline first, then past the type's, then due within 24 h, then the rest
+    (the list then orders each group by its deadline, earliest first)."""
     return (f"CASE WHEN {{anatel}} < {now_param}::TIMESTAMPTZ THEN 0 WHEN a.due_at < {now_param}::TIMESTAMPTZ "
             f"THEN 1 WHEN a.due_at < {now_param}::TIMESTAMPTZ + INTERVAL '24 hours' THEN 2 ELSE 3 END")
 
@@ -91,6 +101,7 @@ class AttendanceListsMixin(StoreBase):
             open_statuses = {r[0] for r in con.execute("SELECT code FROM statuses WHERE is_open").fetchall()}
             from_open = query.client_id is None and not query.text and (
                 query.open_only or query.owner_id is not None or query.queue_codes or query.unassigned
+                or query.served_by is not None
                 or (query.status_codes and set(query.status_codes) <= open_statuses))
             sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
             return self._df(con, sql, params)
@@ -114,10 +125,15 @@ class AttendanceListsMixin(StoreBase):
             params += list(q.queue_codes)
         if q.unassigned:
             where.append("a.owner_id IS NULL")
+        if q.served_by is not None:
+            where.append("a.queue_code IN (SELECT queue_code FROM operator_queues WHERE operator_id = ?)")
+            params.append(q.served_by)
         if q.text:
-            parts = ["a.title_code IN (SELECT code FROM titles WHERE contains(lower(strip_accents(label)), ?))",
-                     "contains(a.search_text, ?)"]
-            params += [q.text, q.text]
+            parts = ["contains(a.search_text, ?)"]
+            params.append(q.text)
+            if q.title_codes:
+                parts.append(f"a.title_code IN ({', '.join('?' * len(q.title_codes))})")
+                params += list(q.title_codes)
             if any(ch.isdigit() for ch in q.text):
                 parts.append("contains(a.protocol, ?)")
                 params.append(q.text)
@@ -125,41 +141,43 @@ class AttendanceListsMixin(StoreBase):
         return where, params
 
     @staticmethod
-    def _order(q: ListQuery, anatel: str) -> tuple[str, list, list[str]]:
-        """(sort key expression, its params, joins it needs)."""
+    def _order(q: ListQuery, anatel: str) -> tuple[str, list, list[str], str]:
+        """(sort key expression, its params, joins it needs, the tie-breaking keys after it)."""
         if q.order_by == "urgency":
-            return _urgency().format(anatel=anatel), [q.now] * 3, []
+            return _urgency().format(anatel=anatel), [q.now] * 3, [], "a.due_at, a.created_at, a.protocol"
         joins = [_ORDER_JOINS[q.order_by]] if q.order_by in _ORDER_JOINS else []
-        return LIST_ORDER[q.order_by], [], joins
+        if q.order_by == "created_at":
+            return "a.created_at", [], [], "a.protocol"
+        return LIST_ORDER[q.order_by], [], joins, "a.created_at DESC, a.protocol"
 
     def _open_sql(self, q: ListQuery) -> tuple[str, list]:
         where, params = self._where(q, None)
-        key, key_params, joins = self._order(q, "a.anatel_due_at")
+        key, key_params, joins, ties = self._order(q, "a.anatel_due_at")
         if q.order_by == "client_name":          # the open table carries the name
             key, joins = "a.client_name", []
         direction = "DESC" if q.descending else "ASC"
         sql = f"""
             WITH page AS MATERIALIZED (
-                SELECT {key} AS _k, a.* FROM open_attendances a {' '.join(joins)}
+                SELECT a.rowid AS rid, {key} AS _k FROM open_attendances a {' '.join(joins)}
                 WHERE {' AND '.join(where)}
-                ORDER BY _k {direction}, a.created_at DESC, a.protocol
-                LIMIT ? OFFSET ?)
+                ORDER BY _k {direction}, {ties}
+                LIMIT ? OFFSET ?),
+            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN open_attendances a ON a.rowid = p.rid)
             SELECT {_COLUMNS.format(anatel='a.anatel_due_at', closed='NULL::TIMESTAMPTZ', client='a.client_name')}
-            FROM page a {_JOINS}
+            FROM rows a {_JOINS}
             LEFT JOIN plans pl ON pl.plan_id = a.plan_id
-            ORDER BY a._k {direction}, a.created_at DESC, a.protocol"""
+            ORDER BY a._k {direction}, {ties}"""
         return sql, key_params + params + [q.limit + 1, q.offset]
 
     def _scan_sql(self, q: ListQuery, open_statuses: set[str]) -> tuple[str, list]:
         where, params = self._where(q, open_statuses)
-        key, key_params, joins = self._order(q, ANATEL_DUE)
+        key, key_params, joins, ties = self._order(q, ANATEL_DUE)
         direction = "DESC" if q.descending else "ASC"
         sql = f"""
             WITH page AS MATERIALIZED (
-                SELECT a.rowid AS rid, {key} AS _k, a.created_at AS _c, a.protocol AS _p
-                FROM attendances a {' '.join(joins)}
+                SELECT a.rowid AS rid, {key} AS _k FROM attendances a {' '.join(joins)}
                 WHERE {' AND '.join(where)}
-                ORDER BY _k {direction}, _c DESC, _p
+                ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
             rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN attendances a ON a.rowid = p.rid)
             SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name')}
@@ -167,5 +185,5 @@ class AttendanceListsMixin(StoreBase):
             LEFT JOIN clients c ON c.client_id = a.client_id
             LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
             LEFT JOIN plans pl ON pl.plan_id = ct.plan_id
-            ORDER BY a._k {direction}, a.created_at DESC, a.protocol"""
+            ORDER BY a._k {direction}, {ties}"""
         return sql, key_params + params + [q.limit + 1, q.offset]
