@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import desk, files, importing, login, memory, search, voila
+from benchmarks import desk, files, importing, lists, login, memory, search, voila
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -36,7 +36,7 @@ class Context:
 
 MEASUREMENTS = {
     "search": search.measure,
-    "attendances": desk.measure_attendances,
+    "attendances": lists.measure,
     "wizard": desk.measure_wizard,
     "dashboard": desk.measure_dashboard,
     "concurrency": desk.measure_concurrency,

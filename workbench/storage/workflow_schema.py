@@ -19,7 +19,7 @@ Existing rows are carried over in the same transaction: the queues of the
 desk's data folder (or the shipped ones) are seeded so that every open
 attendance lands in its type's queue, each attendance's responsible is the
 operator who registered it, orders get their client's address. A desk of
-5,000,000 attendances migrates in a few seconds (``benchmarks/RESULTS.md``).
+5,000,000 attendances migrates in about 12 seconds on 2 cores (``benchmarks/RESULTS.md``).
 Technicians come with the next ``workbench init``.
 """
 
