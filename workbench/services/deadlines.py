@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 DEADLINE_LABELS = {"no_prazo": "No prazo", "vence_24h": "Vence em 24 h", "vencido": "Vencido",
@@ -57,9 +58,13 @@ def countdown(state: str, due_at, anatel_due_at, now: datetime) -> str:
 
 def with_deadlines(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
     """``frame`` (is_open, due_at, anatel_due_at) with the columns ``deadline`` (state) and ``countdown``."""
-    states, texts = [], []
-    for is_open, due, anatel in zip(frame["is_open"], frame["due_at"], frame["anatel_due_at"]):
-        state = deadline_state(bool(is_open), due, anatel, now)
-        states.append(state)
-        texts.append(countdown(state, due, anatel, now))
-    return frame.assign(deadline=states, countdown=texts)
+    if frame.empty:
+        return frame.assign(deadline=pd.Series(dtype=object), countdown=pd.Series(dtype=object))
+    at = pd.Timestamp(now)
+    due, anatel = pd.to_datetime(frame["due_at"], utc=True), pd.to_datetime(frame["anatel_due_at"], utc=True)
+    is_open = frame["is_open"].fillna(False).astype(bool).to_numpy() & due.notna().to_numpy()
+    states = np.select([~is_open, (anatel < at).to_numpy(), (due < at).to_numpy(), (due < at + SOON).to_numpy()],
+                       ["", "anatel", "vencido", "vence_24h"], "no_prazo")
+    texts = [countdown(state, d, a, now) if state else ""
+             for state, d, a in zip(states, due.to_numpy(dtype=object), anatel.to_numpy(dtype=object))]
+    return frame.assign(deadline=states.astype(object), countdown=texts)

@@ -123,6 +123,24 @@ def queue_codes(reference: dict, queue) -> list[str] | None:
     return codes
 
 
+def named(frame: pd.DataFrame, reference: dict) -> pd.DataFrame:
+    """A page of the store's list (codes) with the labels the screens show, from the reference data."""
+    def label(table: str, key: str, value: str = "label"):
+        ref = reference[table]
+        return dict(zip(ref[key], ref[value]))
+
+    statuses = reference["statuses"]
+    return frame.assign(
+        title=frame["title_code"].map(label("titles", "code")),
+        status=frame["status_code"].map(label("statuses", "code")),
+        is_open=frame["status_code"].map(dict(zip(statuses["code"], statuses["is_open"].astype(bool)))).fillna(False)
+        .astype(bool),
+        origin=frame["origin_code"].map(label("origins", "code")),
+        type=frame["type_code"].map(label("attendance_types", "code")),
+        queue=frame["queue_code"].map(label("queues", "code")),
+        plan=frame["plan_id"].map(label("plans", "plan_id", "name")))
+
+
 def title_codes(reference: dict, needle: str) -> tuple[str, ...]:
     """The titles whose name contains ``needle`` (normalised), as a text search compares them."""
     titles = reference["titles"]
@@ -150,7 +168,7 @@ def list_attendances(store, reference: dict, *, client_id=None, status=None, tex
                       limit=limit, offset=offset, now=now)
     frame = store.list_attendances(query)
     truncated = len(frame) > limit
-    frame = with_deadlines(frame.iloc[:limit].reset_index(drop=True), now)
+    frame = with_deadlines(named(frame.iloc[:limit].reset_index(drop=True), reference), now)
     frame = frame[list(LIST_COLUMNS)]
     frame.attrs.update(truncated=truncated, limit=limit, offset=offset)
     return frame

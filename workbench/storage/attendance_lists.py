@@ -52,19 +52,16 @@ _ORDER_JOINS = {
     "client_name": "JOIN clients c ON c.client_id = a.client_id",
 }
 
+# What a page returns: codes, not labels (the services name them from the reference data they
+# hold, so a page reads no reference table), the names of the registering and responsible operators.
 _COLUMNS = """
-    a.protocol, t.label AS title, s.label AS status, s.is_open, og.label AS origin, ty.label AS type,
-    a.created_at, a.due_at, {anatel} AS anatel_due_at, {closed} AS closed_at, o.name AS operator,
-    a.owner_id, ow.name AS owner, ow.active AS owner_active, a.queue_code, q.label AS queue, a.client_id,
-    {client} AS client_name, pl.name AS plan, a.problem, a.updated_at"""
+    a.protocol, a.title_code, a.status_code, a.origin_code, a.type_code, a.created_at, a.due_at,
+    {anatel} AS anatel_due_at, {closed} AS closed_at, o.name AS operator, a.owner_id, ow.name AS owner,
+    ow.active AS owner_active, a.queue_code, a.client_id, {client} AS client_name, {plan} AS plan_id,
+    a.problem, a.updated_at"""
 _JOINS = """
-    JOIN titles t ON t.code = a.title_code
-    JOIN statuses s ON s.code = a.status_code
-    JOIN origins og ON og.code = a.origin_code
-    JOIN attendance_types ty ON ty.code = a.type_code
     LEFT JOIN operators o ON o.operator_id = a.operator_id
-    LEFT JOIN operators ow ON ow.operator_id = a.owner_id
-    LEFT JOIN queues q ON q.code = a.queue_code"""
+    LEFT JOIN operators ow ON ow.operator_id = a.owner_id"""
 
 
 @dataclass(frozen=True)
@@ -163,9 +160,9 @@ class AttendanceListsMixin(StoreBase):
                 ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
             rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN open_attendances a ON a.rowid = p.rid)
-            SELECT {_COLUMNS.format(anatel='a.anatel_due_at', closed='NULL::TIMESTAMPTZ', client='a.client_name')}
+            SELECT {_COLUMNS.format(anatel='a.anatel_due_at', closed='NULL::TIMESTAMPTZ', client='a.client_name',
+                                    plan='a.plan_id')}
             FROM rows a {_JOINS}
-            LEFT JOIN plans pl ON pl.plan_id = a.plan_id
             ORDER BY a._k {direction}, {ties}"""
         return sql, key_params + params + [q.limit + 1, q.offset]
 
@@ -180,10 +177,9 @@ class AttendanceListsMixin(StoreBase):
                 ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
             rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN attendances a ON a.rowid = p.rid)
-            SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name')}
+            SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name', plan='ct.plan_id')}
             FROM rows a {_JOINS}
             LEFT JOIN clients c ON c.client_id = a.client_id
             LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
-            LEFT JOIN plans pl ON pl.plan_id = ct.plan_id
             ORDER BY a._k {direction}, {ties}"""
         return sql, key_params + params + [q.limit + 1, q.offset]
