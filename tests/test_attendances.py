@@ -137,3 +137,18 @@ def test_protocol_log_filters(desk):
     assert desk.protocol_log(limit=5).issued_at.is_monotonic_decreasing
     with pytest.raises(ValidationError):
         desk.protocol_log(outcome="perdido")
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_title_order_pages_cross_title_boundaries_without_gaps(desk, descending):
+    everything = desk.attendances(order_by="title", descending=descending, limit=1000)
+    assert len(everything) == desk.sql("SELECT count(*) AS n FROM attendances").n[0]
+    labels = everything.title.tolist()
+    assert labels == sorted(labels, reverse=descending)
+    for _, group in everything.groupby("title", sort=False):       # newest first inside a title
+        assert group.created_at.is_monotonic_decreasing
+    pages = [desk.attendances(order_by="title", descending=descending, limit=37, offset=k).protocol
+             for k in range(0, len(everything), 37)]
+    assert [p for page in pages for p in page] == everything.protocol.tolist()
+    closed = desk.attendances(status="Concluído", order_by="title", descending=descending, limit=1000)
+    assert closed.title.tolist() == sorted(closed.title.tolist(), reverse=descending)
