@@ -29,7 +29,12 @@ def measure(ctx) -> list[Measurement]:
     def add(name, call):
         _timed(out.setdefault(name, []), call)
 
+    def floor():
+        with wb.store._read() as con:
+            con.execute("SELECT 1").fetchall()
+
     for i in range(reps):
+        add("piso: abrir o arquivo, SELECT 1, fechar", floor)
         add("meus atendimentos (1ª página)", lambda: atendente.worklist())
         for code in queues:
             add(f"fila {code} (1ª página)", lambda code=code: supervisor.queue(code))
@@ -48,5 +53,6 @@ def measure(ctx) -> list[Measurement]:
     rows = len(atendente.worklist())
     open_rows = int(wb.sql("SELECT count(*) AS n FROM attendances a JOIN statuses s ON s.code = a.status_code "
                            "WHERE s.is_open").n[0])
-    notes = {"meus atendimentos (1ª página)": f"{rows} linhas; {open_rows} atendimentos em aberto no banco"}
+    notes = {"meus atendimentos (1ª página)": f"{rows} linhas; {open_rows} atendimentos em aberto no banco",
+             "piso: abrir o arquivo, SELECT 1, fechar": "o custo fixo de toda chamada (uma conexão por chamada)"}
     return [Measurement(name, samples, note=notes.get(name, "")) for name, samples in out.items()]
