@@ -152,3 +152,16 @@ def test_title_order_pages_cross_title_boundaries_without_gaps(desk, descending)
     assert [p for page in pages for p in page] == everything.protocol.tolist()
     closed = desk.attendances(status="Concluído", order_by="title", descending=descending, limit=1000)
     assert closed.title.tolist() == sorted(closed.title.tolist(), reverse=descending)
+
+
+def test_one_client_s_list_filtered_and_sorted_like_everyone_s(desk, busy_client):
+    mine = desk.attendances(client_id=busy_client, limit=1000)
+    some = mine.iloc[0]
+    word = some.problem.split()[0].lower()
+    found = desk.attendances(client_id=busy_client, text=word, limit=1000)
+    assert some.protocol in set(found.protocol) and set(found.protocol) <= set(mine.protocol)
+    assert desk.attendances(client_id=busy_client, text=some.protocol).protocol.tolist() == [some.protocol]
+    by_status = desk.attendances(client_id=busy_client, status=some.status, order_by="status")
+    assert set(by_status.protocol) == set(mine[mine.status == some.status].protocol)
+    assert desk.attendances(client_id=busy_client, order_by="urgency", descending=False).protocol.tolist()[:1]
+    assert desk.attendances(client_id=busy_client, limit=2, offset=1).protocol.tolist() == mine.protocol.tolist()[1:3]

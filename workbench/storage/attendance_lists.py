@@ -59,6 +59,11 @@ _COLUMNS = """
     {anatel} AS anatel_due_at, {closed} AS closed_at, o.name AS operator, a.owner_id, ow.name AS owner,
     ow.active AS owner_active, a.queue_code, a.client_id, {client} AS client_name, {plan} AS plan_id,
     a.problem, a.updated_at"""
+# The columns a page reads from ``attendances`` (never ``search_text`` nor the other long texts it does
+# not show: each column read costs its whole compressed block per row group the page touches).
+_ROW_COLUMNS = ", ".join(f"a.{c}" for c in (
+    "protocol", "title_code", "status_code", "origin_code", "type_code", "created_at", "due_at", "closed_at",
+    "operator_id", "owner_id", "queue_code", "client_id", "contract_id", "problem", "updated_at"))
 _JOINS = """
     LEFT JOIN operators o ON o.operator_id = a.operator_id
     LEFT JOIN operators ow ON ow.operator_id = a.owner_id"""
@@ -198,16 +203,33 @@ class AttendanceListsMixin(StoreBase):
         where, params = self._where(q, open_statuses)
         key, key_params, joins, ties = self._order(q, ANATEL_DUE)
         direction = "DESC" if q.descending or len(q.title_window) == 1 else "ASC"
-        sql = f"""
-            WITH page AS MATERIALIZED (
+        if q.client_id is not None:
+            # One client's attendances: taken alone through the index on client_id with the columns
+            # the page needs, then filtered and sorted (a top-N straight over ``attendances`` would
+            # scan the whole table instead of using the index).
+            text = ", a.search_text" if q.text else ""
+            head = f"""hits AS MATERIALIZED (SELECT a.rowid AS rid, {_ROW_COLUMNS}{text} FROM attendances a
+                                         WHERE a.client_id = ?),
+            page AS MATERIALIZED (
+                SELECT a.rid, {key} AS _k FROM hits a {' '.join(joins)}
+                WHERE {' AND '.join(where)}
+                ORDER BY _k {direction}, {ties}
+                LIMIT ? OFFSET ?),
+            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN hits a ON a.rid = p.rid)"""
+            params = [q.client_id] + key_params + params
+        else:
+            head = f"""page AS MATERIALIZED (
                 SELECT a.rowid AS rid, {key} AS _k FROM attendances a {' '.join(joins)}
                 WHERE {' AND '.join(where)}
                 ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
-            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN attendances a ON a.rowid = p.rid)
+            rows AS MATERIALIZED (SELECT p._k, {_ROW_COLUMNS} FROM page p JOIN attendances a ON a.rowid = p.rid)"""
+            params = key_params + params
+        sql = f"""
+            WITH {head}
             SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name', plan='ct.plan_id')}
             FROM rows a {_JOINS}
             LEFT JOIN clients c ON c.client_id = a.client_id
             LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
             ORDER BY a._k {direction}, {ties}"""
-        return sql, key_params + params + [q.limit + 1, q.offset]
+        return sql, params + [q.limit + 1, q.offset]
