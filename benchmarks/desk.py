@@ -1,4 +1,4 @@
-"""Desk operations at scale: attendance list, the wizard's protocol + finish, dashboard refresh,
+"""Desk operations at scale (the lists are in ``benchmarks.lists``): the wizard's protocol + finish, dashboard refresh,
 and a concurrency run (writers registering attendances while supervisors refresh the dashboard).
 
 Writes go to the benchmark database (new attendances are added by every run).
@@ -57,27 +57,6 @@ def login(wb, credentials) -> tuple[object, int]:
             return wb.login(*credentials), busy
         except BusyError:
             busy += 1
-
-
-def measure_attendances(ctx) -> list[Measurement]:
-    wb = ctx.wb
-    reps = 10 if ctx.quick else 40
-    ids = _client_ids(wb, reps)
-    per_client, by_status, by_text = [], [], []
-    for i, client_id in enumerate(ids):
-        t = time.perf_counter()
-        wb.attendances(client_id=client_id, order_by="title", limit=200)
-        per_client.append(_ms(t))
-        if i % 2 == 0:
-            t = time.perf_counter()
-            wb.attendances(status="Pendente", order_by="title", limit=200)
-            by_status.append(_ms(t))
-            t = time.perf_counter()
-            wb.attendances(text=random.Random(i).choice(["lentidao", "boleto", "sem conexao"]), limit=50)
-            by_text.append(_ms(t))
-    return [Measurement("lista de atendimentos do cliente", per_client),
-            Measurement("lista de atendimentos por status (todos)", by_status),
-            Measurement("lista de atendimentos por texto (todos)", by_text)]
 
 
 def measure_wizard(ctx) -> list[Measurement]:

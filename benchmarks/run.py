@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import desk, drafts, files, importing, login, lookup, memory, search, voila
+from benchmarks import desk, drafts, files, importing, lists, login, lookup, memory, search, voila
 from benchmarks.util import Measurement, machine, table
 
 FULL = {"clients": 1_000_000, "attendances": 5_000_000, "search_queries": 200}
@@ -38,7 +38,7 @@ MEASUREMENTS = {
     "search": search.measure,
     "lookup": lookup.measure,
     "drafts": drafts.measure,
-    "attendances": desk.measure_attendances,
+    "attendances": lists.measure,
     "wizard": desk.measure_wizard,
     "dashboard": desk.measure_dashboard,
     "concurrency": desk.measure_concurrency,

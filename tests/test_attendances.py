@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import NotFoundError, ValidationError
-from workbench.services.records import LIST_COLUMNS
+from workbench.services.records import KEY_COLUMNS, LIST_COLUMNS, ORDER_KEYS
 
 import rawdb
 
@@ -23,14 +23,16 @@ def test_client_list_has_every_column_and_all_rows(desk, busy_client):
     assert (frame.client_id == busy_client).all() and not frame.attrs["truncated"]
 
 
-def test_ordered_by_title_by_default_and_by_any_column(desk):
+def test_newest_first_by_default_title_one_argument_away_and_any_column(desk, busy_client):
     frame = desk.attendances(limit=1000)
-    assert frame.title.tolist() == sorted(frame.title.tolist())
-    for column in LIST_COLUMNS:
+    assert frame.created_at.is_monotonic_decreasing
+    mine = desk.attendances(client_id=busy_client)
+    assert mine.created_at.is_monotonic_decreasing and mine.columns[:6].tolist() == list(KEY_COLUMNS)
+    by_title = desk.attendances(order_by="title", descending=False, limit=1000)
+    assert by_title.title.tolist() == sorted(by_title.title.tolist())
+    for column in ORDER_KEYS:
         page = desk.attendances(order_by=column, descending=True, limit=20)
         assert len(page) == 20
-    newest = desk.attendances(order_by="created_at", descending=True, limit=5)
-    assert newest.created_at.is_monotonic_decreasing
 
 
 def test_status_filter_one_or_several(desk):
@@ -135,3 +137,31 @@ def test_protocol_log_filters(desk):
     assert desk.protocol_log(limit=5).issued_at.is_monotonic_decreasing
     with pytest.raises(ValidationError):
         desk.protocol_log(outcome="perdido")
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_title_order_pages_cross_title_boundaries_without_gaps(desk, descending):
+    everything = desk.attendances(order_by="title", descending=descending, limit=1000)
+    assert len(everything) == desk.sql("SELECT count(*) AS n FROM attendances").n[0]
+    labels = everything.title.tolist()
+    assert labels == sorted(labels, reverse=descending)
+    for _, group in everything.groupby("title", sort=False):       # newest first inside a title
+        assert group.created_at.is_monotonic_decreasing
+    pages = [desk.attendances(order_by="title", descending=descending, limit=37, offset=k).protocol
+             for k in range(0, len(everything), 37)]
+    assert [p for page in pages for p in page] == everything.protocol.tolist()
+    closed = desk.attendances(status="Concluído", order_by="title", descending=descending, limit=1000)
+    assert closed.title.tolist() == sorted(closed.title.tolist(), reverse=descending)
+
+
+def test_one_client_s_list_filtered_and_sorted_like_everyone_s(desk, busy_client):
+    mine = desk.attendances(client_id=busy_client, limit=1000)
+    some = mine.iloc[0]
+    word = some.problem.split()[0].lower()
+    found = desk.attendances(client_id=busy_client, text=word, limit=1000)
+    assert some.protocol in set(found.protocol) and set(found.protocol) <= set(mine.protocol)
+    assert desk.attendances(client_id=busy_client, text=some.protocol).protocol.tolist() == [some.protocol]
+    by_status = desk.attendances(client_id=busy_client, status=some.status, order_by="status")
+    assert set(by_status.protocol) == set(mine[mine.status == some.status].protocol)
+    assert desk.attendances(client_id=busy_client, order_by="urgency", descending=False).protocol.tolist()[:1]
+    assert desk.attendances(client_id=busy_client, limit=2, offset=1).protocol.tolist() == mine.protocol.tolist()[1:3]

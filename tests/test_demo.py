@@ -20,7 +20,7 @@ from workbench import settings
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)
 TABLES = ("clients", "contracts", "attendances", "protocol_log", "protocol_counter", "script_answers",
-          "service_orders", "attendance_events")
+          "service_orders", "attendance_events", "attendance_contacts", "service_order_events", "operator_queues")
 
 
 def _build(path, seed=3, clients=400, attendances=3000, **kw):
@@ -133,11 +133,43 @@ def test_every_reference_value_is_used_and_coherent(demo_db):
                                         avg((closed_at IS NULL)::INT) FILTER (WHERE created_at > TIMESTAMPTZ '2026-03-09')
                                  FROM attendances""")[0]
     assert old_open < 0.05 < 0.3 < recent_open
-    assert q("SELECT count(DISTINCT kind) FROM attendance_events") == [(2,)]
+    assert {r[0] for r in q("SELECT DISTINCT kind FROM attendance_events")} == {"status", "nota", "transferencia",
+                                                                                "contato"}
     disabled = q("SELECT avg((NOT access_enabled)::INT) FROM contracts")[0][0]
     assert 0.03 < disabled < 0.15
     assert q("SELECT count(*) FROM contracts c JOIN clients k USING (client_id) JOIN routing_points r "
              "USING (routing_point_id) WHERE r.city = k.city")[0][0] > 0
+    con.close()
+
+
+def test_owners_queues_contacts_and_work_orders_in_every_status(demo_db):
+    con = _con(demo_db)
+    q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+    # every queue holds attendances, some open ones wait in a queue with no owner, everyone serves a queue
+    assert q("SELECT count(DISTINCT queue_code) FROM attendances") == q("SELECT count(*) FROM queues")
+    assert q("SELECT count(*) > 0 FROM open_attendances WHERE owner_id IS NULL") == [(True,)]
+    assert q("SELECT count(*) FROM operators o WHERE active AND NOT EXISTS "
+             "(SELECT 1 FROM operator_queues q WHERE q.operator_id = o.operator_id)") == [(0,)]
+    assert q("SELECT count(*) FROM open_attendances") == q(
+        "SELECT count(*) FROM attendances a JOIN statuses s ON s.code = a.status_code WHERE s.is_open")
+    # transfers say where from and where to; the attendance is where its last transfer left it
+    assert q("""SELECT count(*) FROM attendance_events e JOIN attendances a USING (protocol)
+                WHERE e.kind = 'transferencia' AND (e.to_queue IS DISTINCT FROM a.queue_code
+                      OR e.to_owner IS DISTINCT FROM a.owner_id OR e.note IS NULL)""") == [(0,)]
+    # later contacts: one event each, never after the attendance's last change
+    assert q("SELECT count(*) FROM attendance_contacts") == q(
+        "SELECT count(*) FROM attendance_events WHERE kind = 'contato'")
+    assert q("""SELECT count(*) FROM attendance_contacts k JOIN attendances a USING (protocol)
+                WHERE k.contact_at < a.created_at OR k.contact_at > a.updated_at""") == [(0,)]
+    # work orders: every status, each with its history ending in its status, scheduled ones with a technician
+    assert {r[0] for r in q("SELECT DISTINCT status FROM service_orders")} == \
+        {"Aberta", "Agendada", "Em Execução", "Finalizada", "Cancelada"}
+    assert q("""SELECT count(*) FROM service_orders o WHERE o.status <> (SELECT e.to_status FROM service_order_events e
+                WHERE e.order_id = o.order_id ORDER BY e.event_at DESC LIMIT 1)""") == [(0,)]
+    assert q("""SELECT count(*) FROM service_orders WHERE status IN ('Agendada', 'Em Execução', 'Finalizada')
+                AND (technician_id IS NULL OR scheduled_on IS NULL OR scheduled_period IS NULL)""") == [(0,)]
+    assert q("SELECT count(*) FROM service_orders WHERE address IS NULL OR (status IN ('Finalizada', 'Cancelada')) "
+             "<> (closed_at IS NOT NULL)") == [(0,)]
     con.close()
 
 

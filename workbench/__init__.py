@@ -9,6 +9,7 @@ from workbench.api import Workbench
 from workbench.errors import (
     AuthError,
     BusyError,
+    ConflictError,
     CorruptDatabaseError,
     DiskFullError,
     DraftConflict,
@@ -29,6 +30,6 @@ def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the d
 
 __all__ = [
     "open", "Workbench", "WorkbenchError", "ValidationError", "NotFoundError", "AuthError",
-    "PermissionDenied", "SessionRevoked", "BusyError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
+    "PermissionDenied", "SessionRevoked", "BusyError", "ConflictError", "StoreError", "CorruptDatabaseError", "DiskFullError", "ReferenceDataError",
     "DraftConflict",
 ]

@@ -190,10 +190,29 @@ class Workbench:
     def operators(self, *, by: Session) -> pd.DataFrame:
         """Every operator with role, state, failed logins of the current window and lock (admins only).
 
-        Columns: operator_id, username, name, role, active, created_at, failed_logins, locked_until.
+        Columns: operator_id, username, name, role, active, created_at, failed_logins, locked_until,
+        queues (the codes of the queues it serves).
         """
         by.operator.require("gerir_operadores")
-        return self.store.operators(at=auth.now(), window=auth.WINDOW)
+        frame = self.store.operators(at=auth.now(), window=auth.WINDOW)
+        served = self.store.operator_queues().groupby("operator_id")["queue_code"].apply(list)
+        frame["queues"] = [list(served.get(i, [])) for i in frame["operator_id"]]
+        return frame
+
+    def set_operator_queues(self, operator_id: int, queues, *, by: Session | None = None) -> None:
+        """The queues (labels or codes) an operator serves, replacing the previous ones (admins;
+        ``by`` None: the command line). Audited."""
+        if by is not None:
+            _session(by).operator.require("gerir_operadores")
+        operator_id = arguments.identifier(operator_id, "Operador")
+        codes = records.queue_codes(self.reference_cached(), list(queues) if queues is not None else []) or []
+        with _acting(by) as roles:
+            missing = self.store.set_operator_queues(operator_id, codes, actor_id=by.operator.operator_id if by
+                                                     else None, roles=roles, at=auth.now())
+        if missing == "operator":
+            raise NotFoundError(f"Operador {operator_id} não encontrado.")
+        if missing:
+            raise ValidationError(f"Fila desconhecida: {missing.split(':', 1)[1]}.", field="Fila")
 
     # -- client search ------------------------------------------------------------
     def search_clients(self, text: str, limit: int = 50) -> pd.DataFrame:
@@ -241,22 +260,48 @@ class Workbench:
         return records.client_record(self.store, client_id)
 
     def attendances(self, client_id: int | None = None, status=None, text: str | None = None,
-                    order_by: str = "title", descending: bool = False, limit: int = 200,
-                    offset: int = 0) -> pd.DataFrame:
-        """The attendance list of one client or of everyone.
+                    order_by: str = "created_at", descending: bool = True, limit: int = 200,
+                    offset: int = 0, *, owner_id: int | None = None, queue=None, unassigned: bool = False,
+                    open_only: bool = False) -> pd.DataFrame:
+        """The attendance list of one client or of everyone, newest first unless ``order_by`` says.
 
         ``status``: a label or code, or a list of them; ``text`` searches the
         protocol, the title and the problem (accent- and case-blind);
-        ``order_by``: any column of the result. ``attrs["truncated"]`` tells
+        ``owner_id``: the responsible operator; ``queue``: a queue (label or code) or a list;
+        ``unassigned``: only those nobody holds; ``open_only``: only open ones;
+        ``order_by``: any column of the result or ``"urgency"`` (see Meus Atendimentos).
+        Columns: ``records.LIST_COLUMNS`` (``owner`` is the Responsável; ``deadline`` and
+        ``countdown`` say how late an open one is). ``attrs["truncated"]`` tells
         whether more rows follow this page.
         """
         return records.list_attendances(self.store, self.reference_cached(), client_id=client_id,
                                         status=status, text=text, order_by=order_by,
-                                        descending=descending, limit=limit, offset=offset)
+                                        descending=descending, limit=limit, offset=offset, owner_id=owner_id,
+                                        queue=queue, unassigned=unassigned, open_only=open_only)
 
     def attendance(self, protocol: str) -> records.AttendanceDetail:
-        """One attendance in full: data, script report, service order and history."""
+        """One attendance in full: data, script report, work orders, later contacts and history.
+
+        ``protocol`` may also be the protocol of a call that was added to it as a later contact."""
         return records.attendance_detail(self.store, protocol)
+
+    def service_orders(self, status=None, *, city: str | None = None, routing_point: int | None = None,
+                       technician=None, since=None, until=None, protocol: str | None = None, limit: int = 200,
+                       offset: int = 0) -> pd.DataFrame:
+        """Ordens de Serviço: work orders matching every filter given (status: one or a list;
+        ``since``/``until``: the order's day, its scheduled date or else its opening date), open ones
+        first. ``attrs["truncated"]``."""
+        from workbench.services import service_orders
+
+        return service_orders.list_service_orders(self.store, self.reference_cached(), status=status, city=city,
+                                                  routing_point=routing_point, technician=technician, since=since,
+                                                  until=until, protocol=protocol, limit=limit, offset=offset)
+
+    def service_order(self, order_id: int):
+        """One work order: ``data``, ``history`` and ``next_statuses`` (what it may go to now)."""
+        from workbench.services import service_orders
+
+        return service_orders.service_order(self.store, order_id)
 
     def protocol_log(self, client_id: int | None = None, outcome: str | None = None,
                      since=None, until=None, limit: int = 1000) -> pd.DataFrame:

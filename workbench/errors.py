@@ -99,3 +99,25 @@ class DraftConflict(WorkbenchError):
     def __init__(self, message: str, *, reason: str):
         super().__init__(message)
         self.reason = reason
+
+
+class ConflictError(WorkbenchError):
+    """Someone else changed the record while this operator was looking at it; nothing was written.
+
+    ``by`` and ``at`` say who and when (the record's last change). The screens keep
+    what was typed, show the record again and let the operator confirm once more.
+    """
+
+    def __init__(self, what: str, *, by: str | None = None, at=None):
+        when = ""
+        if at is not None:
+            from zoneinfo import ZoneInfo
+
+            from workbench import settings
+
+            when = f" às {at.astimezone(ZoneInfo(settings.get('timezone'))):%H:%M de %d/%m}"
+        who = f" por {by}" if by else ""
+        super().__init__(f"{what} foi alterado{who}{when} enquanto você o via; nada foi gravado. "
+                         "Confira os dados atualizados e confirme de novo.")
+        self.by = by
+        self.at = at

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.demo import texts
+from workbench.demo import texts, workflow
 from workbench.demo.clients import person_names
 from workbench.demo.names import Pools
 from workbench.demo.scriptpaths import PathTable
@@ -54,6 +54,8 @@ class Context:
     client_is_pf: np.ndarray
     second_contract: np.ndarray        # by client position; 0 = none
     pools: Pools
+    client_address: pa.Array | None = None    # by client position: the address a work order goes to
+    client_city: pa.Array | None = None
 
 
 @dataclass
@@ -253,19 +255,39 @@ def build_chunk(rng: np.random.Generator, ctx: Context, plan: Plan, lo: int, hi:
     updated = np.maximum(np.where(is_open, ts, closed_us),
                          np.maximum(np.where(ev_status, status_at, ts), np.where(ev_note, note_at, ts)))
 
-    # service orders for attendances that requested one
+    # owners and queues (with transfers) and later contacts
+    end_us = np.where(is_open, ctx.now_us, closed_us)
+    type_queue = np.array(_type_queues(types), dtype=object)[atype]
+    queue_codes = list(ref["queues"]["code"]) if "queues" in ref else []
+    owner, queue, transfers, moved_at = workflow.ownership(
+        rng, protocol=protocol, ts=ts, end_us=end_us, is_open=is_open, operator=operator,
+        default_queue=type_queue, atendentes=ctx.atendentes, queue_codes=queue_codes)
+    contacts, contact_events, contact_at = workflow.later_contacts(
+        rng, protocol=protocol, ts=ts, end_us=end_us, origin_codes=origin_codes, person=person,
+        atendentes=ctx.atendentes, operator=operator)
+    updated = np.maximum(updated, np.maximum(moved_at, contact_at))
+
+    # service orders for attendances that requested one, each carried to its status with its history
     oi = np.nonzero(os_requested)[0]
     k = len(oi)
     os_status = np.where(is_open[oi],
                          np.array(["Aberta", "Agendada", "Em Execução"])[rng.choice(3, k, p=[0.4, 0.4, 0.2])],
                          np.where(rng.random(k) < 0.9, "Finalizada", "Cancelada"))
     os_desc = [texts.OS_DESCRIPTIONS.get(type_codes[t], texts.GENERIC_OS) for t in range(len(type_codes))]
+    order_ids = np.arange(order_id_start, order_id_start + k)
+    positions = pa.array(client_pos[oi])
+    extra, order_events, order_updated = workflow.order_details(
+        rng, order_ids=order_ids, status=os_status, created_us=ts[oi], closed_us=closed_us[oi], now_us=ctx.now_us,
+        operator=operator[oi],
+        address=ctx.client_address.take(positions) if ctx.client_address is not None else pa.nulls(k, pa.string()),
+        city=ctx.client_city.take(positions) if ctx.client_city is not None else pa.nulls(k, pa.string()),
+        technicians=ref.get("technicians"))
     service_orders = pa.table({
-        "order_id": pa.array(np.arange(order_id_start, order_id_start + k), pa.int32()),
+        "order_id": pa.array(order_ids, pa.int32()),
         "protocol": protocol.take(pa.array(oi)), "client_id": pa.array(client_pos[oi] + 1, pa.int32()),
         "contract_id": pa.array(contract[oi], pa.int32()), "status": pa.array(os_status),
         "description": pa.array(os_desc, pa.string()).take(pa.array(atype[oi])),
-        "created_at": _ts(ts[oi]), "updated_at": _ts(np.where(is_open[oi], ts[oi], closed_us[oi])),
+        "created_at": _ts(ts[oi]), "updated_at": _ts(order_updated), **extra,
     })
 
     attendances = pa.table({
@@ -281,11 +303,23 @@ def build_chunk(rng: np.random.Generator, ctx: Context, plan: Plan, lo: int, hi:
         "script_version": pa.array(version, pa.int32(), mask=~has_script),
         "script_outcome": pa.array(np.where(has_script, np.where(ended_early, "encerrado", "fim"), None),
                                    pa.string()),
-        "operator_id": pa.array(operator, pa.int32()), "created_at": _ts(ts),
-        "due_at": _ts(ts + deadline * 3600 * US), "closed_at": closed_at, "updated_at": _ts(updated),
+        "operator_id": pa.array(operator, pa.int32()), "owner_id": owner, "queue_code": queue,
+        "created_at": _ts(ts), "due_at": _ts(ts + deadline * 3600 * US), "closed_at": closed_at,
+        "updated_at": _ts(updated),
     })
-    return {"protocol_log": protocol_log, "attendances": attendances, "script_answers": script_answers,
-            "service_orders": service_orders, "attendance_events": events}
+    tables = [("protocol_log", protocol_log), ("attendances", attendances), ("script_answers", script_answers),
+              ("service_orders", service_orders), ("service_order_events", order_events),
+              ("attendance_events", events)]
+    tables += [(t, d) for t, d in (("attendance_events", transfers), ("attendance_contacts", contacts),
+                                   ("attendance_events", contact_events)) if d is not None]
+    return tables
+
+
+def _type_queues(types: pd.DataFrame) -> list:
+    """Each attendance type's default queue (None where it has none)."""
+    if "queue_code" not in types.columns:
+        return [None] * len(types)
+    return [q if isinstance(q, str) and q else None for q in types["queue_code"]]
 
 
 def _versions(script_code: np.ndarray, versions: dict[str, int]) -> np.ndarray:

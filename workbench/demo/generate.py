@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from workbench import settings
+from workbench.demo import workflow
 from workbench.demo.attendances import Context, build_chunk, plan_protocols
 from workbench.demo.clients import generate_clients, generate_contracts, person_names
 from workbench.demo.names import build_pools
@@ -33,6 +34,7 @@ DEMO_LOGINS = [("atendente", "atendente123", "atendente", "Ana Atendente"),
                ("admin", "admin123", "admin", "Adriana Administradora")]
 DEMO_PASSWORD = "demo12345"
 CHUNK = 1_000_000
+ADDRESS_COLUMNS = ("street", "number", "district", "city", "state", "zip")   # as a work order's address
 
 
 @dataclass
@@ -113,6 +115,7 @@ def run_demo(wb, options: DemoOptions) -> dict[str, int]:
         bar.update(1)
         yield "clients", clients
         yield "contracts", contracts
+        yield "operator_queues", workflow.operator_queues(roles, list(reference["queues"]["code"]))
         bar.set_postfix_str("protocolos")
         second = np.zeros(options.clients, dtype=np.int64)
         extra = contracts.slice(options.clients)
@@ -125,7 +128,10 @@ def run_demo(wb, options: DemoOptions) -> dict[str, int]:
             supervisors=np.array(roles.get("supervisor", []), dtype=np.int64),
             client_created_us=clients["created_at"].cast("int64").to_numpy(),
             client_name=clients["name"], client_is_pf=pc.equal(clients["kind"], "PF").to_numpy(zero_copy_only=False),
-            second_contract=second, pools=pools)
+            second_contract=second, pools=pools,
+            client_address=pc.binary_join_element_wise(*(clients[c] for c in ADDRESS_COLUMNS), ", ",
+                                                       null_handling="skip"),
+            client_city=clients["city"].combine_chunks())
         plan = plan_protocols(rng, options.attendances, now, settings.get("timezone"))
         bar.update(1)
         yield "protocol_counter", plan.counter
@@ -136,7 +142,7 @@ def run_demo(wb, options: DemoOptions) -> dict[str, int]:
             bar.set_postfix_str(f"atendimentos {k + 1}/{n_chunks}")
             lo, hi = k * step, min(total, (k + 1) * step)
             if hi > lo:
-                for table, data in build_chunk(rng, ctx, plan, lo, hi, order_id).items():
+                for table, data in build_chunk(rng, ctx, plan, lo, hi, order_id):
                     if table == "service_orders":
                         order_id += data.num_rows
                     yield table, data

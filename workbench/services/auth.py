@@ -33,6 +33,7 @@ INVALID_CREDENTIALS = "Usuário ou senha inválidos."
 PERMISSIONS = {
     "atender": {"atendente", "supervisor", "admin"},      # search, client record, attendances
     "painel": {"supervisor", "admin"},                      # dashboard and exports
+    "reatribuir": {"supervisor", "admin"},                  # move anyone's attendance (transfers)
     "gerir_operadores": {"admin"},
 }
 

@@ -41,6 +41,11 @@ RULES: dict[str, TextRule] = {
     "checks": TextRule("Verificações Realizadas neste Contato", 4000, 3, multiline=True),
     "solution": TextRule("Descrição da Solução do Problema", 4000, 3, multiline=True),
     "note": TextRule("Nota", 4000, 1, multiline=True),
+    # later contacts, transfers, work orders
+    "said": TextRule("O que o cliente relatou", 4000, 3, multiline=True),
+    "reason": TextRule("Motivo", 1000, 3, multiline=True),
+    "os_address": TextRule("Endereço do serviço", 300, 5),
+    "os_notes": TextRule("Observações da O.S.", 2000, 1, multiline=True),
     # a client's record (import-clients; a client form would use the same)
     "code": TextRule("código", 30, 1),
     "kind": TextRule("tipo", 10),

@@ -3,20 +3,32 @@ full, the protocol log, and follow-up (notes, status changes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pandas as pd
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import arguments
 from workbench.services.auth import now
+from workbench.services.deadlines import countdown, deadline_state, with_deadlines
 from workbench.services.documents import format_document, format_phone
 from workbench.services.fields import RULES
 from workbench.services.text import normalize_text
+from workbench.storage.attendance_lists import ListQuery
+from workbench.storage.dashboard_sql import COMPLAINT_DAYS, DEMAND_DAYS
 
-LIST_COLUMNS = ("protocol", "title", "status", "origin", "type", "created_at", "due_at", "operator",
-                "client_id", "client_name", "plan", "problem")
+_now = now
+
+# The columns of every attendance list, in this order: the key ones first (what the desk shows at
+# 1366 px: KEY_COLUMNS), the rest on demand, then the raw values behind them (ids, Anatel deadline,
+# whether the owner is still active). ``deadline``/``countdown``: see workbench.services.deadlines.
+KEY_COLUMNS = ("protocol", "title", "status", "created_at", "due_at", "owner")
+LIST_COLUMNS = KEY_COLUMNS + ("queue", "deadline", "countdown", "origin", "type", "operator", "client_id",
+                              "client_name", "plan", "problem", "is_open", "updated_at", "closed_at",
+                              "anatel_due_at", "owner_id", "owner_active", "queue_code")
+ORDER_KEYS = ("protocol", "title", "status", "origin", "type", "created_at", "due_at", "operator", "owner",
+              "queue", "client_id", "client_name", "plan", "problem", "urgency")
 MAX_PAGE = 1000
 MAX_LOG = 100_000
 OUTCOMES = ("aberto", "registrado", "abandonado")
@@ -38,12 +50,20 @@ class ClientRecord:
 
 @dataclass
 class AttendanceDetail:
-    """Everything one attendance holds (a notebook displays it as tables)."""
+    """Everything one attendance holds (a notebook displays it as tables).
+
+    ``service_order`` is its latest work order (None without one), ``service_orders`` all of them;
+    ``contacts`` its later contacts (the first is ``data`` itself); ``history`` every event, with a
+    readable ``description``; ``data["updated_at"]`` is what a change made from this view passes as
+    ``expected``; ``data["deadline"]``/``["countdown"]`` as in the lists.
+    """
 
     data: dict
     answers: pd.DataFrame
     service_order: dict | None
     history: pd.DataFrame
+    contacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    service_orders: list[dict] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
         from workbench.services.record_html import attendance_html
@@ -87,20 +107,69 @@ def status_codes(reference: dict, status) -> list[str] | None:
     return codes
 
 
-def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="title",
-                     descending=False, limit=200, offset=0) -> pd.DataFrame:
+def queue_codes(reference: dict, queue) -> list[str] | None:
+    """Codes for a queue label/code or a list of them (None = every queue)."""
+    wanted = arguments.labels(queue, "Fila")
+    if not wanted:
+        return None
+    table = reference["queues"]
+    codes = []
+    for value in wanted:
+        key = str(value).strip().casefold()
+        match = table[(table["label"].str.casefold() == key) | (table["code"] == key)]
+        if match.empty:
+            raise ValidationError(f"Fila desconhecida: '{str(value)[:60]}'.", field="Fila")
+        codes.append(match.iloc[0]["code"])
+    return codes
+
+
+def named(frame: pd.DataFrame, reference: dict) -> pd.DataFrame:
+    """A page of the store's list (codes) with the labels the screens show, from the reference data."""
+    def label(table: str, key: str, value: str = "label"):
+        ref = reference[table]
+        return dict(zip(ref[key], ref[value]))
+
+    statuses = reference["statuses"]
+    return frame.assign(
+        title=frame["title_code"].map(label("titles", "code")),
+        status=frame["status_code"].map(label("statuses", "code")),
+        is_open=frame["status_code"].map(dict(zip(statuses["code"], statuses["is_open"].astype(bool)))).fillna(False)
+        .astype(bool),
+        origin=frame["origin_code"].map(label("origins", "code")),
+        type=frame["type_code"].map(label("attendance_types", "code")),
+        queue=frame["queue_code"].map(label("queues", "code")),
+        plan=frame["plan_id"].map(label("plans", "plan_id", "name")))
+
+
+def title_codes(reference: dict, needle: str) -> tuple[str, ...]:
+    """The titles whose name contains ``needle`` (normalised), as a text search compares them."""
+    titles = reference["titles"]
+    return tuple(code for code, label in zip(titles["code"], titles["label"]) if needle in normalize_text(label))
+
+
+def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="created_at",
+                     descending=True, limit=200, offset=0, owner_id=None, queue=None, unassigned=False,
+                     open_only=False, served_by=None, now=None) -> pd.DataFrame:
+    """Any attendance list (see ``Workbench.attendances``): :data:`LIST_COLUMNS`, ``attrs["truncated"]``."""
     client_id = arguments.identifier(client_id, "Cliente", optional=True)
-    order_by = arguments.choice(order_by, "Ordenar por", LIST_COLUMNS)
+    owner_id = arguments.identifier(owner_id, "Responsável", optional=True)
+    order_by = arguments.choice(order_by, "Ordenar por", ORDER_KEYS)
     descending = arguments.boolean(descending, "Decrescente")
+    unassigned = arguments.boolean(unassigned, "Sem responsável")
+    open_only = arguments.boolean(open_only, "Só em aberto")
     limit = arguments.integer(limit, "Quantidade", minimum=1, maximum=MAX_PAGE)
     offset = arguments.integer(offset, "Página", minimum=0, maximum=10**9)
     text = arguments.string(text, "Pesquisar", optional=True, max_len=100_000)
+    now = arguments.timestamp(now, "Agora") or _now()
     needle = normalize_text(text)[:RULES["search"].max_len] if text else None
-    frame = store.list_attendances(client_id=client_id, status_codes=status_codes(reference, status),
-                                   text=needle or None, order_by=order_by, descending=descending,
-                                   limit=limit, offset=offset)
+    query = ListQuery(client_id=client_id, status_codes=tuple(status_codes(reference, status) or ()),
+                      text=needle or None, title_codes=title_codes(reference, needle) if needle else (), owner_id=owner_id, queue_codes=tuple(queue_codes(reference, queue) or ()),
+                      unassigned=unassigned, served_by=served_by, open_only=open_only, order_by=order_by, descending=descending,
+                      limit=limit, offset=offset, now=now)
+    frame = store.list_attendances(query)
     truncated = len(frame) > limit
-    frame = frame.iloc[:limit].reset_index(drop=True)
+    frame = with_deadlines(named(frame.iloc[:limit].reset_index(drop=True), reference), now)
+    frame = frame[list(LIST_COLUMNS)]
     frame.attrs.update(truncated=truncated, limit=limit, offset=offset)
     return frame
 
@@ -110,12 +179,63 @@ def attendance_detail(store, protocol) -> AttendanceDetail:
     found = store.attendance_detail(protocol)
     if found is None:
         raise NotFoundError(f"Atendimento {protocol} não encontrado.")
-    data, answers, order, history = found
-    return AttendanceDetail(dict(data), answers, order, history)
+    data = dict(found.data)
+    at = _now()
+    anatel = data["created_at"] + timedelta(days=COMPLAINT_DAYS if data.get("is_complaint") else DEMAND_DAYS)
+    data["anatel_due_at"] = anatel
+    data["deadline"] = deadline_state(bool(data["is_open"]), data["due_at"], anatel, at)
+    data["countdown"] = countdown(data["deadline"], data["due_at"], anatel, at)
+    history = found.history.copy()
+    history["description"] = [describe_event(r) for r in history.to_dict("records")] if len(history) else []
+    orders = [dict(o) for o in found.orders]
+    return AttendanceDetail(data, found.answers, orders[-1] if orders else None, history, found.contacts, orders)
 
 
-def add_followup(session, protocol: str, *, note: str | None, status=None) -> None:
-    """A note and/or a status change on an attendance, in ``session``'s name."""
+EVENT_NAMES = {"criado": "Criado", "nota": "Nota", "status": "Status", "contato": "Novo contato",
+               "transferencia": "Transferência", "os": "O.S."}
+
+
+def describe_event(row: dict) -> str:
+    """One history event in words (the history table's "Detalhe" column)."""
+    kind = row.get("kind")
+    parts = []
+    if kind == "transferencia":
+        before = " / ".join(x for x in (_text(row.get("from_owner")), _text(row.get("from_queue"))) if x) or "ninguém"
+        after = " / ".join(x for x in (_text(row.get("to_owner")), _text(row.get("to_queue"))) if x) or "ninguém"
+        parts.append(f"De {before} para {after}")
+    elif kind == "contato":
+        parts.append(f"Contato nº {int(row['contact_seq'])}" if _text(row.get("contact_seq")) else "Contato")
+    elif kind == "criado":
+        holder = " / ".join(x for x in (_text(row.get("to_owner")), _text(row.get("to_queue"))) if x)
+        if holder:
+            parts.append(f"Responsável: {holder}")
+    if _text(row.get("from_status")) and _text(row.get("to_status")) and row["from_status"] != row["to_status"]:
+        parts.append(f"{row['from_status']} → {row['to_status']}")
+    elif _text(row.get("to_status")) and kind in ("criado", "contato"):
+        parts.append(f"Status: {row['to_status']}")
+    if kind == "contato" and _text(row.get("order_id")):
+        parts.append(f"O.S. nº {int(row['order_id'])}")
+    if _text(row.get("note")):
+        parts.append(str(row["note"]))
+    return "; ".join(parts)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def add_followup(session, protocol: str, *, note: str | None, status=None, expected=None) -> None:
+    """A note and/or a status change on an attendance, in ``session``'s name.
+
+    ``expected``: the attendance's ``updated_at`` as the operator saw it; ConflictError (nothing
+    written) when someone changed it since."""
     session.operator.require("atender")
     reference = session.workbench.reference_cached()
     protocol = arguments.protocol(protocol)
@@ -130,7 +250,8 @@ def add_followup(session, protocol: str, *, note: str | None, status=None) -> No
     with session.acting("atender") as roles:
         previous = session.workbench.store.add_event(str(protocol), operator_id=session.operator.operator_id,
                                                      roles=roles, at=now(), note=note, to_status=to_status,
-                                                     closes=bool(closes))
+                                                     closes=bool(closes),
+                                                     expected=arguments.timestamp(expected, "Alterado em"))
     if previous is None:
         raise NotFoundError(f"Atendimento {protocol} não encontrado.")
 

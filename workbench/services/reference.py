@@ -16,12 +16,19 @@ from workbench.services.scripts import load_script_file
 _CSV_COLUMNS = {
     "origins": {"code": str, "label": str, "sort": int},
     "statuses": {"code": str, "label": str, "is_open": bool, "sort": int},
-    "attendance_types": {"code": str, "label": str, "deadline_hours": int, "is_complaint": bool, "sort": int},
+    "queues": {"code": str, "label": str, "sort": int},
+    "attendance_types": {"code": str, "label": str, "deadline_hours": int, "is_complaint": bool, "sort": int,
+                         "queue_code": str},
     "titles": {"code": str, "label": str, "script_code": str, "type_code": str, "sort": int},
     "plans": {"plan_id": int, "name": str, "download_mbps": int, "upload_mbps": int, "price": float},
     "routing_points": {"routing_point_id": int, "name": str, "city": str},
+    "technicians": {"technician_id": int, "name": str, "city": str, "active": bool},
 }
-_OPTIONAL = {("titles", "script_code"), ("titles", "type_code")}
+# Columns that may be empty; a column in _ABSENT_OK may also be missing from the file (files written
+# before it existed: an attendance type without a default queue sends its attendances to no queue).
+_OPTIONAL = {("titles", "script_code"), ("titles", "type_code"), ("attendance_types", "queue_code"),
+             ("technicians", "city")}
+_ABSENT_OK = {("attendance_types", "queue_code")}
 _BOOL = {"true": True, "false": False, "1": True, "0": False, "sim": True, "não": False, "nao": False}
 
 
@@ -46,6 +53,9 @@ def _read_csv(path: Path, columns: dict[str, type]) -> pd.DataFrame:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise ReferenceDataError(f"CSV ilegível ({exc})", file=str(path)) from exc
+    for column in columns:
+        if column not in frame.columns and (path.stem, column) in _ABSENT_OK:
+            frame[column] = ""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ReferenceDataError(f"colunas ausentes: {', '.join(missing)}", file=str(path))
@@ -86,6 +96,11 @@ def _read_csv(path: Path, columns: dict[str, type]) -> pd.DataFrame:
 def _check_links(folder: Path, tables: dict[str, pd.DataFrame], script_codes: set[str]) -> None:
     titles = tables["titles"]
     types = set(tables["attendance_types"]["code"])
+    queues = set(tables["queues"]["code"])
+    for _, row in tables["attendance_types"].iterrows():
+        if row["queue_code"] and row["queue_code"] not in queues:
+            raise ReferenceDataError(f"tipo '{row['code']}' aponta para a fila inexistente '{row['queue_code']}'",
+                                     file=str(folder / "attendance_types.csv"))
     for _, row in titles.iterrows():
         if row["script_code"] and row["script_code"] not in script_codes:
             raise ReferenceDataError(f"título '{row['code']}' aponta para o script inexistente '{row['script_code']}'",

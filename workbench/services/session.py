@@ -151,6 +151,76 @@ class Session:
         """Add a note to an attendance's history."""
         records.add_followup(self, protocol, note=text)
 
-    def change_status(self, protocol: str, status: str, note: str | None = None) -> None:
-        """Move an attendance to another status (label or code), with an optional note."""
-        records.add_followup(self, protocol, note=note, status=status)
+    def change_status(self, protocol: str, status: str, note: str | None = None, *, expected=None) -> None:
+        """Move an attendance to another status (label or code), with an optional note.
+
+        ``expected``: its ``updated_at`` as shown (``wb.attendance(p).data["updated_at"]``); when
+        someone changed it since, ConflictError and nothing is written."""
+        records.add_followup(self, protocol, note=note, status=status, expected=expected)
+
+    # -- later contacts, owners and queues ----------------------------------------------
+    def add_contact(self, protocol: str, *, origin: str, person_name: str, said: str, checks: str,
+                    resolved: bool = False, solution: str = "", request_os: bool = False,
+                    os_address: str | None = None, os_period: str = "qualquer", expected=None):
+        """Novo Contato: a further contact under ``protocol`` (see ``workbench.services.contacts``).
+
+        The status follows the first contact's rule (resolved → Concluído, O.S. → Em Resolução with a
+        new order, otherwise Pendente); a closed attendance is reopened unless resolved again.
+        Returns a ContactOutcome (seq, from_status, to_status, order_id, reopened)."""
+        from workbench.services import contacts
+
+        return contacts.add_contact(self, protocol, origin=origin, person_name=person_name, said=said,
+                                    checks=checks, resolved=resolved, solution=solution, request_os=request_os,
+                                    os_address=os_address, os_period=os_period, expected=expected)
+
+    def worklist(self, limit: int = 100, offset: int = 0):
+        """Meus Atendimentos: my open attendances, most urgent first (``deadline``, ``countdown``)."""
+        from workbench.services import worklist
+
+        return worklist.worklist(self, limit=limit, offset=offset)
+
+    def queues(self):
+        """The queues my "Fila" shows (code, label, serves): mine, or all for supervisors and admins."""
+        from workbench.services import worklist
+
+        return worklist.queues_for(self)
+
+    def queue(self, queue: str | None = None, *, unassigned: bool = False, limit: int = 100, offset: int = 0):
+        """Fila: open attendances of a queue (None: all of :meth:`queues`), most urgent first;
+        ``unassigned`` keeps only those nobody holds."""
+        from workbench.services import worklist
+
+        return worklist.queue_list(self, queue, unassigned=unassigned, limit=limit, offset=offset)
+
+    def transfer(self, protocol: str, *, to_operator=None, to_queue=None, reason: str, expected=None) -> dict:
+        """Give an attendance to an operator (id or username) and/or a queue, with a reason (history and
+        audit). Mine, or my queues' unheld ones; supervisors and admins move any. A disabled operator
+        cannot receive one. Returns ``{"owner", "queue"}`` as they are now."""
+        from workbench.services import worklist
+
+        return worklist.transfer(self, protocol, to_operator=to_operator, to_queue=to_queue, reason=reason,
+                                 expected=expected)
+
+    def transfer_targets(self) -> dict:
+        """What a transfer may choose: ``{"operators": DataFrame (operator_id, username, name, role,
+        queues) of the active operators, "queues": DataFrame (code, label)}``."""
+        from workbench.services import worklist
+
+        return worklist.transfer_targets(self)
+
+    def take(self, protocol: str, *, expected=None) -> dict:
+        """Assumir: become responsible for an attendance of my queue that nobody holds."""
+        from workbench.services import worklist
+
+        return worklist.take(self, protocol, expected=expected)
+
+    def change_service_order(self, order_id, status: str, *, scheduled_on=None, period=None, technician=None,
+                             note=None, attendance_resolved=None, solution=None, expected=None):
+        """Move a work order along Aberta → Agendada → Em Execução → Finalizada (or Cancelada); see
+        ``workbench.services.service_orders``. Returns the order as it is now."""
+        from workbench.services import service_orders
+
+        return service_orders.change_service_order(self, order_id, status, scheduled_on=scheduled_on, period=period,
+                                                   technician=technician, note=note,
+                                                   attendance_resolved=attendance_resolved, solution=solution,
+                                                   expected=expected)

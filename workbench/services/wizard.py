@@ -21,7 +21,9 @@ import pandas as pd
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.services import arguments, drafts
 from workbench.services.auth import now
+from workbench.services.contacts import add_contact, contact_status, open_same_title
 from workbench.services.fields import RULES, TextRule, text_problem
+from workbench.services.service_orders import order_request, period_code
 
 if TYPE_CHECKING:
     from workbench.services.session import Session
@@ -61,7 +63,10 @@ class AttendanceDraft:
     resolved: bool = False
     solution: str = ""
     request_os: bool = False
+    os_address: str | None = None       # None: the client's address on file
+    os_period: str = "qualquer"
     state: str = "aberto"
+    attached_to: str | None = None      # the attendance this call was added to as a contact
     _script: tuple[int, dict] | None = field(default=None, repr=False)
     _answers: list[_Answer] = field(default_factory=list, repr=False)
     _position: int = 0          # index in _answers of the question on screen
@@ -235,8 +240,17 @@ class AttendanceDraft:
     # -- first contact -----------------------------------------------------------
     def set_first_contact(self, *, type: str | None = None, checks: str | None = None,  # noqa: A002
                           resolved: bool | None = None, solution: str | None = None,
-                          request_os: bool | None = None) -> None:
+                          request_os: bool | None = None, os_address: str | None = None,
+                          os_period: str | None = None) -> None:
+        """Keep what was typed on Primeiro Contato. "Atendimento resolvido" and "Pedir O.S." are
+        alternatives (checked by :meth:`validate_first_contact`); ``os_address`` is the address
+        confirmed with the client for the O.S. ('' = the client's on file), ``os_period`` the
+        preferred period (Manhã, Tarde, Qualquer horário)."""
         self._check_open()
+        if os_address is not None:
+            self.os_address = _typed(os_address, RULES["os_address"]) or None
+        if os_period is not None:
+            self.os_period = period_code(os_period, "Período preferido")
         if type is not None:
             self.type = _label(self._ref["attendance_types"], type, F_TYPE) if type != "" else None
         if checks is not None:
@@ -255,7 +269,10 @@ class AttendanceDraft:
         errors.update(_text_error(RULES["checks"], self.checks))
         if self.resolved:
             errors.update(_text_error(RULES["solution"], self.solution))
+        if self.request_os and self.os_address:
+            errors.update(_text_error(RULES["os_address"], self.os_address))
         _raise(errors)
+        contact_status(self.resolved, self.request_os)      # the two alternatives, not both
 
     # -- the end ---------------------------------------------------------------------
     def finish(self) -> str:
@@ -277,7 +294,7 @@ class AttendanceDraft:
         ref = self._ref
         at = now()
         type_row = ref["attendance_types"].set_index("label").loc[self.type]
-        status = "concluido" if self.resolved else ("em_resolucao" if self.request_os else "pendente")
+        status, _closes = contact_status(self.resolved, self.request_os)
         script_code = self._script[1]["code"] if self._script else None
         version = self._script[0] if self._script else None
         record = {
@@ -290,7 +307,9 @@ class AttendanceDraft:
             "script_code": script_code, "script_version": version,
             "script_outcome": (("encerrado" if self._ended_early else "fim") if self._script_ended else "encerrado")
             if self._script else None,
-            "operator_id": self.session.operator.operator_id, "created_at": at,
+            "operator_id": self.session.operator.operator_id, "owner_id": self.session.operator.operator_id,
+            "queue_code": type_row.get("queue_code") if isinstance(type_row.get("queue_code"), str) else None,
+            "created_at": at,
             "due_at": at + timedelta(hours=int(type_row["deadline_hours"])),
             "closed_at": at if self.resolved else None, "updated_at": at,
         }
@@ -305,7 +324,8 @@ class AttendanceDraft:
                                 "answer": q["options"][ans.option_index]["text"]})
         order = None
         if self.request_os:
-            order = {"description": f"{self.title}: {self.problem.strip()}"[:MAX_TEXT]}
+            order = {"description": f"{self.title}: {self.problem.strip()}"[:MAX_TEXT],
+                     **order_request(address=self.os_address, period=self.os_period)}
         with self.session.acting("atender") as roles:
             stored = self.session.workbench.store.finish_attendance(record, answers, order,
                                                                     actor_id=record["operator_id"], roles=roles,
@@ -320,6 +340,31 @@ class AttendanceDraft:
         self.state = "registrado"
         self._registered_here = True
         return self.protocol
+
+    # -- the same problem, already open ---------------------------------------------------
+    def open_same_title(self) -> list[dict]:
+        """The client's open attendances with this draft's title opened in the last 30 days (newest
+        first: protocol, created_at, status_code, updated_at): this call may rather be a further
+        contact of one of them (:meth:`add_as_contact`)."""
+        if not self.title:
+            return []
+        return open_same_title(self.session.workbench.store, self._ref, self.client["client_id"], self.title)
+
+    def add_as_contact(self, protocol: str, *, checks: str, resolved: bool = False, solution: str = "",
+                       request_os: bool = False, os_address: str | None = None, os_period: str = "qualquer",
+                       expected=None):
+        """Register this call as a further contact of the open attendance ``protocol`` instead of a new
+        attendance: origin, person and problem come from this draft. This draft's protocol (already told
+        to the client) is recorded as registered, and finds that attendance. Returns the ContactOutcome."""
+        self._check_open()
+        outcome = add_contact(self.session, protocol, origin=self.origin, person_name=self.person_name,
+                              said=self.problem, checks=checks, resolved=resolved, solution=solution,
+                              request_os=request_os, os_address=os_address, os_period=os_period,
+                              expected=expected, call_protocol=self.protocol)
+        self.state = "registrado"
+        self.attached_to = outcome.protocol
+        self._registered_here = True
+        return outcome
 
     def leave(self) -> None:
         """Exit without saving: only the protocol log keeps this contact, as abandoned (with the

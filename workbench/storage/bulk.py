@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.storage import migrations, search_index, search_placement
+from workbench.storage import migrations, open_attendances, search_index, search_placement
 from workbench.storage.base import StoreBase
 
 # An import writes batches sized to hold the database about BATCH_SECONDS (the first one has
@@ -27,8 +27,9 @@ BATCH_SECONDS = 0.25
 BATCH_PAUSE = 0.05
 
 # Tables a demo load fills (and ``replace`` empties), children first.
-DEMO_TABLES = ("attendance_events", "service_orders", "script_answers", "attendances",
-               "protocol_log", "protocol_counter", "contracts", "clients")
+DEMO_TABLES = ("attendance_events", "attendance_contacts", "service_order_events", "service_orders",
+               "script_answers", "attendances", "protocol_log", "protocol_counter", "operator_queues",
+               "contracts", "clients")
 CLIENT_COLUMNS = ("client_id", "code", "kind", "name", "trade_name", "document", "email", "phone", "mobile",
                   "street", "number", "district", "city", "state", "zip", "created_at")
 _REGISTERED = "bulk_incoming"
@@ -70,7 +71,9 @@ class BulkMixin(StoreBase):
         Refuses (ValidationError) when ``clients`` already has rows, unless
         ``replace``: then the demo tables are emptied first, in the same
         transaction. ``batches`` may be a generator (data generated while the
-        transaction is open). Rebuilds the client search index at the end.
+        transaction is open). Attendances get their normalised ``search_text``
+        as they are appended; the client search index and the open attendances
+        are rebuilt at the end.
         Returns rows appended per table.
         """
         counts: dict[str, int] = {t: 0 for t in DEMO_TABLES}
@@ -91,6 +94,7 @@ class BulkMixin(StoreBase):
                 counts[table] += self._append(con, table, data)
             con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
             search_index.rebuild(con)
+            open_attendances.rebuild(con)
         return counts
 
     @staticmethod
@@ -100,9 +104,13 @@ class BulkMixin(StoreBase):
         if not rows:
             return 0
         cols = ", ".join(f'"{c}"' for c in columns)
+        into, select = cols, cols
+        if table == "attendances" and "search_text" not in columns:
+            into += ", search_text"
+            select += ", " + open_attendances.SEARCH_TEXT.format('"problem"')
         con.register(_REGISTERED, data)
         try:
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {_REGISTERED}")
+            con.execute(f"INSERT INTO {table} ({into}) SELECT {select} FROM {_REGISTERED}")
         finally:
             con.unregister(_REGISTERED)
         return rows

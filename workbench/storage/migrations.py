@@ -86,6 +86,12 @@ def _login_secrets_apart(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ALTER TABLE operators DROP COLUMN {column}")
 
 
+def _desk_workflow(con: duckdb.DuckDBPyConnection) -> None:
+    from workbench.storage import workflow_schema
+
+    workflow_schema.apply(con)
+
+
 def _drafts(con: duckdb.DuckDBPyConnection) -> None:
     """Typed work saved as the operator goes, and the origin of a protocol chosen later.
 
@@ -113,7 +119,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "client search index", _search_table),
     Migration(3, "index of attendances by client", _client_attendances_index),
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
-    # 5 is the desk workflow's (queues, owners, contacts, work orders), landing from another branch
+    Migration(5, "queues, owners, later contacts, work-order workflow, open attendances", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
 )
 LATEST = MIGRATIONS[-1].version

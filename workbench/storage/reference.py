@@ -7,18 +7,19 @@ import json
 
 import pandas as pd
 
+from workbench.storage import open_attendances
 from workbench.storage.base import StoreBase
 
 REFERENCE_TABLES = {
     "origins": ["code", "label", "sort"],
     "statuses": ["code", "label", "is_open", "sort"],
-    "attendance_types": ["code", "label", "deadline_hours", "is_complaint", "sort"],
+    "queues": ["code", "label", "sort"],
+    "attendance_types": ["code", "label", "deadline_hours", "is_complaint", "sort", "queue_code"],
     "plans": ["plan_id", "name", "download_mbps", "upload_mbps", "price"],
     "routing_points": ["routing_point_id", "name", "city"],
     "titles": ["code", "label", "script_code", "type_code", "sort"],
+    "technicians": ["technician_id", "name", "city", "active"],
 }
-_KEYS = {"origins": "code", "statuses": "code", "attendance_types": "code", "titles": "code",
-         "plans": "plan_id", "routing_points": "routing_point_id"}
 
 
 class ReferenceMixin(StoreBase):
@@ -26,6 +27,8 @@ class ReferenceMixin(StoreBase):
         """Upsert reference tables and add a script version whenever a script changed.
 
         All in one transaction: a bad file upstream means nothing is written.
+        The open attendances are recomputed in it (which statuses count as
+        open, or a type's Anatel deadline, may have changed).
         Returns the number of new script versions per script code.
         """
         new_versions: dict[str, int] = {}
@@ -50,6 +53,7 @@ class ReferenceMixin(StoreBase):
                 cols = ", ".join(columns)
                 con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
                 con.unregister("incoming")
+            open_attendances.rebuild(con)
         return new_versions
 
     def reference(self) -> dict[str, pd.DataFrame]:
@@ -59,6 +63,8 @@ class ReferenceMixin(StoreBase):
                 "origins": self._df(con, "SELECT * FROM origins ORDER BY sort"),
                 "statuses": self._df(con, "SELECT * FROM statuses ORDER BY sort"),
                 "attendance_types": self._df(con, "SELECT * FROM attendance_types ORDER BY sort"),
+                "queues": self._df(con, "SELECT * FROM queues ORDER BY sort, label"),
+                "technicians": self._df(con, "SELECT * FROM technicians ORDER BY name"),
                 "titles": self._df(con, "SELECT * FROM titles ORDER BY sort, label"),
                 "plans": self._df(con, "SELECT * FROM plans ORDER BY plan_id"),
                 "routing_points": self._df(con, "SELECT * FROM routing_points ORDER BY routing_point_id"),

@@ -14,21 +14,26 @@ from workbench.errors import StoreError
 from workbench.storage import migrations, presence
 from workbench.storage.connection import connect, translated, unit_of_work
 from workbench.storage.analyst import AnalystMixin
+from workbench.storage.attendance_lists import AttendanceListsMixin
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.backup import BackupMixin
 from workbench.storage.bulk import BulkMixin
 from workbench.storage.clients import ClientsMixin
+from workbench.storage.contacts import ContactsMixin
 from workbench.storage.dashboard import DashboardMixin
 from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 from workbench.storage.operators import OperatorsMixin
+from workbench.storage.ownership import OwnershipMixin
 from workbench.storage.protocols import ProtocolsMixin
 from workbench.storage.reference import ReferenceMixin
 from workbench.storage.search import SearchMixin
+from workbench.storage.service_orders import ServiceOrdersMixin
 from workbench.storage.snapshot import SnapshotMixin
 from workbench.storage.status import StatusMixin
 
 
-class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin, DashboardMixin,
+class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin,
+                  AttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, DashboardMixin,
                   DashboardMetricsMixin, BulkMixin, BackupMixin, SnapshotMixin, SearchMixin, StatusMixin,
                   AnalystMixin):
     """All SQL of the workbench, over one DuckDB file."""
