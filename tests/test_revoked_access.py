@@ -122,6 +122,7 @@ def test_the_wizard_cannot_finish_for_a_disabled_operator(desk):
     app.client.attendances.add_btn.click()
     wz = app.wizard
     wz.alert.press("Ok")
+    wz.origin.value = "Telefônico"                          # no origin is preselected (issue 11 item 7)
     wz.origin_continue.click()
     wz.plan.value, wz.person.value, wz.problem.value, wz.title_choice.value = 1, "João", "Dúvida", "2ª via de boleto"
     wz.data_continue.click()

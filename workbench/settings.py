@@ -82,7 +82,8 @@ SETTINGS = (
     Setting("lock_timeout", "WORKBENCH_LOCK_TIMEOUT", "10",
             "Seconds to keep retrying when another process holds the database."),
     Setting("stale_draft_hours", "WORKBENCH_STALE_DRAFT_HOURS", "12",
-            "Hours after which an unfinished protocol is marked abandoned."),
+            "Hours after which an unfinished protocol whose draft was not saved since is marked abandoned "
+            "(and other forms' untouched drafts are deleted)."),
     Setting("memory_limit", "WORKBENCH_MEMORY_LIMIT", "1GB",
             "DuckDB memory limit of each connection."),
     Setting("snapshot_max_age", "WORKBENCH_SNAPSHOT_MAX_AGE", "900",
