@@ -53,7 +53,7 @@ class SmallDisk:
 def small_disk(tmp_path):
     mount = tmp_path / "disco"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.fail(f"could not mount a tmpfs (these tests need root; CI runs as root): {done.stderr}")
