@@ -40,6 +40,11 @@ DEFAULT = Filters.default(TODAY)
 DUE_HOURS = {"suporte_tecnico": 24, "financeiro": 48, "reclamacao": 168}
 
 
+# Each attendance waits in its type's queue (data/attendance_types.csv), A6 was transferred to N2.
+TYPE_QUEUES = {"suporte_tecnico": "suporte_n1", "financeiro": "financeiro", "reclamacao": "suporte_n2"}
+QUEUES = {"20261127000002": "suporte_n2"}
+
+
 def t(month, day, hour, minute=0):
     return datetime(2026, month, day, hour, minute, tzinfo=TZ)
 
@@ -103,7 +108,7 @@ def _insert_dataset(wb):
             "solution": "Resolvido" if resolved else None, "os_requested": os_, "script_code": script,
             "script_version": 1 if script else None, "script_outcome": outcome, "operator_id": op,
             "created_at": created, "due_at": created + timedelta(hours=DUE_HOURS[typ]),
-            "closed_at": CLOSED_AT.get(protocol),
+            "closed_at": CLOSED_AT.get(protocol), "owner_id": op, "queue_code": QUEUES.get(protocol, TYPE_QUEUES[typ]),
             "updated_at": created})
     batches.append(("attendances", pd.DataFrame(rows)))
     batches.append(("script_answers", pd.DataFrame(

@@ -53,6 +53,11 @@ def test_resolution_time_median_and_p90_overall_and_per_dimension(data, sup):
     ops = data.resolution["operator_id"].set_index("key")
     assert ops.loc[1, "median_h"] == pytest.approx(26.0) and ops.loc[2, "median_h"] == pytest.approx(2.0)
     assert ops.loc[1, "label"] == "Alice Atendente"
+    queue = data.resolution["queue"].set_index("key")
+    assert queue.loc["suporte_n1", "median_h"] == pytest.approx(26.0) and queue.loc["suporte_n2", "n"] == 1
+    assert queue.loc["suporte_n2", "label"] == "Suporte N2"
+    assert listed(sup, {"closed": True, "queue": "suporte_n2"}) == ["20261127000002"]
+    assert dash.describe_drill(sup, {"queue": "suporte_n2"}).endswith("Fila: Suporte N2")
     assert listed(sup, {"closed": True}) == ["20261126000001", "20261127000002"]
     assert listed(sup, {"closed": True, "operator_id": 2}) == ["20261127000002"]
     assert listed(sup, {"closed": True, "title": "sem_conexao"}) == ["20261126000001", "20261127000002"]
@@ -60,7 +65,7 @@ def test_resolution_time_median_and_p90_overall_and_per_dimension(data, sup):
 
 def test_a_new_resolution_dimension_is_one_declaration():
     keys = [d.key for d in RESOLUTION_DIMENSIONS]
-    assert keys == ["title", "type", "operator_id"]
+    assert keys == ["title", "type", "operator_id", "queue"]
     for key in keys:                                 # each is a drill kind and an exported table
         assert key in DRILLS and f"resolution_{key}" in VIEW_TABLES
 

@@ -233,7 +233,7 @@ def drill_labels(session) -> dict[str, dict]:
     ref = _ref(session)
     operators = _store(session).dashboard_choices()["operator"]
     return {"status": labels(ref["statuses"]), "title": labels(ref["titles"]), "origin": labels(ref["origins"]),
-            "type": labels(ref["attendance_types"]),
+            "type": labels(ref["attendance_types"]), "queue": labels(ref["queues"]),
             "script": labels(ref["scripts"], "code", "name") if len(ref["scripts"]) else {},
             "operator": {value: name for name, value in operators}}
 

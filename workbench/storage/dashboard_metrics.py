@@ -44,12 +44,12 @@ class ResolutionDimension:
     reference: str | None = None
 
 
-# Adding a dimension is one entry here, e.g. the queue once attendances have one (issue 11):
-# ResolutionDimension("queue", "a.queue_code", "Fila", "queues"), with a "queue" drill kind.
+# Adding a dimension is one entry here and a drill kind of the same key (storage.dashboard_sql).
 RESOLUTION_DIMENSIONS = (
     ResolutionDimension("title", "a.title_code", "Título", "titles"),
     ResolutionDimension("type", "a.type_code", "Tipo", "attendance_types"),
     ResolutionDimension("operator_id", "a.operator_id", "Operador"),
+    ResolutionDimension("queue", "a.queue_code", "Fila", "queues"),
 )
 
 

@@ -294,6 +294,7 @@ _KINDS = [
     DrillKind("type", _code, lambda v, c: ("a.type_code = ?", [v]), _label("type", "Tipo"), example="reclamacao"),
     DrillKind("operator_id", _int, lambda v, c: ("a.operator_id = ?", [v]),
               _label("operator", "Operador"), example=1),
+    DrillKind("queue", _code, lambda v, c: ("a.queue_code = ?", [v]), _label("queue", "Fila"), example="suporte_n2"),
     DrillKind("hour", _hour, lambda v, c: ("hour(a.created_at) = ?", [v]), lambda v, _l: f"abertos às {v:02d}h",
               example=10),
     DrillKind("day", _day, lambda v, c: (_day_range("a.created_at"), [v, v]),
