@@ -14,6 +14,7 @@ from workbench.services.auth import now
 from workbench.services.deadlines import countdown, deadline_state, with_deadlines
 from workbench.services.documents import format_document, format_phone
 from workbench.services.fields import RULES
+from workbench.services.formatting import is_missing
 from workbench.services.text import normalize_text
 from workbench.storage.attendance_lists import ListQuery
 from workbench.storage.dashboard_sql import COMPLAINT_DAYS, DEMAND_DAYS
@@ -221,14 +222,7 @@ def describe_event(row: dict) -> str:
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return "" if is_missing(value) else str(value)
 
 
 def add_followup(session, protocol: str, *, note: str | None, status=None, expected=None) -> None:

@@ -31,6 +31,7 @@ import traitlets
 
 from workbench import logs
 from workbench.errors import BusyError, ValidationError, WorkbenchError
+from workbench.services.formatting import is_missing
 from workbench.services.text import slug
 
 log = logging.getLogger("workbench.widgets")
@@ -106,16 +107,8 @@ def css(widget, *classes: str):
 
 
 def esc(value) -> str:
-    if value is None:
-        return ""
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value))
+    """``value`` as HTML text; None/NaN/NaT as nothing."""
+    return "" if is_missing(value) else html.escape(str(value))
 
 
 def title(text: str) -> w.HTML:
