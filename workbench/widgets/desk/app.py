@@ -87,12 +87,28 @@ class DeskApp(AppShell):
         if self.session is None:
             return
         self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL,
-                                      on_operators=self.show_operators))
+                                      on_operators=self.show_operators, on_worklist=self.show_worklist,
+                                      on_queue=self.show_queue))
 
     def show_operators(self) -> None:
         from workbench.widgets.desk.operators import OperatorsScreen
 
         self._show("operators", OperatorsScreen(self.session))
+
+    # -- the worklists (issue 11 item 4) ---------------------------------------------------
+    def show_worklist(self) -> None:
+        """Meus Atendimentos."""
+        from workbench.widgets.desk.worklist import MyAttendances
+
+        self.runner.run(lambda: MyAttendances(self.wb, self.session), lambda s: self._show("worklist", s),
+                        busy="Carregando... Aguarde...")
+
+    def show_queue(self) -> None:
+        """Fila."""
+        from workbench.widgets.desk.worklist import QueueScreen
+
+        self.runner.run(lambda: QueueScreen(self.wb, self.session), lambda s: self._show("queue", s),
+                        busy="Carregando... Aguarde...")
 
     def show_search(self) -> None:
         self._show("search", self.search)
