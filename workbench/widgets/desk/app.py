@@ -188,8 +188,10 @@ class DeskApp(AppShell):
     def _finished(self, protocol: str) -> None:
         if self.screen != "wizard":              # a second "Ok" of the success dialog
             return
+        attached = getattr(self.wizard.draft, "attached_to", None) if self.wizard is not None else None
         self._back_to_client()
-        self.status.ok(f"Atendimento nº {protocol} registrado.")
+        self.status.ok(f"Contato registrado no atendimento nº {attached}." if attached
+                       else f"Atendimento nº {protocol} registrado.")
 
     def _left(self, protocol: str) -> None:
         if self.screen != "wizard":
