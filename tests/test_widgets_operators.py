@@ -23,8 +23,9 @@ def wb(tmp_path):
 
 
 def test_only_admins_see_the_entry(wb):
-    for user, expected in (("atendente", ["Clientes"]), ("supervisor", ["Clientes", "Painel"]),
-                           ("admin", ["Clientes", "Painel", "Operadores"])):
+    work = ["Clientes", "Meus Atendimentos", "Fila"]
+    for user, expected in (("atendente", work), ("supervisor", work + ["Painel"]),
+                           ("admin", work + ["Painel", "Operadores"])):
         app = DeskApp(wb=wb)
         app._logged_in(wb.login(user, deskdata.LOGINS[user]))
         assert app.body.children[0].entries == expected

@@ -76,8 +76,10 @@ function render({ model, el }) {
       tr.id = prefix + i;
       tr.setAttribute("role", "row");
       tr.setAttribute("aria-selected", i === sel ? "true" : "false");
-      if (i === sel) tr.className = "selected";
-      r.forEach((v) => { const td = tr.insertCell(); td.textContent = v; td.title = v; td.setAttribute("role", "gridcell"); });
+      const extra = model.get("row_classes")[i] || "";
+      tr.className = (i === sel ? "selected " : "") + extra;
+      const mark = model.get("mark_column");
+      r.forEach((v, j) => { const td = tr.insertCell(); td.textContent = v; td.title = v; td.setAttribute("role", "gridcell"); if (j === mark) td.className = "wb-dl"; });
     });
     wrap.replaceChildren(table);
     const chosen = body.rows[sel];
@@ -97,6 +99,7 @@ function render({ model, el }) {
   model.on("change:rows", draw);
   model.on("change:columns", draw);
   model.on("change:selected", draw);
+  model.on("change:row_classes", draw);
   model.on("change:height", draw);
   model.on("change:label", draw);
   draw();
@@ -117,6 +120,14 @@ _CSS = """
                 white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 420px;
                 cursor: default; user-select: none; }
 .wb-rtable tr.selected td { background: #d6e4f0; }
+/* deadline states of open attendances (workbench.services.deadlines) */
+.wb-rtable tr.wb-dl-no_prazo td.wb-dl { color: #1e6b32; font-weight: 600; }
+.wb-rtable tr.wb-dl-vence_24h td { background: #fff8e1; }
+.wb-rtable tr.wb-dl-vence_24h td.wb-dl { color: #8a5a00; font-weight: 600; }
+.wb-rtable tr.wb-dl-vencido td { background: #fdecea; }
+.wb-rtable tr.wb-dl-vencido td.wb-dl { color: #b3261e; font-weight: 600; }
+.wb-rtable tr.wb-dl-anatel td { background: #f9d6d3; }
+.wb-rtable tr.wb-dl-anatel td.wb-dl { color: #7f1010; font-weight: 700; }
 .wb-rtable tbody tr:hover td { background: #f0f4f8; }
 .wb-rtable tbody tr.selected:hover td { background: #c9dcec; }
 """
@@ -133,6 +144,8 @@ class RowTable(anywidget.AnyWidget):
     selected = traitlets.Int(-1).tag(sync=True)
     height = traitlets.Unicode("300px").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
+    row_classes = traitlets.List().tag(sync=True)      # a CSS class per row ("" for none)
+    mark_column = traitlets.Int(-1).tag(sync=True)     # the cell of each row that gets class wb-dl
 
 
 def column_kind(series: pd.Series) -> str:
@@ -182,11 +195,14 @@ class Table(w.VBox):
 
     def __init__(self, columns: dict[str, str], *, on_open: Callable[[dict], None] | None = None,
                  height: str = "300px", widths: dict[str, int] | None = None,
-                 empty_text: str = "Nenhum registro.", fit_rows: int | None = None, label: str = "Lista"):
+                 empty_text: str = "Nenhum registro.", fit_rows: int | None = None, label: str = "Lista",
+                 row_class: Callable[[dict], str] | None = None, mark: str | None = None):
         """``fit_rows``: the grid grows with its rows up to this many (then scrolls) and is
         hidden when empty, leaving only ``empty_text`` (no large empty grid). ``label``: the
-        list's name for screen readers (its title on the screen)."""
+        list's name for screen readers (its title on the screen). ``row_class(row)``: a CSS class
+        for a row (deadline colours); ``mark``: the column whose cell gets class ``wb-dl``."""
         self.columns = dict(columns)
+        self.row_class = row_class
         self.fit_rows = fit_rows
         self.on_open = on_open
         self.on_select: Callable[[dict | None], None] | None = None
@@ -199,6 +215,8 @@ class Table(w.VBox):
                              widths=[max(widths.get(k) or 0, _header_width(t)) or None
                                      for k, t in self.columns.items()],
                              height=height, label=label, layout=w.Layout(width="100%"))
+        if mark in self.columns:
+            self.grid.mark_column = list(self.columns).index(mark)
         self.grid.add_class(self.cls)
         self.grid.add_class("wb-grid")
         self.grid.observe(self._selection_changed, "selected")
@@ -219,6 +237,8 @@ class Table(w.VBox):
         with self.grid.hold_trait_notifications():
             self.grid.selected = -1
             self.grid.rows = self._display(self.df)
+            self.grid.row_classes = ([self.row_class(r) or "" for r in self.df.to_dict("records")]
+                                     if self.row_class is not None else [])
         self.empty.layout.display = "none" if len(self.df) else ""
         if self.fit_rows is not None:
             rows = min(len(self.df), self.fit_rows)

@@ -87,12 +87,28 @@ class DeskApp(AppShell):
         if self.session is None:
             return
         self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL,
-                                      on_operators=self.show_operators))
+                                      on_operators=self.show_operators, on_worklist=self.show_worklist,
+                                      on_queue=self.show_queue))
 
     def show_operators(self) -> None:
         from workbench.widgets.desk.operators import OperatorsScreen
 
         self._show("operators", OperatorsScreen(self.session))
+
+    # -- the worklists (issue 11 item 4) ---------------------------------------------------
+    def show_worklist(self) -> None:
+        """Meus Atendimentos."""
+        from workbench.widgets.desk.worklist import MyAttendances
+
+        self.runner.run(lambda: MyAttendances(self.wb, self.session), lambda s: self._show("worklist", s),
+                        busy="Carregando... Aguarde...")
+
+    def show_queue(self) -> None:
+        """Fila."""
+        from workbench.widgets.desk.worklist import QueueScreen
+
+        self.runner.run(lambda: QueueScreen(self.wb, self.session), lambda s: self._show("queue", s),
+                        busy="Carregando... Aguarde...")
 
     def show_search(self) -> None:
         self._show("search", self.search)
@@ -172,8 +188,10 @@ class DeskApp(AppShell):
     def _finished(self, protocol: str) -> None:
         if self.screen != "wizard":              # a second "Ok" of the success dialog
             return
+        attached = getattr(self.wizard.draft, "attached_to", None) if self.wizard is not None else None
         self._back_to_client()
-        self.status.ok(f"Atendimento nº {protocol} registrado.")
+        self.status.ok(f"Contato registrado no atendimento nº {attached}." if attached
+                       else f"Atendimento nº {protocol} registrado.")
 
     def _left(self, protocol: str) -> None:
         if self.screen != "wizard":

@@ -17,10 +17,10 @@ from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.table import Table
 
 ATTENDANCES = {"protocol": "Protocolo", "title": "Título", "status": "Status", "created_at": "Abertura",
-               "due_at": "Prazo", "type": "Tipo", "origin": "Origem", "plan": "Plano",
+               "due_at": "Prazo", "owner": "Responsável", "type": "Tipo", "origin": "Origem", "plan": "Plano",
                "operator": "Operador", "problem": "Descrição"}
 ORDER = {"Título": "title", "Protocolo": "protocol", "Status": "status", "Abertura": "created_at",
-         "Prazo": "due_at", "Tipo": "type", "Origem": "origin", "Plano": "plan", "Operador": "operator"}
+         "Prazo": "due_at", "Responsável": "owner", "Tipo": "type", "Origem": "origin", "Plano": "plan", "Operador": "operator"}
 CONTRACTS = {"contract_id": "Contrato", "plan": "Plano", "status": "Situação",
              "routing_point": "Ponto de Roteamento", "access": "Acesso", "started_on": "Início"}
 
@@ -51,7 +51,7 @@ class AttendanceList(w.VBox):
         self.status = Status()
         self.table = Table(ATTENDANCES, on_open=self._open, height=height, label="Atendimentos do cliente",
                            widths={"protocol": 130, "title": 170, "status": 150, "created_at": 125,
-                                   "due_at": 125, "type": 130, "origin": 100, "plan": 140,
+                                   "due_at": 125, "owner": 130, "type": 130, "origin": 100, "plan": 140,
                                    "operator": 110, "problem": 260})
         self.open_btn = button("Abrir", icon="folder-open")
         self.open_btn.on_click(lambda _b: self.table.open_row())

@@ -12,16 +12,26 @@ PAINEL_URL = "/voila/render/painel.ipynb"
 
 
 class Desktop(w.VBox):
-    """``Clientes`` opens the client search; supervisors and admins also get ``Painel``,
+    """``Clientes`` opens the client search, ``Meus Atendimentos`` and ``Fila`` the worklists; supervisors and admins also get ``Painel``,
     admins ``Operadores``."""
 
     def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL,
-                 on_operators: Callable[[], None] | None = None):
+                 on_operators: Callable[[], None] | None = None, on_worklist: Callable[[], None] | None = None,
+                 on_queue: Callable[[], None] | None = None):
         self.session = session
         self.clients = button("Clientes", primary=True, icon="users", width="180px")
         self.clients.add_class("wb-desk-entry")
         self.clients.on_click(lambda _b: on_clients())
         entries = [self.clients]
+        # the worklists (issue 11 item 4): what is open for me and for my queues
+        self.worklist = self.queue = None
+        if on_worklist is not None and on_queue is not None:
+            self.worklist = button("Meus Atendimentos", width="180px")
+            self.queue = button("Fila", width="180px")
+            for entry, action in ((self.worklist, on_worklist), (self.queue, on_queue)):
+                entry.add_class("wb-desk-entry")
+                entry.on_click(lambda _b, action=action: action())
+                entries.append(entry)
         self.painel = None
         if session.operator.can("painel"):
             self.painel = w.HTML(
@@ -44,5 +54,6 @@ class Desktop(w.VBox):
 
     @property
     def entries(self) -> list[str]:
-        return (["Clientes"] + (["Painel"] if self.painel is not None else [])
+        return (["Clientes"] + (["Meus Atendimentos", "Fila"] if self.worklist is not None else [])
+                + (["Painel"] if self.painel is not None else [])
                 + (["Operadores"] if self.operators is not None else []))

@@ -12,6 +12,12 @@ receives the values on each "Continuar", and the draft store as the operator
 types (:mod:`workbench.widgets.desk.wizard_save`), so a reload resumes it:
 ``AttendanceWizard(session.resume_attendance(protocol), step=...)``.
 
+After Dados do Atendimento, a client with this title open (last 30 days) is
+warned and may have the call registered as a contact of that attendance
+instead (:mod:`workbench.widgets.desk.same_title`). On Primeiro Contato,
+"Atendimento resolvido" and "Pedir O.S." are alternatives; an O.S. asks the
+service address and the preferred period.
+
 Keyboard: each step puts the cursor in its first field (the dialog's button
 on the alerts); Enter in a one-line field or a choice continues; no origin is
 preselected.
@@ -26,6 +32,8 @@ import ipywidgets as w
 from workbench.errors import DraftConflict
 from workbench.services.wizard import F_CHECKS, F_PERSON, F_PLAN, F_PROBLEM, F_SOLUTION, F_TITLE, F_TYPE
 from workbench.widgets.common import (Dialog, Field, Keys, Runner, Status, button, css, esc, readonly, title)
+from workbench.services.service_orders import F_PREFERRED, PERIODS
+from workbench.widgets.desk.contact import F_ADDRESS, exclusive
 from workbench.widgets.desk.wizard_save import WizardKeeper
 from workbench.widgets.table import Table
 
@@ -226,7 +234,31 @@ class AttendanceWizard(w.VBox):
             self.draft.start_script()
             return self.draft.has_script
 
-        self.runner.run(do, lambda has: self._go("script" if has else "primeiro"))
+        self.runner.run(do, self._after_data)
+
+    def _after_data(self, has_script: bool) -> None:
+        """Next step; first the warning when the client has this title open (same_title.py)."""
+        from workbench.widgets.desk.same_title import SameTitleOffer
+
+        nxt = "script" if has_script else "primeiro"
+        found = []
+        self.runner.run(self.draft.open_same_title, lambda rows: found.extend(rows or []))
+        if not found:
+            self._go(nxt)
+            return
+        self.same_title = SameTitleOffer(self.draft, found, on_new=lambda: self.step == "mesmo" and self._go(nxt),
+                                         on_added=self._added_as_contact)
+        self.screens["mesmo"] = self.same_title
+        self._go("mesmo")
+
+    def _added_as_contact(self, outcome) -> None:
+        protocol = outcome.protocol
+        self.protocol = protocol
+        self.screens["fim"] = Dialog(
+            f"Contato registrado no atendimento nº <b>{esc(protocol)}</b>.<br>"
+            f"Esta ligação (protocolo nº {esc(self.draft.protocol)}) leva a ele.",
+            [("Ok", lambda: self.on_done and self.on_done(protocol))], html_message=True)
+        self._go("fim")
 
     # -- script -------------------------------------------------------------------------
     def _build_script(self):
@@ -338,6 +370,18 @@ class AttendanceWizard(w.VBox):
         self.resolved = w.Checkbox(value=d.resolved, description="Atendimento resolvido", indent=False)
         self.solution = w.Textarea(value=d.solution, layout=w.Layout(width="560px", height="80px"))
         self.request_os = w.Checkbox(value=d.request_os, description="Pedir O.S.", indent=False)
+        exclusive(self.resolved, self.request_os)          # the manual's alternatives
+        self.os_address = w.Text(value=getattr(d, "os_address", None) or "", layout=w.Layout(width="420px"))
+        self.os_period = w.Dropdown(options=list(PERIODS.values()),
+                                    value=PERIODS.get(getattr(d, "os_period", None) or "qualquer"),
+                                    layout=w.Layout(width="200px"))
+        self.fields[F_ADDRESS] = Field(F_ADDRESS, self.os_address, width="auto",
+                                       hint_text="em branco: o endereço do cadastro")
+        self.fields[F_PREFERRED] = Field(F_PREFERRED, self.os_period, width="auto")
+        self.os_box = w.HBox([self.fields[F_ADDRESS], self.fields[F_PREFERRED]])
+        self.os_box.layout.display = "" if d.request_os else "none"
+        self.request_os.observe(lambda c: setattr(self.os_box.layout, "display", "" if c["new"] else "none"),
+                                "value")
         self.fields[F_TYPE] = Field(F_TYPE, self.type_choice, required=True)
         self.fields[F_CHECKS] = Field(F_CHECKS, self.checks, required=True)
         self.fields[F_SOLUTION] = Field(F_SOLUTION, self.solution, required=True)
@@ -350,13 +394,15 @@ class AttendanceWizard(w.VBox):
         self.first_exit = self._btn("Sair", self.ask_leave, step="primeiro")
         self.screens["primeiro"] = w.VBox([
             title("Primeiro Contato"), self.fields[F_TYPE], self.fields[F_CHECKS], self.resolved,
-            self.fields[F_SOLUTION], self.request_os,
+            self.fields[F_SOLUTION], self.request_os, self.os_box,
             self._nav(self.first_client, self.first_back, self.finish_btn, self.first_exit)])
 
     def _store_first_contact(self):
         self.draft.set_first_contact(type=self.type_choice.value or "", checks=self.checks.value,
                                      resolved=self.resolved.value, solution=self.solution.value,
-                                     request_os=self.request_os.value)
+                                     request_os=self.request_os.value,
+                                     os_address=self.os_address.value if self.request_os.value else None,
+                                     os_period=self.os_period.value if self.request_os.value else None)
 
     def first_previous(self):
         self._store_first_contact()
