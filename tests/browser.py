@@ -97,6 +97,38 @@ def chromium(p):
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+@contextlib.contextmanager
+def launched():
+    """Debian's headless Chromium for a module's tests (``chromium`` fixture)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def desk_page(browser, base: str, request, *, width: int = 1366):
+    """A fresh context and page on the desk's login screen; a screenshot when the test fails, and
+    afterwards a check that the page asked nothing of another host."""
+    failed_before = request.session.testsfailed
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    hosts = HostGuard(context, base)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    open_desk(page, base)
+    try:
+        yield page
+        if request.session.testsfailed > failed_before:
+            shot(page, f"fail_{request.node.name}")
+    finally:
+        context.close()
+    assert hosts.urls and not hosts.foreign(), f"requests to another host: {hosts.foreign()}"
+
+
 def open_desk(page, base: str, notebook: str = "atendimento.ipynb"):
     """Open a served page and wait until its login screen is on screen (desk or dashboard)."""
     page.goto(f"{base}/voila/render/{notebook}", wait_until="domcontentloaded", timeout=90_000)

@@ -6,6 +6,7 @@ Used when ``workbench demo`` is not wanted (fast, deterministic, accented names)
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import workbench
 from workbench.storage import search_index
@@ -42,3 +43,14 @@ def seed(wb: "workbench.Workbench") -> dict[str, int]:
                                                                     date(2023, 5, 1)])
         search_index.rebuild(con)
     return ids
+
+
+def fresh(folder: Path) -> tuple["workbench.Workbench", dict[str, int]]:
+    """A new desk database in ``folder`` with this module's data: (workbench, ids)."""
+    wb = workbench.open(folder / "desk.duckdb", create=True)
+    return wb, seed(wb)
+
+
+def login(wb: "workbench.Workbench", user: str = "atendente"):
+    """A session of one of the seeded operators."""
+    return wb.login(user, LOGINS[user])

@@ -3,6 +3,10 @@ register an attendance through the real wizard (used by the contacts, worklist a
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import deskdata
 
 EXTRA = {"bruno": ("atendente", "Bruno Segundo Nível"), "carla": ("atendente", "Carla Financeiro")}
@@ -36,3 +40,16 @@ def register(session, client_id: int, *, title: str = "Sem conexão", type: str 
     draft.set_first_contact(type=type, checks="Sinal verificado na OLT", resolved=resolved,
                             solution="Equipamento reiniciado" if resolved else "", request_os=request_os)
     return draft.finish()
+
+
+def run_at_once(worker: str, runs: list[list[str]]) -> list[dict]:
+    """Start one process per argument list running ``worker`` (which prints one JSON line), all
+    before waiting for any; their answers in the order of ``runs``."""
+    procs = [subprocess.Popen([sys.executable, "-c", worker, *args], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for args in runs]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        results.append(json.loads(out))
+    return results

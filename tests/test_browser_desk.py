@@ -12,12 +12,10 @@ import urllib.request
 import browser as B
 import deskdata
 import pytest
-from playwright.sync_api import sync_playwright
 
 import workbench
 
 pytestmark = pytest.mark.browser
-
 
 
 @pytest.fixture(scope="module")
@@ -35,25 +33,14 @@ def server(desk_db):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as p:
-        b = B.chromium(p)
-        yield b
-        b.close()
+    with B.launched() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(chromium, server, request):
-    failed_before = request.session.testsfailed
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    hosts = B.HostGuard(context, server)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    B.open_desk(pg, server)
-    yield pg
-    if request.session.testsfailed > failed_before:
-        B.shot(pg, f"fail_{request.node.name}")
-    context.close()
-    assert hosts.urls and not hosts.foreign(), f"requests to another host: {hosts.foreign()}"
+    with B.desk_page(chromium, server, request, width=1280) as pg:
+        yield pg
 
 
 def _inp(page, label_slug: str, kind: str = "input, textarea, select"):

@@ -9,7 +9,7 @@ import time
 import browser as B
 import deskdata
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import workbench
 
@@ -29,18 +29,16 @@ def server(desk_db):
         yield base
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    with B.launched() as browser:
+        yield browser
+
+
 @pytest.fixture
-def page(server, request):
-    with sync_playwright() as p:
-        browser = B.chromium(p)
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        B.open_desk(pg, server)
+def page(chromium, server, request):
+    with B.desk_page(chromium, server, request) as pg:
         yield pg
-        if request.session.testsfailed:
-            B.shot(pg, f"fail_{request.node.name}")
-        browser.close()
 
 
 def _to_data_step(page, client="C0001", origin="E-mail") -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import browser as B
 import flowdata
 import pytest
-from playwright.sync_api import sync_playwright
 
 import workbench
 
@@ -32,23 +31,14 @@ def server(desk_db):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as p:
-        b = B.chromium(p)
-        yield b
-        b.close()
+    with B.launched() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(chromium, server, request):
-    failed_before = request.session.testsfailed
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    B.open_desk(pg, server)
-    yield pg
-    if request.session.testsfailed > failed_before:
-        B.shot(pg, f"fail_{request.node.name}")
-    context.close()
+    with B.desk_page(chromium, server, request) as pg:
+        yield pg
 
 
 def _inp(page, label_slug: str, kind: str = "input, textarea, select"):

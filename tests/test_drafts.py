@@ -12,7 +12,6 @@ import pytest
 
 import deskdata
 import rawdb
-import workbench
 from workbench.errors import DraftConflict, NotFoundError, ValidationError
 from workbench.services.drafts import DraftSnapshot
 from workbench.services.wizard import AttendanceDraft
@@ -20,13 +19,7 @@ from workbench.services.wizard import AttendanceDraft
 
 @pytest.fixture
 def desk(tmp_path):
-    wb = workbench.open(tmp_path / "desk.duckdb", create=True)
-    ids = deskdata.seed(wb)
-    return wb, ids
-
-
-def _session(wb, user="atendente"):
-    return wb.login(user, deskdata.LOGINS[user])
+    return deskdata.fresh(tmp_path)
 
 
 def _log_row(wb, protocol):
@@ -50,7 +43,7 @@ def _mid_script(session, client_id):
 # -- origin chosen, not assumed ----------------------------------------------------------------
 def test_no_origin_until_chosen_then_recorded_at_once(desk):
     wb, ids = desk
-    draft = _session(wb).new_attendance(ids["C0001"])
+    draft = deskdata.login(wb).new_attendance(ids["C0001"])
     assert draft.origin is None and pd_isna(_log_row(wb, draft.protocol).origin)
     draft.set_origin("E-mail")
     assert _log_row(wb, draft.protocol).origin == "E-mail"          # before anything else is typed
@@ -60,7 +53,7 @@ def test_no_origin_until_chosen_then_recorded_at_once(desk):
 
 def test_left_at_the_alert_has_no_origin(desk):
     wb, ids = desk
-    draft = _session(wb).new_attendance(ids["C0001"])
+    draft = deskdata.login(wb).new_attendance(ids["C0001"])
     draft.leave()
     row = _log_row(wb, draft.protocol)
     assert row.outcome == "abandonado" and pd_isna(row.origin)
@@ -68,7 +61,7 @@ def test_left_at_the_alert_has_no_origin(desk):
 
 def test_finish_needs_an_origin_and_the_api_may_still_give_it_at_once(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     draft = session.new_attendance(ids["C0001"])
     draft.set_data(contract_id=1, person_name="João", problem="Dúvida", title="Informações gerais")
     draft.set_first_contact(type="Informação", checks="Explicado", resolved=True, solution="Ok")
@@ -88,7 +81,7 @@ def pd_isna(value) -> bool:
 # -- the draft as a state --------------------------------------------------------------------
 def test_state_round_trip_resumes_exactly_where_it_was(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     draft = _mid_script(session, ids["C0001"])
     draft.set_first_contact(type="Reclamação", checks="Luzes conferidas", resolved=True, solution="Reiniciado")
     again = AttendanceDraft.from_state(session, draft.to_state())
@@ -103,7 +96,7 @@ def test_state_round_trip_resumes_exactly_where_it_was(desk):
 
 def test_state_that_no_longer_fits_is_dropped_not_guessed(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     state = _mid_script(session, ids["C0001"]).to_state()
     state.update(title="Assunto que não existe", answers=[["energia", 0], ["pergunta_inventada", 0]])
     again = AttendanceDraft.from_state(session, state)
@@ -113,10 +106,10 @@ def test_state_that_no_longer_fits_is_dropped_not_guessed(desk):
 # -- saving, resuming, two tabs --------------------------------------------------------------------
 def test_save_and_resume_after_a_reload(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     draft = _mid_script(session, ids["C0001"])
     draft.save("script")
-    later = _session(wb)                                  # the page reloaded: a new login
+    later = deskdata.login(wb)                                  # the page reloaded: a new login
     waiting = later.attendance_drafts()
     assert [d.protocol for d in waiting] == [draft.protocol] and waiting[0].step == "script"
     resumed = later.resume_attendance(draft.protocol)
@@ -133,10 +126,10 @@ def test_save_and_resume_after_a_reload(desk):
 
 def test_two_tabs_never_overwrite_each_other(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     first = _mid_script(session, ids["C0001"])
     first.save("script")
-    second = _session(wb).resume_attendance(first.protocol)     # the same operator, another tab
+    second = deskdata.login(wb).resume_attendance(first.protocol)     # the same operator, another tab
     second.set_data(problem="Texto da segunda aba")
     second.save("dados")
     first.set_data(problem="Texto da primeira aba")
@@ -160,9 +153,9 @@ def test_two_tabs_never_overwrite_each_other(desk):
 
 def test_another_operator_cannot_take_a_draft(desk):
     wb, ids = desk
-    draft = _mid_script(_session(wb), ids["C0001"])
+    draft = _mid_script(deskdata.login(wb), ids["C0001"])
     draft.save("script")
-    other = _session(wb, "supervisor")
+    other = deskdata.login(wb, "supervisor")
     assert other.attendance_drafts() == [] and other.claim_draft(draft.protocol) is None
     with pytest.raises(NotFoundError):
         other.resume_attendance(draft.protocol)
@@ -174,7 +167,7 @@ def test_another_operator_cannot_take_a_draft(desk):
 
 def test_leave_abandons_and_deletes_the_draft_and_a_late_save_is_refused(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     draft = _mid_script(session, ids["C0001"])
     draft.save("script")
     late = draft.snapshot("script")                      # taken before "Sim", written after it
@@ -188,7 +181,7 @@ def test_leave_abandons_and_deletes_the_draft_and_a_late_save_is_refused(desk):
 
 def test_an_overtaken_save_changes_nothing(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     draft = _mid_script(session, ids["C0001"])
     older = draft.snapshot("script")
     draft.set_data(problem="mais novo")
@@ -200,7 +193,7 @@ def test_an_overtaken_save_changes_nothing(desk):
 
 def test_stale_sweep_spares_a_draft_saved_recently(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     kept, swept = _mid_script(session, ids["C0001"]), _mid_script(session, ids["C0002"])
     kept.save("script")
     swept.save("script")
@@ -220,7 +213,7 @@ def test_stale_sweep_spares_a_draft_saved_recently(desk):
 
 def test_a_form_without_protocol_keeps_its_draft_under_its_own_key(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     snap = DraftSnapshot(key="contato:20260101000001", kind="contato", step="contato",
                          values={"texto": "Cliente ligou de novo", "resolvido": False}, version=1, claim="aba-1",
                          protocol="20260101000001", client_id=ids["C0001"])
@@ -255,7 +248,7 @@ def test_a_killed_kernel_resumes_from_its_last_save(desk):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     protocol = proc.stdout.strip()
-    resumed = _session(wb).resume_attendance(protocol)
+    resumed = deskdata.login(wb).resume_attendance(protocol)
     assert resumed.problem == "Digitado antes de o processo morrer" and resumed.origin == "Fax"
     assert resumed.question["id"] == "luz_los" and len(resumed.report()) == 1
     assert resumed.resumed_step == "script"

@@ -4,9 +4,6 @@ finishing one may close its attendance; out-of-order changes and concurrent chan
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import textwrap
 from datetime import date, timedelta
 
@@ -162,13 +159,8 @@ def test_two_operators_changing_the_same_order_at_once(desk):
     wb, ids, session, protocol, order_id = desk
     seen = wb.service_order(order_id).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Agendada"), ("supervisor", "supervisor123", "Cancelada")]
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(wb.path), str(order_id), u, pw, status, seen],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for u, pw, status in runs]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        results.append(json.loads(out))
+    results = flowdata.run_at_once(WORKER, [[str(wb.path), str(order_id), u, pw, status, seen]
+                                            for u, pw, status in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     assert next(r for r in results if not r["ok"])["kind"] == "ConflictError"
     history = wb.service_order(order_id).history

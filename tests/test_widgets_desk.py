@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import workbench
 from workbench.errors import BusyError
 from workbench.widgets.desk.app import DeskApp
 from workbench.widgets.desk.client import ClientScreen
@@ -18,13 +17,7 @@ import deskdata
 
 @pytest.fixture
 def desk(tmp_path):
-    wb = workbench.open(tmp_path / "desk.duckdb", create=True)
-    ids = deskdata.seed(wb)
-    return wb, ids
-
-
-def _session(wb, user="atendente"):
-    return wb.login(user, deskdata.LOGINS[user])
+    return deskdata.fresh(tmp_path)
 
 
 def _scripted_title(draft):
@@ -134,7 +127,7 @@ def test_desktop_entries_by_role(desk):
 def test_search_rule_and_open(desk):
     wb, ids = desk
     app = DeskApp(wb=wb)
-    app._logged_in(_session(wb))
+    app._logged_in(deskdata.login(wb))
     app.show_search()
     s = app.search
     s.text.value = "j"
@@ -151,7 +144,7 @@ def test_search_rule_and_open(desk):
 # -- client record and attendance list -----------------------------------------------------
 def test_client_screen_lists_and_filters(desk):
     wb, ids = desk
-    session = _session(wb)
+    session = deskdata.login(wb)
     d = session.new_attendance(ids["C0002"], "Telefônico")
     d.set_data(contract_id=int(d.contracts.iloc[0]["contract_id"]), person_name="Maria", problem="Sem internet",
                title=_scripted_title(d))
@@ -186,7 +179,7 @@ def test_client_screen_lists_and_filters(desk):
 
 def test_detail_read_only_has_no_actions(desk):
     wb, ids = desk
-    d = _session(wb).new_attendance(ids["C0001"], "Telefônico")
+    d = deskdata.login(wb).new_attendance(ids["C0001"], "Telefônico")
     d.set_data(contract_id=1, person_name="João", problem="Lento", title=_scripted_title(d))
     d.set_first_contact(type=d.types[0], checks="testes", request_os=True)
     protocol = d.finish()
@@ -205,7 +198,7 @@ def _walk(widget):
 # -- the wizard ------------------------------------------------------------------------------
 def _open_wizard(wb, ids, user="atendente"):
     app = DeskApp(wb=wb)
-    app._logged_in(_session(wb, user))
+    app._logged_in(deskdata.login(wb, user))
     app.open_client({"client_id": ids["C0001"]})
     app.client.attendances.add_btn.click()
     assert app.screen == "wizard"
@@ -374,7 +367,7 @@ def test_double_click_on_add_attendance_allocates_one_protocol(desk):
     wb, ids = desk
     client = ids["C0001"]
     app = DeskApp(wb=wb)
-    app._logged_in(_session(wb))
+    app._logged_in(deskdata.login(wb))
     app.open_client({"client_id": client})
     before = len(wb.protocol_log(client_id=client))
     _twice(app.client.attendances.add_btn)

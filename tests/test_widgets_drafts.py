@@ -12,16 +12,13 @@ import threading
 import pytest
 
 import deskdata
-import workbench
 from workbench.widgets.desk.app import DeskApp
 from workbench.widgets.desk.resume import ResumeScreen
 
 
 @pytest.fixture
 def desk(tmp_path):
-    wb = workbench.open(tmp_path / "desk.duckdb", create=True)
-    ids = deskdata.seed(wb)
-    return wb, ids
+    return deskdata.fresh(tmp_path)
 
 
 def _app(wb, user="atendente"):

@@ -4,14 +4,12 @@ supervisors reassigning, deadline states, and two operators transferring the sam
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from datetime import timedelta
 
 import pytest
 
-from workbench.errors import ConflictError, NotFoundError, PermissionDenied, SessionRevoked, ValidationError
+from workbench.errors import NotFoundError, PermissionDenied, SessionRevoked, ValidationError
 from workbench.services.auth import now
 from workbench.services.deadlines import countdown, deadline_state
 
@@ -170,13 +168,8 @@ def test_two_operators_transferring_the_same_attendance_at_once(desk):
     protocol = flowdata.register(session, ids["C0001"])
     seen = wb.attendance(protocol).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Suporte N2"), ("supervisor", "supervisor123", "Comercial")]
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(wb.path), protocol, user, pw, queue, seen],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for user, pw, queue in runs]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        results.append(json.loads(out))
+    results = flowdata.run_at_once(WORKER, [[str(wb.path), protocol, user, pw, queue, seen]
+                                            for user, pw, queue in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     refused = next(r for r in results if not r["ok"])
     assert "nada foi gravado" in refused["message"]
