@@ -23,8 +23,9 @@ def wb(tmp_path):
 
 
 def test_only_admins_see_the_entry(wb):
-    for user, expected in (("atendente", ["Clientes"]), ("supervisor", ["Clientes", "Painel"]),
-                           ("admin", ["Clientes", "Painel", "Operadores"])):
+    for user, expected in (("atendente", ["Clientes", "Ordens de Serviço"]),
+                           ("supervisor", ["Clientes", "Ordens de Serviço", "Painel"]),
+                           ("admin", ["Clientes", "Ordens de Serviço", "Painel", "Operadores"])):
         app = DeskApp(wb=wb)
         app._logged_in(wb.login(user, deskdata.LOGINS[user]))
         assert app.body.children[0].entries == expected

@@ -87,12 +87,20 @@ class DeskApp(AppShell):
         if self.session is None:
             return
         self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL,
-                                      on_operators=self.show_operators))
+                                      on_operators=self.show_operators,
+                                      on_service_orders=self.show_service_orders))
 
     def show_operators(self) -> None:
         from workbench.widgets.desk.operators import OperatorsScreen
 
         self._show("operators", OperatorsScreen(self.session))
+
+    # -- issue 11 item 5: Ordens de Serviço ------------------------------------------------
+    def show_service_orders(self) -> None:
+        from workbench.widgets.desk.service_orders import ServiceOrdersScreen
+
+        self.runner.run(lambda: ServiceOrdersScreen(self.wb, self.session),
+                        lambda screen: self._show("service_orders", screen), busy="Abrindo... Aguarde...")
 
     def show_search(self) -> None:
         self._show("search", self.search)

@@ -12,11 +12,12 @@ PAINEL_URL = "/voila/render/painel.ipynb"
 
 
 class Desktop(w.VBox):
-    """``Clientes`` opens the client search; supervisors and admins also get ``Painel``,
+    """``Clientes`` opens the client search, ``Ordens de Serviço`` the work orders; supervisors and admins also get ``Painel``,
     admins ``Operadores``."""
 
     def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL,
-                 on_operators: Callable[[], None] | None = None):
+                 on_operators: Callable[[], None] | None = None,
+                 on_service_orders: Callable[[], None] | None = None):
         self.session = session
         self.clients = button("Clientes", primary=True, icon="users", width="180px")
         self.clients.add_class("wb-desk-entry")
@@ -30,6 +31,13 @@ class Desktop(w.VBox):
                 "color:#1f4e79;text-decoration:none;font-size:14px;background:#fff'>"
                 "&#128202; Painel</a>")
             entries.append(self.painel)
+        # issue 11 item 5: the work orders
+        self.service_orders = None
+        if session.operator.can("atender") and on_service_orders is not None:
+            self.service_orders = button("Ordens de Serviço", width="180px")
+            self.service_orders.add_class("wb-desk-entry")
+            self.service_orders.on_click(lambda _b: on_service_orders())
+            entries.append(self.service_orders)
         self.operators = None
         if session.operator.can("gerir_operadores") and on_operators is not None:
             self.operators = button("Operadores", width="180px")
@@ -44,5 +52,6 @@ class Desktop(w.VBox):
 
     @property
     def entries(self) -> list[str]:
-        return (["Clientes"] + (["Painel"] if self.painel is not None else [])
+        return (["Clientes"] + (["Ordens de Serviço"] if self.service_orders is not None else [])
+                + (["Painel"] if self.painel is not None else [])
                 + (["Operadores"] if self.operators is not None else []))
