@@ -113,12 +113,12 @@ def test_desktop_entries_by_role(desk):
     app = DeskApp(wb=wb)
     app.login.username.value, app.login.password.value = "atendente", "atendente123"
     app.login.ok.click()
-    assert app.screen == "desktop" and app.body.children[0].entries == ["Clientes", "Meus Atendimentos", "Fila"]
+    assert app.screen == "desktop" and app.body.children[0].entries == ["Clientes", "Meus Atendimentos", "Fila", "Ordens de Serviço"]
     app.logout()
     app.login.username.value, app.login.password.value = "supervisor", "supervisor123"
     app.login.ok.click()
     desktop = app.body.children[0]
-    assert desktop.entries == ["Clientes", "Meus Atendimentos", "Fila", "Painel"] and "/voila/render/painel.ipynb" in desktop.painel.value
+    assert desktop.entries == ["Clientes", "Meus Atendimentos", "Fila", "Ordens de Serviço", "Painel"] and "/voila/render/painel.ipynb" in desktop.painel.value
     desktop.clients.click()
     assert app.screen == "search"
 

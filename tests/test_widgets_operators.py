@@ -23,7 +23,7 @@ def wb(tmp_path):
 
 
 def test_only_admins_see_the_entry(wb):
-    work = ["Clientes", "Meus Atendimentos", "Fila"]
+    work = ["Clientes", "Meus Atendimentos", "Fila", "Ordens de Serviço"]
     for user, expected in (("atendente", work), ("supervisor", work + ["Painel"]),
                            ("admin", work + ["Painel", "Operadores"])):
         app = DeskApp(wb=wb)

@@ -7,7 +7,13 @@ everywhere:
 * a click selects a row (``Table.selected`` is that row as a dict); Tab
   reaches the list, the arrow keys (and Home/End) move the selection;
 * a double click, Enter on the selected row, or the screen's "Abrir" button
-  calls ``on_open(row)``.
+  calls ``on_open(row)``;
+* with ``on_sort``, a click on a column header (or Enter on it) calls
+  ``on_sort(column)``; the header shows the order in use (``set_sort``);
+* ``row_class(row)`` marks rows (``wb-row-open``, ``wb-row-due``,
+  ``wb-row-late``: open, due within 24 h, late); ``set_columns`` shows other
+  columns (the rest "on demand"). A cut cell shows its whole text as its
+  tooltip (``title``).
 
 For screen readers the list is a grid named by ``label`` (its title on the
 screen), whose selected row is announced as the cursor moves
@@ -63,21 +69,29 @@ function render({ model, el }) {
     table.setAttribute("role", "presentation");
     const head = table.createTHead().insertRow();
     head.setAttribute("role", "row");
+    const sortable = model.get("sortable"), sortCol = model.get("sort_column"), desc = model.get("sort_descending");
     model.get("columns").forEach((c, j) => {
       const th = document.createElement("th");
-      th.textContent = c;
+      th.textContent = c + (j === sortCol ? (desc ? " \u25BC" : " \u25B2") : "");
       th.setAttribute("role", "columnheader");
+      if (j === sortCol) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      if (sortable) {
+        th.className = "wb-sortable"; th.tabIndex = 0; th.title = "Ordenar por " + c;
+        const sort = () => model.send({ event: "sort", column: j });
+        th.addEventListener("click", (e) => { e.stopPropagation(); sort(); });
+        th.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); e.stopPropagation(); sort(); } });
+      }
       if (widths[j]) { th.style.width = widths[j] + "px"; th.style.minWidth = widths[j] + "px"; }
       head.appendChild(th);
     });
+    const marks = model.get("row_classes");
     const body = table.createTBody();
     rows.forEach((r, i) => {
       const tr = body.insertRow();
       tr.id = prefix + i;
       tr.setAttribute("role", "row");
       tr.setAttribute("aria-selected", i === sel ? "true" : "false");
-      const extra = model.get("row_classes")[i] || "";
-      tr.className = (i === sel ? "selected " : "") + extra;
+      tr.className = [marks[i] || "", i === sel ? "selected" : ""].join(" ").trim();
       const mark = model.get("mark_column");
       r.forEach((v, j) => { const td = tr.insertCell(); td.textContent = v; td.title = v; td.setAttribute("role", "gridcell"); if (j === mark) td.className = "wb-dl"; });
     });
@@ -99,9 +113,13 @@ function render({ model, el }) {
   model.on("change:rows", draw);
   model.on("change:columns", draw);
   model.on("change:selected", draw);
-  model.on("change:row_classes", draw);
   model.on("change:height", draw);
   model.on("change:label", draw);
+  model.on("change:row_classes", draw);
+  model.on("change:sort_column", draw);
+  model.on("change:sort_descending", draw);
+  model.on("change:widths", draw);
+  model.on("change:mark_column", draw);
   draw();
   el.appendChild(wrap);
 }
@@ -119,6 +137,13 @@ _CSS = """
 .wb-rtable td { height: 26px; box-sizing: border-box; padding: 0 8px; border-bottom: 1px solid #eef2f6;
                 white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 420px;
                 cursor: default; user-select: none; }
+.wb-rtable th.wb-sortable { cursor: pointer; }
+.wb-rtable th.wb-sortable:hover, .wb-rtable th.wb-sortable:focus { text-decoration: underline; outline: none; }
+.wb-rtable tr.wb-row-open td { font-weight: 600; }
+.wb-rtable tr.wb-row-open td:first-child { box-shadow: inset 3px 0 0 #1f4e79; }
+.wb-rtable tr.wb-row-due td { background: #fff4d6; }
+.wb-rtable tr.wb-row-late td { background: #fde3e1; color: #8a1c14; }
+.wb-rtable tr.wb-row-late td:first-child { box-shadow: inset 3px 0 0 #b3261e; }
 .wb-rtable tr.selected td { background: #d6e4f0; }
 /* deadline states of open attendances (workbench.services.deadlines) */
 .wb-rtable tr.wb-dl-no_prazo td.wb-dl { color: #1e6b32; font-weight: 600; }
@@ -144,8 +169,11 @@ class RowTable(anywidget.AnyWidget):
     selected = traitlets.Int(-1).tag(sync=True)
     height = traitlets.Unicode("300px").tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
-    row_classes = traitlets.List().tag(sync=True)      # a CSS class per row ("" for none)
+    row_classes = traitlets.List(traitlets.Unicode()).tag(sync=True)   # CSS classes per row ("" for none)
     mark_column = traitlets.Int(-1).tag(sync=True)     # the cell of each row that gets class wb-dl
+    sortable = traitlets.Bool(False).tag(sync=True)
+    sort_column = traitlets.Int(-1).tag(sync=True)
+    sort_descending = traitlets.Bool(False).tag(sync=True)
 
 
 def column_kind(series: pd.Series) -> str:
@@ -181,9 +209,9 @@ def _display_value(v, kind: str = "text"):
     return str(v)
 
 
-def _header_width(title: str) -> int:
-    """Pixels a header needs whole (13 px semibold, 8 px padding each side)."""
-    return 16 + 9 * len(title) if title else 0
+def _header_width(title: str, sortable: bool = False) -> int:
+    """Pixels a header needs whole (13 px semibold, 8 px padding each side; room for the order arrow)."""
+    return 16 + 9 * len(title) + (14 if sortable else 0) if title else 0
 
 
 class Table(w.VBox):
@@ -196,13 +224,18 @@ class Table(w.VBox):
     def __init__(self, columns: dict[str, str], *, on_open: Callable[[dict], None] | None = None,
                  height: str = "300px", widths: dict[str, int] | None = None,
                  empty_text: str = "Nenhum registro.", fit_rows: int | None = None, label: str = "Lista",
-                 row_class: Callable[[dict], str] | None = None, mark: str | None = None):
+                 row_class: Callable[[dict], str] | None = None, mark: str | None = None,
+                 on_sort: Callable[[str], None] | None = None):
         """``fit_rows``: the grid grows with its rows up to this many (then scrolls) and is
         hidden when empty, leaving only ``empty_text`` (no large empty grid). ``label``: the
-        list's name for screen readers (its title on the screen). ``row_class(row)``: a CSS class
-        for a row (deadline colours); ``mark``: the column whose cell gets class ``wb-dl``."""
+        list's name for screen readers (its title on the screen). ``row_class(row)``: CSS
+        classes of a row (open, late, deadline colours); ``mark``: the column whose cell gets
+        class ``wb-dl``; ``on_sort(column)``: a header was clicked."""
         self.columns = dict(columns)
         self.row_class = row_class
+        self.on_sort = on_sort
+        self.mark = mark
+        self._widths = dict(widths or {})
         self.fit_rows = fit_rows
         self.on_open = on_open
         self.on_select: Callable[[dict | None], None] | None = None
@@ -210,13 +243,9 @@ class Table(w.VBox):
         self._last_open: tuple[int, float] | None = None
         self._selected_pos: int | None = None
         self.cls = f"wb-grid-{next(_ids)}"
-        widths = widths or {}
-        self.grid = RowTable(columns=list(self.columns.values()),
-                             widths=[max(widths.get(k) or 0, _header_width(t)) or None
-                                     for k, t in self.columns.items()],
-                             height=height, label=label, layout=w.Layout(width="100%"))
-        if mark in self.columns:
-            self.grid.mark_column = list(self.columns).index(mark)
+        self.grid = RowTable(columns=list(self.columns.values()), widths=self._pixel_widths(),
+                             height=height, label=label, sortable=on_sort is not None,
+                             mark_column=self._mark_column(), layout=w.Layout(width="100%"))
         self.grid.add_class(self.cls)
         self.grid.add_class("wb-grid")
         self.grid.observe(self._selection_changed, "selected")
@@ -224,6 +253,42 @@ class Table(w.VBox):
         self.empty = w.HTML(f"<i style='color:#7b8794'>{empty_text}</i>")
         self.empty.layout.display = ""
         super().__init__([self.grid, self.empty], layout=w.Layout(width="100%"))
+
+    def _pixel_widths(self) -> list:
+        sortable = self.on_sort is not None
+        return [max(self._widths.get(k) or 0, _header_width(t, sortable)) or None for k, t in self.columns.items()]
+
+    def _mark_column(self) -> int:
+        return list(self.columns).index(self.mark) if self.mark in self.columns else -1
+
+    # -- columns and order --------------------------------------------------
+    def set_columns(self, columns: dict[str, str], widths: dict[str, int] | None = None) -> None:
+        """Show ``columns`` (DataFrame column → title) instead; the rows and selection stay."""
+        sort = self.sort_key
+        self.columns = dict(columns)
+        self._widths.update(widths or {})
+        with self.grid.hold_trait_notifications():
+            self.grid.columns = list(self.columns.values())
+            self.grid.widths = self._pixel_widths()
+            self.grid.mark_column = self._mark_column()
+            self.grid.rows = self._display(self.df)
+            self.set_sort(sort, self.grid.sort_descending)
+
+    @property
+    def sort_key(self) -> str | None:
+        keys = list(self.columns)
+        return keys[self.grid.sort_column] if 0 <= self.grid.sort_column < len(keys) else None
+
+    def set_sort(self, column: str | None, descending: bool = False) -> None:
+        """Show the order in use on its header (▲ ascending, ▼ descending); None: no arrow."""
+        keys = list(self.columns)
+        self.grid.sort_column = keys.index(column) if column in keys else -1
+        self.grid.sort_descending = bool(descending)
+
+    def sort_by(self, column: str) -> None:
+        """A click on the header of ``column`` (as the browser reports it)."""
+        if self.on_sort is not None and column in self.columns:
+            self.on_sort(column)
 
     # -- data ---------------------------------------------------------------
     def _display(self, df: pd.DataFrame) -> list[list[str]]:
@@ -286,6 +351,11 @@ class Table(w.VBox):
             self.on_select(self.selected)
 
     def _message(self, _widget, content, _buffers) -> None:
+        if content.get("event") == "sort" and isinstance(content.get("column"), int):
+            keys = list(self.columns)
+            if 0 <= content["column"] < len(keys):
+                self.sort_by(keys[content["column"]])
+            return
         if content.get("event") == "open" and isinstance(content.get("row"), int):
             if 0 <= content["row"] < len(self.df):
                 self._selected_pos = content["row"]

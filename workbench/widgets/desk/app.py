@@ -88,7 +88,7 @@ class DeskApp(AppShell):
             return
         self._show("desktop", Desktop(self.session, self.show_search, painel_url=self.painel_url or PAINEL_URL,
                                       on_operators=self.show_operators, on_worklist=self.show_worklist,
-                                      on_queue=self.show_queue))
+                                      on_queue=self.show_queue, on_service_orders=self.show_service_orders))
 
     def show_operators(self) -> None:
         from workbench.widgets.desk.operators import OperatorsScreen
@@ -109,6 +109,13 @@ class DeskApp(AppShell):
 
         self.runner.run(lambda: QueueScreen(self.wb, self.session), lambda s: self._show("queue", s),
                         busy="Carregando... Aguarde...")
+
+    # -- the work orders (issue 11 item 5) -------------------------------------------------
+    def show_service_orders(self) -> None:
+        from workbench.widgets.desk.service_orders import ServiceOrdersScreen
+
+        self.runner.run(lambda: ServiceOrdersScreen(self.wb, self.session),
+                        lambda screen: self._show("service_orders", screen), busy="Abrindo... Aguarde...")
 
     def show_search(self) -> None:
         self._show("search", self.search)

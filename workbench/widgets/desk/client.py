@@ -16,17 +16,45 @@ from workbench.widgets.common import Field, Keys, Runner, Status, button, css, e
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.table import Table
 
-ATTENDANCES = {"protocol": "Protocolo", "title": "Título", "status": "Status", "created_at": "Abertura",
-               "due_at": "Prazo", "owner": "Responsável", "type": "Tipo", "origin": "Origem", "plan": "Plano",
-               "operator": "Operador", "problem": "Descrição"}
-ORDER = {"Título": "title", "Protocolo": "protocol", "Status": "status", "Abertura": "created_at",
-         "Prazo": "due_at", "Responsável": "owner", "Tipo": "type", "Origem": "origin", "Plano": "plan", "Operador": "operator"}
+# the key columns fit 1366 px (the desk is 1100 px wide); the rest come with "Mais colunas"
+KEY_COLUMNS = {"protocol": "Protocolo", "title": "Título", "status": "Status", "created_at": "Abertura",
+               "due_at": "Prazo", "owner": "Responsável"}
+MORE_COLUMNS = {"countdown": "Situação do prazo", "queue": "Fila", "type": "Tipo", "origin": "Origem",
+                "plan": "Plano", "operator": "Operador", "problem": "Descrição"}
+ATTENDANCES = {**KEY_COLUMNS, **MORE_COLUMNS}
+WIDTHS = {"protocol": 130, "title": 200, "status": 125, "created_at": 130, "due_at": 130, "owner": 170,
+          "countdown": 160, "queue": 120, "type": 130, "origin": 100, "plan": 140, "operator": 130, "problem": 260}
+ORDER = {"Abertura": "created_at", "Título": "title", "Protocolo": "protocol", "Status": "status",
+         "Prazo": "due_at", "Responsável": "owner", "Fila": "queue", "Tipo": "type", "Origem": "origin",
+         "Plano": "plan", "Operador": "operator"}
+NEWEST_FIRST = ("created_at", "due_at")     # a click on these headers orders newest first
+LEGEND = ("<span class='wb-legend'><b>Negrito</b>: em aberto · "
+          "<span style='background:#fff4d6;padding:0 4px'>vence em 24 h</span> · "
+          "<span style='background:#fde3e1;color:#8a1c14;padding:0 4px'>vencido (prazo do tipo ou Anatel)</span>"
+          "</span>")
+
+
+def row_class(row: dict) -> str:
+    """Open rows in bold; due within 24 h in amber; past the type's deadline or Anatel's in red."""
+    deadline = row.get("deadline") or ""
+    marks = ["wb-row-open"] if row.get("is_open") is True else []
+    if deadline in ("vencido", "anatel"):
+        marks.append("wb-row-late")
+    elif deadline == "vence_24h":
+        marks.append("wb-row-due")
+    return " ".join(marks)
+
+
 CONTRACTS = {"contract_id": "Contrato", "plan": "Plano", "status": "Situação",
              "routing_point": "Ponto de Roteamento", "access": "Acesso", "started_on": "Início"}
 
 
 class AttendanceList(w.VBox):
-    """A client's attendances with search, refresh, order and status filter."""
+    """A client's attendances with search, refresh, order and status filter.
+
+    Newest first; a click on a column header orders by it (Título ascending, the
+    manual's order, one click away); open and late rows are marked; the key
+    columns fit the screen and "Mais colunas" shows the rest."""
 
     def __init__(self, wb, client_id, *, session=None, on_add: Callable[[], None] | None = None,
                  read_only: bool = False, height: str = "300px"):
@@ -41,18 +69,20 @@ class AttendanceList(w.VBox):
         self.text = w.Text(placeholder="protocolo, título, descrição...", layout=w.Layout(width="260px"))
         self.search_btn = button("Pesquisar", icon="search")
         self.refresh_btn = button("Atualizar", icon="refresh")
-        self.order = w.Dropdown(options=list(ORDER), value="Título", layout=w.Layout(width="150px"))
-        self.descending = w.Checkbox(value=False, description="decrescente", indent=False,
+        self.order = w.Dropdown(options=list(ORDER), value="Abertura", layout=w.Layout(width="150px"))
+        self.descending = w.Checkbox(value=True, description="decrescente", indent=False,
                                      layout=w.Layout(width="110px"))
+        self.more = w.Checkbox(value=False, description="Mais colunas", indent=False,
+                               layout=w.Layout(width="130px"))
         statuses = list(wb.reference()["statuses"]["label"])
         self.statuses = w.SelectMultiple(options=statuses, value=(), rows=4, layout=w.Layout(width="220px"))
         self.clear_status_btn = button("Todos")
         self.count = w.HTML("")
         self.status = Status()
-        self.table = Table(ATTENDANCES, on_open=self._open, height=height, label="Atendimentos do cliente",
-                           widths={"protocol": 130, "title": 170, "status": 150, "created_at": 125,
-                                   "due_at": 125, "owner": 130, "type": 130, "origin": 100, "plan": 140,
-                                   "operator": 110, "problem": 260})
+        self.table = Table(KEY_COLUMNS, on_open=self._open, height=height, label="Atendimentos do cliente",
+                           widths=WIDTHS, row_class=row_class, on_sort=self.sort_by)
+        self.table.set_sort(ORDER[self.order.value], self.descending.value)
+        self.legend = w.HTML(LEGEND)
         self.open_btn = button("Abrir", icon="folder-open")
         self.open_btn.on_click(lambda _b: self.table.open_row())
         self.fields = {"Pesquisar": Field("Pesquisar", self.text, width="auto"),
@@ -65,8 +95,10 @@ class AttendanceList(w.VBox):
         self.search_btn.on_click(lambda _b: self.refresh())
         self.refresh_btn.on_click(lambda _b: self.refresh())
         on_enter(self.text, self.refresh)
-        self.order.observe(lambda _c: self.refresh(), "value")
-        self.descending.observe(lambda _c: self.refresh(), "value")
+        self._quiet = False
+        self.order.observe(lambda _c: self._order_changed(), "value")
+        self.descending.observe(lambda _c: self._order_changed(), "value")
+        self.more.observe(lambda c: self.table.set_columns(ATTENDANCES if c["new"] else KEY_COLUMNS), "value")
         self.statuses.observe(lambda _c: self.refresh(), "value")
         self.clear_status_btn.on_click(lambda _b: setattr(self.statuses, "value", ()))
         self.detail_box = w.VBox([])
@@ -75,7 +107,7 @@ class AttendanceList(w.VBox):
                         self.fields["Ordenar por"], self.fields["Visualizar por status"]],
                        layout=w.Layout(align_items="flex-start", flex_flow="row wrap"))
         self.list_box = w.VBox([w.HBox([self.add_btn]), tools, self.status, self.table,
-                                w.HBox([self.count, self.open_btn],
+                                w.HBox([self.count, self.legend, self.more, self.open_btn],
                                        layout=w.Layout(justify_content="space-between", align_items="center"))])
         super().__init__([self.list_box, self.detail_box], layout=w.Layout(width="100%"))
         self.detail: AttendanceDetail | None = None
@@ -92,6 +124,31 @@ class AttendanceList(w.VBox):
             client_id=self.client_id, status=list(self.statuses.value) or None,
             text=self.text.value.strip() or None, order_by=ORDER[self.order.value],
             descending=self.descending.value), show, busy="Carregando... Aguarde...")
+
+    def _order_changed(self) -> None:
+        if self._quiet:
+            return
+        self.table.set_sort(ORDER[self.order.value], self.descending.value)
+        self.refresh()
+
+    def sort_by(self, column: str) -> None:
+        """A click on a column header: order by it (again: the other way round). Título starts
+        A→Z, dates newest first."""
+        labels = {v: k for k, v in ORDER.items()}
+        if column not in labels:
+            self.status.ok("Esta coluna não ordena a lista.")
+            return
+        if ORDER[self.order.value] == column:
+            descending = not self.descending.value
+        else:
+            descending = column in NEWEST_FIRST
+        self._quiet = True
+        try:
+            self.order.value = labels[column]
+            self.descending.value = descending
+        finally:
+            self._quiet = False
+        self._order_changed()
 
     def _open(self, row: dict) -> None:
         self.detail = AttendanceDetail(self.wb, row["protocol"], session=self.session,

@@ -12,12 +12,14 @@ PAINEL_URL = "/voila/render/painel.ipynb"
 
 
 class Desktop(w.VBox):
-    """``Clientes`` opens the client search, ``Meus Atendimentos`` and ``Fila`` the worklists; supervisors and admins also get ``Painel``,
-    admins ``Operadores``."""
+    """``Clientes`` opens the client search, ``Meus Atendimentos`` and ``Fila`` the worklists,
+    ``Ordens de Serviço`` the work orders; supervisors and admins also get ``Painel``, admins
+    ``Operadores``."""
 
     def __init__(self, session, on_clients: Callable[[], None], *, painel_url: str = PAINEL_URL,
                  on_operators: Callable[[], None] | None = None, on_worklist: Callable[[], None] | None = None,
-                 on_queue: Callable[[], None] | None = None):
+                 on_queue: Callable[[], None] | None = None,
+                 on_service_orders: Callable[[], None] | None = None):
         self.session = session
         self.clients = button("Clientes", primary=True, icon="users", width="180px")
         self.clients.add_class("wb-desk-entry")
@@ -32,6 +34,12 @@ class Desktop(w.VBox):
                 entry.add_class("wb-desk-entry")
                 entry.on_click(lambda _b, action=action: action())
                 entries.append(entry)
+        self.service_orders = None
+        if session.operator.can("atender") and on_service_orders is not None:
+            self.service_orders = button("Ordens de Serviço", width="180px")
+            self.service_orders.add_class("wb-desk-entry")
+            self.service_orders.on_click(lambda _b: on_service_orders())
+            entries.append(self.service_orders)
         self.painel = None
         if session.operator.can("painel"):
             self.painel = w.HTML(
@@ -55,5 +63,6 @@ class Desktop(w.VBox):
     @property
     def entries(self) -> list[str]:
         return (["Clientes"] + (["Meus Atendimentos", "Fila"] if self.worklist is not None else [])
+                + (["Ordens de Serviço"] if self.service_orders is not None else [])
                 + (["Painel"] if self.painel is not None else [])
                 + (["Operadores"] if self.operators is not None else []))
