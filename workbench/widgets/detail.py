@@ -116,8 +116,8 @@ class AttendanceDetail(w.VBox):
                 ("Situação do prazo", d.get("countdown") or "—"),
                 ("Chegou pelo protocolo", d.get("reached_by") or "—"),
                 ("Aberto em", _fmt(d.get("created_at"))), ("Prazo", _fmt(d.get("due_at"))),
-                ("Concluído em", _fmt(d.get("closed_at"))), ("Resolvido", _fmt(d.get("resolved"))),
-                ("Pedir O.S.", _fmt(d.get("os_requested"))), ("Script", d.get("script"))]
+                ("Concluído em", _fmt(d.get("closed_at"))), ("Resolvido no 1º contato", _fmt(d.get("resolved"))),
+                ("O.S. no 1º contato", _fmt(d.get("os_requested"))), ("Script", d.get("script"))]
         texts = [("Problema Descrito pelo Cliente", d.get("problem")),
                  ("Verificações Realizadas neste Contato", d.get("checks_done")),
                  ("Descrição da Solução do Problema", d.get("solution"))]
