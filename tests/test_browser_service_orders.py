@@ -11,7 +11,6 @@ from datetime import date, timedelta
 import browser as B
 import flowdata
 import pytest
-from playwright.sync_api import sync_playwright
 
 import workbench
 
@@ -41,25 +40,16 @@ def server(desk_db):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as p:
-        b = B.chromium(p)
-        yield b
-        b.close()
+    with B.launched() as browser:
+        yield browser
 
 
 @pytest.fixture
 def page(chromium, server, request):
-    failed_before = request.session.testsfailed
-    context = chromium.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    B.open_desk(pg, server)
-    B.login(pg, "atendente", "atendente123")
-    B.wait_text(pg, "Bem-vindo")
-    yield pg
-    if request.session.testsfailed > failed_before:
-        B.shot(pg, f"fail_{request.node.name}")
-    context.close()
+    with B.desk_page(chromium, server, request, width=1366) as pg:
+        B.login(pg, "atendente", "atendente123")
+        B.wait_text(pg, "Bem-vindo")
+        yield pg
 
 
 def _inp(page, slug: str, kind: str = "input, textarea, select"):
