@@ -290,6 +290,21 @@ def test_cached_past_script_paths_give_the_same_answer(dash_desk, sup):
     pd.testing.assert_frame_equal(first.script_paths, later.script_paths)
 
 
+def test_the_count_open_at_a_past_start_is_kept(dash_desk, sup, monkeypatch):
+    cache = dash_desk[0].dashboard_cache
+    cache.clear()
+    first = refresh(sup)
+    day_one = first.flow.iloc[0]
+    assert list(cache.backlogs.values()) == [day_one.backlog - day_one.opened + day_one.closed]
+    store = type(sup.workbench.store)
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the count open at the period's start was read again")
+
+    monkeypatch.setattr(store, "_backlog_at", never)
+    pd.testing.assert_frame_equal(first.flow, refresh(sup).flow)
+
+
 def test_caches_belong_to_the_workbench_and_are_bounded(dash_desk, sup, monkeypatch):
     wb = dash_desk[0]
     assert wb.dashboard_cache.paths.maxsize == PATHS_SIZE and wb.dashboard_cache.texts.maxsize == TEXTS_SIZE

@@ -20,6 +20,7 @@ class DashboardCache:
     def __init__(self, paths: int = PATHS_SIZE, texts: int = TEXTS_SIZE):
         self.paths: LRUCache = LRUCache(maxsize=paths)
         self.repeats: LRUCache = LRUCache(maxsize=paths)
+        self.backlogs: LRUCache = LRUCache(maxsize=paths)
         self.texts: LRUCache = LRUCache(maxsize=texts)
 
     @staticmethod
@@ -34,4 +35,5 @@ class DashboardCache:
     def clear(self) -> None:
         self.paths.clear()
         self.repeats.clear()
+        self.backlogs.clear()
         self.texts.clear()

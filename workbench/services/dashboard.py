@@ -143,21 +143,26 @@ def refresh(session, filters: Filters | None = None, *, now: datetime | None = N
     cache = session.workbench.dashboard_cache
     bounds = filters.bounds()
     # Script paths and repeat contacts of attendances opened before yesterday never change (the
-    # wizard writes an attendance and its answers once, and a draft lives at most a few hours):
-    # kept per Workbench.
+    # wizard writes an attendance and its answers once, and a draft lives at most a few hours),
+    # nor does the count open at a start before yesterday (closing writes the time of the close,
+    # never an earlier one): kept per Workbench.
     split = today_start - timedelta(days=1)
-    past_key = past = past_repeats = None
+    past_key = past = past_repeats = backlog = None
     if bounds.start < split:
         past_key = (cache.identity(store), _filter_key(filters), bounds.start, min(split, bounds.end))
         past = cache.paths.get(past_key)
         past_repeats = cache.repeats.get(past_key)
+        backlog = cache.backlogs.get(past_key[:3])
     counts = store.dashboard_snapshot(bounds, now, today_start, week_start,
                                       paths_since=split if past_key is not None else None)
     if past_key is not None and past is None:
         past = cache.paths[past_key] = store.dashboard_paths(replace(bounds, end=past_key[3]))
     if past_key is not None and past_repeats is None:
         past_repeats = cache.repeats[past_key] = store.dashboard_repeats(replace(bounds, end=past_key[3]))
-    metrics = store.dashboard_metrics(bounds, now, repeats_since=split if past_key is not None else None)
+    metrics = store.dashboard_metrics(bounds, now, repeats_since=split if past_key is not None else None,
+                                      backlog_start=backlog)
+    if past_key is not None and backlog is None:
+        cache.backlogs[past_key[:3]] = metrics.backlog_start
     if past_repeats:
         metrics.sla = replace(metrics.sla, repeats=metrics.sla.repeats + past_repeats)
     paths = _with_texts(store, cache, _merge_paths([past, counts.paths]), bounds)

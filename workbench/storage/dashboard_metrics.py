@@ -105,10 +105,19 @@ class DashboardMetricsMixin(StoreBase):
             return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
                                          f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
 
-    def dashboard_metrics(self, b: Bounds, now: datetime, *, repeats_since: datetime | None = None) -> DashboardMetrics:
+    def _backlog_at(self, con, b: Bounds) -> int:
+        """Attendances (with the filters) open at ``b.start``: opened before it, not closed before it."""
+        others, oparams = filter_where(b, period=False)
+        bwhere = " AND ".join(others + ["a.created_at < ? AND (a.closed_at IS NULL OR a.closed_at >= ?)"])
+        return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {bwhere}",
+                                oparams + [b.start, b.start]) or 0)
+
+    def dashboard_metrics(self, b: Bounds, now: datetime, *, repeats_since: datetime | None = None,
+                          backlog_start: int | None = None) -> DashboardMetrics:
         """The resolution/SLA figures of one refresh in one read unit of work. Repeat contacts are
         counted for attendances opened from ``repeats_since`` (default: the period's start) only:
-        the caller keeps the older part (:meth:`dashboard_repeats`)."""
+        the caller keeps the older part (:meth:`dashboard_repeats`). ``backlog_start``: the count
+        open at the period's start when the caller already has it (a past start's never changes)."""
         where, params = filter_where(b)
         w = " AND ".join(where)
         others, oparams = filter_where(b, period=False)
@@ -144,9 +153,8 @@ class DashboardMetricsMixin(StoreBase):
             closed_hours = self._df(con, f"""
                 SELECT epoch(a.closed_at)::BIGINT // 3600 AS utc_hour, count(*) AS n
                 FROM attendances a WHERE {cwhere} GROUP BY ALL""", oparams + [b.start, b.end])
-            bwhere = " AND ".join(others + ["a.created_at < ? AND (a.closed_at IS NULL OR a.closed_at >= ?)"])
-            backlog_start = self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {bwhere}",
-                                         oparams + [b.start, b.start])
+            if backlog_start is None:
+                backlog_start = self._backlog_at(con, b)
             open_list = ", ".join("?" * len(OS_OPEN))
             join = (f"JOIN attendances a ON a.protocol = so.protocol AND {' AND '.join(others)}" if others else "")
             orders = self._df(con, f"""
