@@ -39,3 +39,34 @@ def desk(demo_template, tmp_path):
     path = tmp_path / "desk.duckdb"
     shutil.copy(demo_template, path)
     return workbench.open(path)
+
+
+# -- browser tests (``pytest -m browser``): one server and one Chromium per module ------------
+# A browser module defines ``desk_db`` (module scope: the database path, or a tuple whose first
+# item is the path, the rest what its tests need); these serve it and give each test a fresh page.
+
+@pytest.fixture(scope="module")
+def server(desk_db):
+    """``workbench serve`` on the module's database; its base URL."""
+    import browser as B
+
+    with B.served(desk_db[0] if isinstance(desk_db, tuple) else desk_db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless Chromium, one per module."""
+    import browser as B
+
+    with B.launched() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium, server, request):
+    """A fresh browser context on the desk's login screen (see ``browser.desk_page``)."""
+    import browser as B
+
+    with B.desk_page(chromium, server, request) as pg:
+        yield pg

@@ -23,24 +23,6 @@ def desk_db(tmp_path_factory):
     return db
 
 
-@pytest.fixture(scope="module")
-def server(desk_db):
-    with B.served(desk_db) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with B.launched() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium, server, request):
-    with B.desk_page(chromium, server, request) as pg:
-        yield pg
-
-
 def _to_data_step(page, client="C0001", origin="E-mail") -> str:
     B.login(page, "atendente", "atendente123")
     # The screen after login: the desk, or the offer to resume an earlier test's draft. Typing before

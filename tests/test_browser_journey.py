@@ -32,24 +32,6 @@ def desk_db(tmp_path_factory):
     return db
 
 
-@pytest.fixture(scope="module")
-def server(desk_db):
-    with B.served(desk_db) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with B.launched() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium, server, request):
-    with B.desk_page(chromium, server, request) as pg:
-        yield pg
-
-
 def _inp(page, slug: str, kind: str = "input, textarea, select"):
     return page.locator(f".wb-field-{slug}").locator(kind).locator("visible=true").first
 

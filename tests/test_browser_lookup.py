@@ -29,24 +29,6 @@ def desk_db(tmp_path_factory):
     return db, registered, left.protocol
 
 
-@pytest.fixture(scope="module")
-def server(desk_db):
-    with B.served(desk_db[0]) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with B.launched() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium, server, request):
-    with B.desk_page(chromium, server, request) as pg:
-        yield pg
-
-
 def _look(page, text):
     box = page.get_by_label("Procurar protocolo, CPF/CNPJ, telefone ou nome")
     box.fill(text)

@@ -23,24 +23,6 @@ def desk_db(tmp_path_factory):
     return db, protocols
 
 
-@pytest.fixture(scope="module")
-def server(desk_db):
-    with B.served(desk_db[0]) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with B.launched() as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium, server, request):
-    with B.desk_page(chromium, server, request) as pg:
-        yield pg
-
-
 def _inp(page, label_slug: str, kind: str = "input, textarea, select"):
     return page.locator(f".wb-field-{label_slug}").locator(kind).locator("visible=true").first
 
