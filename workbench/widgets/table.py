@@ -72,7 +72,13 @@ function render({ model, el }) {
     const sortable = model.get("sortable"), sortCol = model.get("sort_column"), desc = model.get("sort_descending");
     model.get("columns").forEach((c, j) => {
       const th = document.createElement("th");
-      th.textContent = c + (j === sortCol ? (desc ? " \u25BC" : " \u25B2") : "");
+      th.textContent = c;
+      if (j === sortCol) {            // the arrow is for the eye; aria-sort tells a screen reader
+        const arrow = document.createElement("span");
+        arrow.setAttribute("aria-hidden", "true");
+        arrow.textContent = desc ? " \u25BC" : " \u25B2";
+        th.appendChild(arrow);
+      }
       th.setAttribute("role", "columnheader");
       if (j === sortCol) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
       if (sortable) {
