@@ -1,10 +1,27 @@
 """Short-lived DuckDB connections shared safely between processes.
 
 DuckDB lets one process hold a file for writing, or many for reading. Every
-Voila page and notebook is a process of its own, so nothing here keeps a
-connection: each unit of work opens the file, runs one transaction and closes.
+Voila page and notebook is a process of its own, so nothing here keeps the
+file open: each unit of work opens the file, runs one transaction and closes.
 A lock conflict is retried with jittered exponential backoff for a bounded
 time, then raised as :class:`BusyError`.
+
+What a process does keep is its DuckDB *engine*: one in-memory database
+(:func:`_engine`), holding no file and no lock, into which each unit of work
+``ATTACH``es the file (taking DuckDB's file lock), runs its transaction on a
+fresh cursor and ``DETACH``es it (releasing the lock). Creating an engine
+costs 17-20 ms of CPU (its catalog of functions), attaching the file 3-4 ms:
+this is most of what a short read used to cost. The engine is closed before
+a ``fork`` and made again in the child.
+
+A writer's detach leaves the WAL in place (``checkpoint_on_detach``
+disabled) instead of folding it into the file at every close: the commit
+already made the WAL durable (fsync), and the next unit of work, in any
+process, reads it back. DuckDB checkpoints within the commit that takes the
+WAL past :data:`WAL_CHECKPOINT`, so a reader never replays more than that
+(about 3 ms); a checkpoint costs a write 25-30 ms, now paid once every few
+dozen draft saves instead of by each. Copies and backups checkpoint first
+(:mod:`workbench.storage.filecopy`).
 
 DuckDB's own errors for a damaged file (a truncated file, a block failing its
 checksum) and for a full disk are turned here, on open and inside every unit
@@ -16,6 +33,7 @@ shown as is by the CLI, the API and the screens.
 from __future__ import annotations
 
 import errno
+import os
 import random
 import re
 import threading
@@ -40,6 +58,55 @@ _WRITTEN_FILE = re.compile(r'file "([^"]+)"')
 # One unit of work at a time per process: DuckDB refuses a second open of the
 # same file with another configuration (read-only vs read-write) in-process.
 _PROCESS_LOCK = threading.RLock()
+ALIAS = "desk"                   # the attached file's catalog name inside the engine
+# The WAL size past which a commit checkpoints (DuckDB's default: 16 MiB, which every
+# reader would then replay: about 45 ms for 1 MB of draft saves on this machine).
+WAL_CHECKPOINT = "128KiB"
+
+
+class _Engine:
+    """The process's in-memory DuckDB (see the module docstring); used under ``_PROCESS_LOCK`` only."""
+
+    con: duckdb.DuckDBPyConnection | None = None
+    pid: int | None = None
+    depth = 0                    # units of work using it now (a nested one shares the attached file)
+    attached: tuple[str, bool] | None = None     # (path, read_only) while a file is attached
+    orphans: list = []           # engines inherited through a fork mid-unit: never touched nor freed
+
+
+def _engine() -> duckdb.DuckDBPyConnection:
+    if _Engine.con is not None and _Engine.pid != os.getpid():
+        _Engine.orphans.append(_Engine.con)
+        _Engine.con = None
+    if _Engine.con is None:
+        _Engine.con = duckdb.connect(":memory:", config={
+            "memory_limit": settings.get("memory_limit"), "checkpoint_on_detach": "DISABLED",
+            "wal_autocheckpoint": WAL_CHECKPOINT})
+        _Engine.pid = os.getpid()
+    return _Engine.con
+
+
+def _drop_engine() -> None:
+    """Close the engine (a failed unit of work may have left it unusable; a fork is coming)."""
+    con, _Engine.con = _Engine.con, None
+    if con is not None:
+        try:
+            con.close()
+        except duckdb.Error:
+            pass
+
+
+def _before_fork() -> None:
+    _PROCESS_LOCK.acquire()
+    if not _Engine.depth and _Engine.pid == os.getpid():
+        _drop_engine()
+
+
+def _after_fork() -> None:
+    _PROCESS_LOCK.release()
+
+
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork, after_in_child=_after_fork)
 
 
 class LockStats:
@@ -164,25 +231,91 @@ def unit_of_work(path: Path, *, write: bool, timeout: float | None = None,
                 yield con
 
 
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _attach(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Attach ``path`` to the engine and return a fresh cursor using it; retry lock conflicts for
+    ``timeout`` seconds, then BusyError. A unit of work nested in another (same thread) shares the
+    file the outer one attached, if it is the same file, writable or read the same way."""
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    if _Engine.attached is not None:
+        if _Engine.attached[0] != str(path) or (_Engine.attached[1] and not read_only):
+            raise StoreError(f"{path}: uma unidade de trabalho não pode abrir outro banco de dados, "
+                             "nem gravar dentro de uma leitura.")
+        return _cursor(_engine(), path)
+    sql = f"ATTACH {_quote(path)} AS {ALIAS}" + (" (READ_ONLY)" if read_only else "")
+    while True:
+        engine = _engine()
+        try:
+            engine.execute(f"DETACH DATABASE IF EXISTS {ALIAS}")
+            engine.execute(sql)
+        except duckdb.Error as exc:
+            if is_lock_error(exc):
+                if time.monotonic() >= deadline:
+                    raise BusyError() from exc
+                LockStats.retries += 1
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 0.2)
+                continue
+            _drop_engine()
+            raise _store_error(path, exc) from exc
+        _Engine.attached = (str(path), read_only)
+        return _cursor(engine, path)
+
+
+def _cursor(engine: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
+    cur = engine.cursor()
+    try:
+        cur.execute(f"USE {ALIAS}")
+        # per cursor: the zone; the memory limit is the engine's (a unit of work may have changed it)
+        cur.execute("SET TimeZone = ?", [settings.get("timezone")])
+        cur.execute("SET memory_limit = ?", [settings.get("memory_limit")])
+    except BaseException:
+        cur.close()
+        raise
+    return cur
+
+
+def _detach() -> None:
+    """Release the file (the engine stays). An engine that cannot detach is dropped whole."""
+    _Engine.attached = None
+    try:
+        _Engine.con.execute(f"DETACH DATABASE IF EXISTS {ALIAS}")
+    except (duckdb.Error, AttributeError):
+        _drop_engine()
+
+
 @contextmanager
 def _transaction(path: Path, *, write: bool, timeout: float) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path, read_only=not write, timeout=timeout)
+    _Engine.depth += 1
     try:
-        con.execute("BEGIN TRANSACTION")
+        con = _attach(path, read_only=not write, timeout=timeout)
         try:
-            yield con
-        except BaseException:
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:   # a failed statement may have ended the transaction already
-                pass
-            raise
-        else:
-            try:
-                con.execute("COMMIT")
-            except duckdb.Error as exc:
-                if is_lock_error(exc):
-                    raise BusyError() from exc
+                yield con
+            except BaseException:
+                try:
+                    con.execute("ROLLBACK")
+                except duckdb.Error:   # a failed statement may have ended the transaction already
+                    pass
                 raise
+            else:
+                try:
+                    con.execute("COMMIT")
+                except duckdb.Error as exc:
+                    if is_lock_error(exc):
+                        raise BusyError() from exc
+                    raise
+        finally:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
     finally:
-        con.close()
+        _Engine.depth -= 1
+        if not _Engine.depth:
+            _detach()
