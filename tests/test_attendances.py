@@ -165,3 +165,59 @@ def test_one_client_s_list_filtered_and_sorted_like_everyone_s(desk, busy_client
     assert set(by_status.protocol) == set(mine[mine.status == some.status].protocol)
     assert desk.attendances(client_id=busy_client, order_by="urgency", descending=False).protocol.tolist()[:1]
     assert desk.attendances(client_id=busy_client, limit=2, offset=1).protocol.tolist() == mine.protocol.tolist()[1:3]
+
+
+# -- the client's name copied into each attendance (migration 8) -------------------------------
+
+_WRONG_NAMES = ("SELECT count(*) AS n FROM attendances a JOIN clients c USING (client_id) "
+                "WHERE a.client_name IS DISTINCT FROM c.name")
+
+
+def test_every_attendance_carries_its_client_s_name_demo_wizard_and_list(desk):
+    import flowdata
+
+    assert rawdb.query(desk.path, _WRONG_NAMES).n[0] == 0                     # the demo's bulk load
+    client_id = int(desk.sql("SELECT min(client_id) AS c FROM contracts WHERE status = 'Ativo'").c[0])
+    protocol = flowdata.register(desk.login("atendente", "atendente123"), client_id, resolved=True)
+    assert rawdb.query(desk.path, _WRONG_NAMES).n[0] == 0                     # the wizard's finish
+    name = rawdb.query(desk.path, "SELECT name FROM clients WHERE client_id = ?", [client_id]).name[0]
+    page = desk.attendances(status="Concluído", limit=1000)                    # a closed status: the scan
+    assert page.loc[page.protocol == protocol, "client_name"].tolist() == [name]
+
+
+def test_migration_8_fills_the_names_of_existing_attendances(desk):
+    import workbench
+    from workbench.storage import migrations
+
+    with desk.store._write() as con:                      # the file as migration 6 left it
+        con.execute(migrations.DROP_CLIENT_ATTENDANCES_INDEX)
+        con.execute("ALTER TABLE attendances DROP COLUMN client_name")
+        con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
+        con.execute("DELETE FROM schema_migrations WHERE version = 8")
+    reopened = workbench.open(desk.path)
+    assert reopened.store.schema_version() == migrations.LATEST
+    assert rawdb.query(desk.path, _WRONG_NAMES).n[0] == 0
+    assert rawdb.query(desk.path, "SELECT count(client_name) AS n FROM attendances").n[0] == \
+        rawdb.query(desk.path, "SELECT count(*) AS n FROM attendances").n[0] > 0
+
+
+def test_a_page_read_through_arrow_equals_duckdb_s_own_frame(desk):
+    """The list's frames come through Arrow (``StoreBase._frame``): the values and dtypes must be
+    DuckDB's own conversion's, with nulls (no responsible, no plan) and with no rows."""
+    import pandas as pd
+
+    from workbench.storage.attendance_lists import ListQuery
+
+    store = desk.store
+    with store._write() as con:                           # nulls where a page may have them
+        con.execute("UPDATE attendances SET owner_id = NULL, closed_at = NULL "
+                    "WHERE protocol IN (SELECT protocol FROM attendances ORDER BY protocol LIMIT 5)")
+    queries = [ListQuery(limit=1000), ListQuery(status_codes=("pendente",), limit=50),
+               ListQuery(owner_id=10**6, open_only=True), ListQuery(text="zzzz-nada", limit=10)]
+    with store._read() as con:
+        statuses = {r[0] for r in con.execute("SELECT code FROM statuses WHERE is_open").fetchall()}
+        for q in queries:
+            sql, params = store._open_sql(q) if q.open_only else store._scan_sql(q, statuses)
+            ours, theirs = store._frame(con, sql, params), store._df(con, sql, params)
+            pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
+    assert desk.attendances(limit=1000).owner_id.isna().sum() >= 5

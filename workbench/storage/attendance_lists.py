@@ -8,7 +8,9 @@ Where each list reads from (one query builder, three sources):
   most, which carries the client's name and plan too, so nothing large is read;
 * anything else (closed statuses, text over everyone): ``attendances`` in two
   phases: the page's row ids are chosen reading only the filter and sort
-  columns, then the wide columns are read for those rows alone.
+  columns, then the wide columns are read for those rows alone, the client's
+  name among them (``attendances.client_name``, migration 8: fetching 200
+  scattered names from ``clients`` read most of its name column).
 
 Text matches the protocol (when the text has a digit), the titles whose name
 contains it (resolved by the services from the reference data and passed as
@@ -40,7 +42,7 @@ LIST_ORDER = {
     "protocol": "a.protocol", "title": TITLE_RANK, "status": "s.sort", "origin": "og.sort",
     "type": "ty.label", "created_at": "a.created_at", "due_at": "a.due_at", "operator": "o.name",
     "owner": "ow.name", "queue": "q.sort", "client_id": "a.client_id", "plan": "a.contract_id",
-    "problem": "a.problem", "client_name": "c.name",
+    "problem": "a.problem", "client_name": "a.client_name",
 }
 _ORDER_JOINS = {
     "status": "JOIN statuses s ON s.code = a.status_code",
@@ -49,7 +51,6 @@ _ORDER_JOINS = {
     "operator": "LEFT JOIN operators o ON o.operator_id = a.operator_id",
     "owner": "LEFT JOIN operators ow ON ow.operator_id = a.owner_id",
     "queue": "LEFT JOIN queues q ON q.code = a.queue_code",
-    "client_name": "JOIN clients c ON c.client_id = a.client_id",
 }
 
 # What a page returns: codes, not labels (the services name them from the reference data they
@@ -63,7 +64,7 @@ _COLUMNS = """
 # not show: each column read costs its whole compressed block per row group the page touches).
 _ROW_COLUMNS = ", ".join(f"a.{c}" for c in (
     "protocol", "title_code", "status_code", "origin_code", "type_code", "created_at", "due_at", "closed_at",
-    "operator_id", "owner_id", "queue_code", "client_id", "contract_id", "problem", "updated_at"))
+    "operator_id", "owner_id", "queue_code", "client_id", "client_name", "contract_id", "problem", "updated_at"))
 _JOINS = """
     LEFT JOIN operators o ON o.operator_id = a.operator_id
     LEFT JOIN operators ow ON ow.operator_id = a.owner_id"""
@@ -109,7 +110,7 @@ class AttendanceListsMixin(StoreBase):
             if not from_open and query.order_by == "title" and query.client_id is None:
                 query = self._title_window(con, query, open_statuses)
             sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
-            return self._df(con, sql, params)
+            return self._frame(con, sql, params)
 
     def _title_window(self, con, q: ListQuery, open_statuses: set[str]) -> ListQuery:
         """A page of millions of rows ordered by title: count the rows of each title first (a narrow
@@ -183,8 +184,6 @@ class AttendanceListsMixin(StoreBase):
     def _open_sql(self, q: ListQuery) -> tuple[str, list]:
         where, params = self._where(q, None)
         key, key_params, joins, ties = self._order(q, "a.anatel_due_at")
-        if q.order_by == "client_name":          # the open table carries the name
-            key, joins = "a.client_name", []
         direction = "DESC" if q.descending else "ASC"
         sql = f"""
             WITH page AS MATERIALIZED (
@@ -227,9 +226,8 @@ class AttendanceListsMixin(StoreBase):
             params = key_params + params
         sql = f"""
             WITH {head}
-            SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='c.name', plan='ct.plan_id')}
+            SELECT {_COLUMNS.format(anatel=ANATEL_DUE, closed='a.closed_at', client='a.client_name', plan='ct.plan_id')}
             FROM rows a {_JOINS}
-            LEFT JOIN clients c ON c.client_id = a.client_id
             LEFT JOIN contracts ct ON ct.contract_id = a.contract_id
             ORDER BY a._k {direction}, {ties}"""
         return sql, params + [q.limit + 1, q.offset]

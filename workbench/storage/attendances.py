@@ -152,9 +152,10 @@ class AttendancesMixin(DraftsMixin):
                 return False
             con.execute("DELETE FROM drafts WHERE draft_key = ?", [record["protocol"]])
             columns = list(record)
-            con.execute(f"INSERT INTO attendances ({', '.join(columns)}, search_text) "
-                        f"VALUES ({', '.join('?' * len(columns))}, {open_attendances.SEARCH_TEXT.format('?::VARCHAR')})",
-                        [record[c] for c in columns] + [record["problem"]])
+            con.execute(f"INSERT INTO attendances ({', '.join(columns)}, search_text, client_name) "
+                        f"VALUES ({', '.join('?' * len(columns))}, {open_attendances.SEARCH_TEXT.format('?::VARCHAR')}, "
+                        "(SELECT name FROM clients WHERE client_id = ?))",
+                        [record[c] for c in columns] + [record["problem"], record["client_id"]])
             if answers:
                 con.executemany(
                     "INSERT INTO script_answers (protocol, seq, script_code, script_version, question_id, "

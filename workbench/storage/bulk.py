@@ -92,6 +92,7 @@ class BulkMixin(StoreBase):
                 if table not in DEMO_TABLES:
                     raise ValueError(f"tabela não permitida em carga em massa: {table}")
                 counts[table] += self._append(con, table, data)
+            con.execute(migrations.FILL_CLIENT_NAMES)               # attendances loaded before their clients
             con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
             search_index.rebuild(con)
             open_attendances.rebuild(con)
@@ -105,12 +106,17 @@ class BulkMixin(StoreBase):
             return 0
         cols = ", ".join(f'"{c}"' for c in columns)
         into, select = cols, cols
+        source = _REGISTERED
         if table == "attendances" and "search_text" not in columns:
             into += ", search_text"
             select += ", " + open_attendances.SEARCH_TEXT.format('"problem"')
+        if table == "attendances" and "client_name" not in columns:     # the client's name, copied in
+            into += ", client_name"
+            select = ", ".join(f'r."{c}"' for c in columns) + select[len(cols):] + ", c.name"
+            source = f"{_REGISTERED} r LEFT JOIN clients c ON c.client_id = r.client_id"
         con.register(_REGISTERED, data)
         try:
-            con.execute(f"INSERT INTO {table} ({into}) SELECT {select} FROM {_REGISTERED}")
+            con.execute(f"INSERT INTO {table} ({into}) SELECT {select} FROM {source}")
         finally:
             con.unregister(_REGISTERED)
         return rows

@@ -84,6 +84,7 @@ CATALOG: dict[str, tuple[str, dict[str, str]]] = {
         "updated_at": "Última alteração",
         "owner_id": "Responsável atual (operators.operator_id; vazio: aguardando na fila)",
         "queue_code": "Fila atual (queues.code)",
+        "client_name": "Nome do cliente (cópia de clients.name, gravada com o atendimento)",
     }),
     "attendance_contacts": ("Contatos posteriores de um atendimento (o primeiro é o próprio atendimento)", {
         "protocol": "Protocolo (attendances.protocol)",

@@ -114,6 +114,24 @@ def _drafts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE protocol_log ALTER COLUMN origin_code DROP NOT NULL")
 
 
+# The client's name copied into each attendance (clients are never renamed: imports only add them).
+FILL_CLIENT_NAMES = ("UPDATE attendances SET client_name = c.name FROM clients c "
+                     "WHERE c.client_id = attendances.client_id AND attendances.client_name IS NULL")
+
+
+def _attendance_client_names(con: duckdb.DuckDBPyConnection) -> None:
+    """``attendances.client_name``: a list of everyone's attendances (by status, by text) shows each
+    row's client, and fetching 200 scattered names from the million-row ``clients`` table reads most of
+    its name column (about 40 ms of CPU per page on 1M clients); the copy is read with the page instead.
+
+    Written with the attendance (``storage/attendances.py``, bulk loads in ``storage/bulk.py``); the
+    migration fills it for existing rows (portable SQL: PostgreSQL runs the same two statements, with
+    ``TEXT`` for ``VARCHAR``). About 20 s for 5,000,000 attendances on 2 cores.
+    """
+    con.execute("ALTER TABLE attendances ADD COLUMN client_name VARCHAR")
+    con.execute(FILL_CLIENT_NAMES)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
@@ -121,6 +139,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
     Migration(5, "queues, owners, later contacts, work-order workflow, open attendances", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
+    Migration(8, "client name copied into attendances", _attendance_client_names),
 )
 LATEST = MIGRATIONS[-1].version
 
