@@ -114,6 +114,25 @@ def _drafts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE protocol_log ALTER COLUMN origin_code DROP NOT NULL")
 
 
+def _narrow_client_search(con: duckdb.DuckDBPyConnection) -> None:
+    """The client search index stops storing ``haystack`` (every searchable token of a client).
+
+    Searches verify their long terms against the normalized payload of their few candidates
+    instead (:func:`workbench.storage.search_index.haystack_sql`). The wide column made the
+    row-group merges DuckDB runs at checkpoint, while an import appends batches, twice as long.
+    Portable SQL (the same three statements on PostgreSQL; there the index may simply stay):
+    the index on ``nid`` is dropped and built again around the column drop, as DuckDB does not
+    alter a table while an index depends on it.
+    """
+    found = con.execute("SELECT count(*) FROM information_schema.columns "
+                        "WHERE table_name = 'client_search' AND column_name = 'haystack'").fetchall()[0][0]
+    if not found:
+        return
+    con.execute("DROP INDEX IF EXISTS client_search_nid")
+    con.execute("ALTER TABLE client_search DROP COLUMN haystack")
+    con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
@@ -121,6 +140,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
     Migration(5, "queues, owners, later contacts, work-order workflow, open attendances", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
+    Migration(7, "client search index without the stored haystack", _narrow_client_search),
 )
 LATEST = MIGRATIONS[-1].version
 
