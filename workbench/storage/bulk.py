@@ -200,7 +200,7 @@ class BulkMixin(StoreBase):
 
     def _insert_batch(self, con, part: pd.DataFrame, prepared, result: InsertedClients,
                       checked: ClientsMark | None) -> None:
-        since = 0
+        since = None
         if checked is not None:
             count, newest = con.execute("SELECT count(*), max(created_at) FROM clients WHERE client_id <= ?",
                                         [checked.last_id]).fetchall()[0]
@@ -231,16 +231,18 @@ class BulkMixin(StoreBase):
                                       [start, start + search_placement.CHUNK_NIDS]))
         return pd.concat(parts, ignore_index=True)
 
-    def _existing(self, con, keys: pd.DataFrame, docs: pd.DataFrame, since: int = 0) -> tuple[set[str], set[str]]:
-        """The codes (case-insensitive) and documents of ``keys``/``docs`` stored for clients with ids
-        above ``since``."""
+    def _existing(self, con, keys: pd.DataFrame, docs: pd.DataFrame,
+                  since: int | None = None) -> tuple[set[str], set[str]]:
+        """The codes (case-insensitive) and documents of ``keys``/``docs`` stored (for clients with ids
+        above ``since`` when given)."""
+        after, params = ("", []) if since is None else (" WHERE c.client_id > ?", [since])
         con.register("import_codes", keys)
         con.register("import_docs", docs)
         try:
             codes = self._rows(con, "SELECT DISTINCT i.code FROM import_codes i JOIN clients c "
-                                    "ON lower(c.code) = lower(i.code) WHERE c.client_id > ?", [since])
+                                    "ON lower(c.code) = lower(i.code)" + after, params)
             documents = self._rows(con, "SELECT DISTINCT i.document FROM import_docs i JOIN clients c "
-                                        "ON c.document = i.document WHERE c.client_id > ?", [since])
+                                        "ON c.document = i.document" + after, params)
         finally:
             con.unregister("import_codes")
             con.unregister("import_docs")
