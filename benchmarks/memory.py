@@ -1,87 +1,144 @@
 """Memory of a page's kernel: the desk after login + search + a full wizard, the dashboard after every view.
 
-Each page is a kernel of its own (a Python process), so kernel RSS decides how many operators one
-server holds. Measured in a fresh process doing what the kernel does: ipykernel imported (the
-kernel's own part), the page's widget app built, then the page's work through the widgets and the
-services. Reported: resident memory at the end and the peak.
+Each page is a kernel of its own (a Python process), so kernel memory decides how many operators one
+server holds. Measured on a real kernel started as ``workbench serve`` starts one (ipykernel, the
+server's environment and kernel settings): the page's notebook cells run first (the login screen),
+then the page's work through the widgets and the services, sent to the kernel as code. Reported:
+resident memory (RSS) at the login screen and at the end, the peak, the unique memory (USS: what one
+more kernel adds, the libraries' code being shared between kernels), and the heavy modules imported.
+
+``python -m benchmarks.memory DB [atendimento|painel]`` prints the raw figures.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import resource
+import json
+import os
+import sys
+from pathlib import Path
 
 from benchmarks.util import Measurement
 
 DESK_GOAL_MB = 150
 DASHBOARD_GOAL_MB = 300
+HEAVY = ("pyarrow", "matplotlib", "bqplot", "scipy", "PIL", "plotly", "ipydatagrid", "openpyxl", "faker")
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+PROBE = """
+def _wb_probe():
+    import json, sys, psutil
+    info = psutil.Process().memory_full_info()
+    heavy = [m for m in %r if sys.modules.get(m) is not None]
+    with open("/proc/self/status") as fh:      # VmHWM: this process's peak (ru_maxrss survives exec)
+        peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) * 1024 / 1e6
+    return json.dumps({"rss": info.rss / 1e6, "uss": info.uss / 1e6, "heavy": heavy, "peak": peak})
+print("WBPROBE" + _wb_probe())
+""" % (HEAVY,)
+
+DESK_WORK = """
+from workbench.widgets.desk.wizard import AttendanceWizard
+app.login.username.value, app.login.password.value = "atendente", "atendente123"
+app.login.submit()
+app.show_search()
+app.search.text.value = "silva"
+app.search.search_btn.click()
+_client_id = int(app.search.table.df.client_id[0])
+app.open_client({"client_id": _client_id})
+_draft = app.session.new_attendance(_client_id, "Telefônico")
+AttendanceWizard(_draft, on_done=lambda _p: None, on_leave=lambda _p: None)
+_client = app.wb.client(_client_id)
+_draft.set_data(contract_id=int(_client.contracts.contract_id[0]), person_name="Teste",
+                problem="Sem internet", title="Sem conexão")
+_draft.start_script()
+while _draft.question:
+    _draft.answer(0)
+_draft.report()
+_draft.set_first_contact(type="Suporte Técnico", checks="Sinal verificado", resolved=True,
+                         solution="Equipamento reiniciado")
+_draft.finish()
+assert app.client is not None and app.client.client_id == _client_id
+"""
+
+DASHBOARD_WORK = """
+app.login.username.value, app.login.password.value = "supervisor", "supervisor123"
+app.login.submit()                       # builds the dashboard: every view (tab) drawn with data
+assert app.dashboard is not None
+app.dashboard.refresh()
+"""
+
+PAGES = {"atendimento": ("atendimento.ipynb", DESK_WORK), "painel": ("painel.ipynb", DASHBOARD_WORK)}
 
 
-def _rss_mb() -> tuple[float, float]:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 1e6, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _desk(path: str, queue) -> None:
-    import ipykernel.kernelapp  # noqa: F401 - the kernel's own part
-
-    from workbench.widgets.desk.app import DeskApp
-    from workbench.widgets.desk.wizard import AttendanceWizard
-
-    app = DeskApp(path)
-    loaded = _rss_mb()
-    app.login.username.value, app.login.password.value = "atendente", "atendente123"
-    app.login.submit()
-    app.show_search()
-    app.search.text.value = "silva"
-    app.search.search_btn.click()
-    client_id = int(app.search.table.df.client_id[0])
-    app.open_client({"client_id": client_id})
-    draft = app.session.new_attendance(client_id, "Telefônico")
-    AttendanceWizard(draft, on_done=lambda _p: None, on_leave=lambda _p: None)
-    client = app.wb.client(client_id)
-    draft.set_data(contract_id=int(client.contracts.contract_id[0]), person_name="Teste",
-                   problem="Sem internet", title="Sem conexão")
-    draft.start_script()
-    while draft.question:
-        draft.answer(0)
-    draft.report()
-    draft.set_first_contact(type="Suporte Técnico", checks="Sinal verificado", resolved=True,
-                            solution="Equipamento reiniciado")
-    draft.finish()
-    queue.put((loaded, _rss_mb()))
+def notebook_code(name: str) -> list[str]:
+    """The code cells of an app notebook, as Voila runs them."""
+    nb = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def _dashboard(path: str, queue) -> None:
-    import ipykernel.kernelapp  # noqa: F401
+def serve_env(db: str) -> dict:
+    """The environment ``workbench serve`` gives its kernels (see :func:`workbench.serve.plan`)."""
+    import shutil
 
-    from workbench.widgets.dashboard.app import DashboardApp
+    from workbench.serve import plan
 
-    app = DashboardApp(path)
-    loaded = _rss_mb()
-    app.login.username.value, app.login.password.value = "supervisor", "supervisor123"
-    app.login.submit()                       # builds the dashboard: every view (tab) drawn with data
-    app.dashboard.refresh()
-    queue.put((loaded, _rss_mb()))
+    p = plan(db, port=1)
+    shutil.rmtree(p.root, ignore_errors=True)
+    return {**os.environ, **p.env}
 
 
-def _run(target, path: str):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(path, queue))
-    proc.start()
-    result = queue.get(timeout=900)
-    proc.join()
-    return result
+def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
+    """Start a kernel, run ``notebook``'s cells, probe, run ``work``, probe; returns both probes."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(env=serve_env(db), cwd=str(Path(db).parent))
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        probes = []
+
+        def run(code: str) -> None:
+            out, errors = [], []
+
+            def hook(msg):
+                if msg["msg_type"] == "stream":
+                    out.append(msg["content"]["text"])
+                elif msg["msg_type"] == "error":
+                    errors.append("\n".join(msg["content"]["traceback"]))
+
+            reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook, allow_stdin=False)
+            if reply["content"]["status"] != "ok" or errors:
+                raise RuntimeError(f"kernel error in {notebook}: " + "".join(errors or [str(reply["content"])]))
+            probes.extend(json.loads(line[len("WBPROBE"):]) for line in "".join(out).splitlines()
+                          if line.startswith("WBPROBE"))
+
+        for cell in notebook_code(notebook):
+            run(cell)
+        run(PROBE)
+        run(work)
+        run(PROBE)
+        return {"login": probes[0], "after": probes[1]}
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def measure(ctx) -> list[Measurement]:
     out = []
-    for label, target, goal, work in (("atendimento", _desk, DESK_GOAL_MB, "login + pesquisa + atendimento completo"),
-                                      ("painel", _dashboard, DASHBOARD_GOAL_MB, "login + todas as visões")):
-        (loaded, _), (rss, peak) = _run(target, str(ctx.wb.path))
-        out.append(Measurement(f"memória do kernel: {label}", value=f"{rss:.0f} MB",
-                               note=f"após {work}; pico {peak:.0f} MB; tela de login {loaded:.0f} MB; "
-                                    f"meta ≤ {goal} MB"))
+    for (label, (notebook, work)), goal, done in zip(PAGES.items(), (DESK_GOAL_MB, DASHBOARD_GOAL_MB),
+                                                     ("login + pesquisa + atendimento completo",
+                                                      "login + todas as visões")):
+        r = run_page(str(ctx.wb.path), notebook, work)
+        a, login = r["after"], r["login"]
+        out.append(Measurement(
+            f"memória do kernel: {label}", value=f"{a['rss']:.0f} MB",
+            note=f"RSS após {done}; pico {a['peak']:.0f} MB; USS {a['uss']:.0f} MB; tela de login "
+                 f"{login['rss']:.0f} MB (USS {login['uss']:.0f}); módulos pesados: "
+                 f"{', '.join(a['heavy']) or 'nenhum'}; meta ≤ {goal} MB"))
     return out
+
+
+if __name__ == "__main__":
+    for name in sys.argv[2:] or list(PAGES):
+        print(name, json.dumps(run_page(sys.argv[1], *PAGES[name])), flush=True)
