@@ -90,8 +90,10 @@ def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
     """Start a kernel, run ``notebook``'s cells, probe, run ``work``, probe; returns both probes."""
     from jupyter_client.manager import KernelManager
 
+    env = serve_env(db)
+    os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]      # the kernel spec the server would find
     km = KernelManager(kernel_name="python3")
-    km.start_kernel(env=serve_env(db), cwd=str(Path(db).parent))
+    km.start_kernel(env=env, cwd=str(Path(db).parent))
     kc = km.client()
     kc.start_channels()
     try:
