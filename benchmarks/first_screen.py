@@ -8,12 +8,21 @@ widget library (``tests/test_browser_first_screen.py`` fails when a page asks fo
 files again).
 
 ``python -m benchmarks.first_screen DB`` prints what each page requests, served as it is now.
+
+``python -m benchmarks.first_screen DB --paired [--before-tree DIR] [--visits N]`` times the login
+screen of both pages, preheated and cold, on two servers running side by side: this code, and the
+code in ``DIR`` (an export of an older commit, put first on ``PYTHONPATH``; without it, this code with
+``--all-extensions``, i.e. every extension and every chunk fetched alone), one visit to each in
+turn, each visit a new browser context (an empty cache: a browser's first visit). Prints medians.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,11 +70,65 @@ def chunks(paths: list[str]) -> list[str]:
     return out
 
 
+def paired(db: Path, before_tree: Path | None, visits: int = 7) -> list[str]:
+    """Median time to the login screen, this code against the code before, alternating visits."""
+    from contextlib import ExitStack
+
+    from playwright.sync_api import sync_playwright
+
+    helpers = _helpers()
+    if before_tree:
+        # PYTHONSAFEPATH: `python -m` must not put the current folder (maybe this checkout) first
+        before = {"env": {**os.environ, "PYTHONPATH": str(before_tree), "PYTHONSAFEPATH": "1"}, "extra": ()}
+    else:
+        before = {"env": None, "extra": ("--all-extensions",)}
+    lines = []
+    with sync_playwright() as p:
+        browser = helpers.chromium(p)
+        try:
+            for kernels, mode in ((1, "pré-aquecido"), (0, "a frio")):
+                with ExitStack() as stack:
+                    bases = {
+                        "antes": stack.enter_context(helpers.served(
+                            db, kernels=kernels, log_path=db.with_suffix(".before.log"), **before)),
+                        "agora": stack.enter_context(helpers.served(db, kernels=kernels,
+                                                                    log_path=db.with_suffix(".now.log"))),
+                    }
+                    for notebook in PAGES:
+                        samples = {k: [] for k in bases}
+                        for _ in range(visits):
+                            for label, base in bases.items():
+                                context = browser.new_context()
+                                page = context.new_page()
+                                t = time.perf_counter()
+                                helpers.open_desk(page, base, notebook)
+                                samples[label].append((time.perf_counter() - t) * 1000)
+                                page.goto("about:blank")          # the page gives its kernel back
+                                context.close()
+                                time.sleep(2 if kernels else 0.5)  # let the pool refill
+                        line = f"{notebook:18s} {mode:13s} " + "  ".join(
+                            f"{k} mediana {statistics.median(v):6.0f} ms ({', '.join(f'{x:.0f}' for x in v)})"
+                            for k, v in samples.items())
+                        print(line, flush=True)
+                        lines.append(line)
+        finally:
+            browser.close()
+    return lines
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("--record", action="store_true", help="write workbench/server/first_screen.json")
+    parser.add_argument("--paired", action="store_true", help="time the login screens, now against before")
+    parser.add_argument("--before-tree", type=Path, help="the code before (a folder with workbench/)")
+    parser.add_argument("--visits", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.paired:
+        print("máquina:", __import__("benchmarks.util", fromlist=["machine"]).machine(), flush=True)
+        paired(args.db, args.before_tree, args.visits)
+        print("carga ao fim:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        return
     if args.record:
         from workbench.server.bundle import MANIFEST
 
