@@ -91,9 +91,16 @@ def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
     from jupyter_client.manager import KernelManager
 
     env = serve_env(db)
+    saved = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = env["JUPYTER_PATH"]      # the kernel spec the server would find
-    km = KernelManager(kernel_name="python3")
-    km.start_kernel(env=env, cwd=str(Path(db).parent))
+    try:
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel(env=env, cwd=str(Path(db).parent))
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = saved
     kc = km.client()
     kc.start_channels()
     try:
