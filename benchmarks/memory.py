@@ -96,11 +96,18 @@ def _wb_desk():
 _wb_desk()
 """
 
+# The dashboard: login (builds every view, each tab drawn with data), a refresh, a view exported
+# in each format (CSV and Excel: neither needs pyarrow) and the list of abandoned protocols.
 DASHBOARD_WORK = """
 app.login.username.value, app.login.password.value = "supervisor", "supervisor123"
-app.login.submit()                       # builds the dashboard: every view (tab) drawn with data
+app.login.submit()
 assert app.dashboard is not None, app.status.value
 app.dashboard.refresh()
+for _fmt in ("csv", "xlsx"):
+    app.dashboard.export_view("status", _fmt)
+    assert "data:" in app.dashboard.view_download.value, app.dashboard.view_download.value
+app.dashboard.open_abandoned()
+assert app.dashboard.list.visible, app.dashboard.list.status.value
 """
 
 PAGES = {"atendimento": ("atendimento.ipynb", DESK_WORK), "painel": ("painel.ipynb", DASHBOARD_WORK)}
