@@ -16,8 +16,9 @@ large KPI cards), so a TV's reload comes back as it was.
 
 Who does what: this module is the page (login first; :mod:`board`, the dashboard
 itself, is imported after a login, so the login screen needs neither pandas nor
-the chart library); :mod:`views` and :mod:`indicators` draw the views, :mod:`list` the lists, :mod:`controls` filters/URL/timer; every number
-comes from :mod:`workbench.services.dashboard`.
+the chart library; :mod:`address` the page address); :mod:`views` and
+:mod:`indicators` draw the views, :mod:`list` the lists, :mod:`controls`
+filters/timer; every number comes from :mod:`workbench.services.dashboard`.
 """
 
 from __future__ import annotations
