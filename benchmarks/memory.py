@@ -5,7 +5,9 @@ server holds. Measured on a real kernel started as ``workbench serve`` starts on
 server's environment and kernel settings): the page's notebook cells run first (the login screen),
 then the page's work through the widgets and the services, sent to the kernel as code. Reported:
 resident memory (RSS) at the login screen and at the end, the peak, the unique memory (USS: what one
-more kernel adds, the libraries' code being shared between kernels), and the heavy modules imported.
+more kernel adds, the libraries' code being shared between kernels: a second kernel of the same page
+does the same work first and stays up, as on a server with more than one operator; alone, a kernel's
+USS would count that code too), the proportional share (PSS) and the heavy modules imported.
 
 ``python -m benchmarks.memory DB [atendimento|painel]`` prints the raw figures.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.util import Measurement
@@ -130,8 +133,9 @@ def serve_env(db: str) -> dict:
     return {**os.environ, **p.env}
 
 
-def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
-    """Start a kernel, run ``notebook``'s cells, probe, run ``work``, probe; returns both probes."""
+@contextmanager
+def _kernel(db: str, notebook: str, timeout: float):
+    """A kernel started as ``workbench serve`` starts one; yields ``run(code) -> probes printed``."""
     from jupyter_client.manager import KernelManager
 
     env = serve_env(db)
@@ -149,9 +153,8 @@ def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=120)
-        probes = []
 
-        def run(code: str) -> None:
+        def run(code: str) -> list[dict]:
             out, errors = [], []
 
             def hook(msg):
@@ -163,35 +166,48 @@ def run_page(db: str, notebook: str, work: str, timeout: float = 900) -> dict:
             reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook, allow_stdin=False)
             if reply["content"]["status"] != "ok" or errors:
                 raise RuntimeError(f"kernel error in {notebook}: " + "".join(errors or [str(reply["content"])]))
-            probes.extend(json.loads(line[len("WBPROBE"):]) for line in "".join(out).splitlines()
-                          if line.startswith("WBPROBE"))
+            return [json.loads(line[len("WBPROBE"):]) for line in "".join(out).splitlines()
+                    if line.startswith("WBPROBE")]
 
-        for cell in notebook_code(notebook):
-            run(cell)
-        run(PROBE)
-        run(work)
-        run(PROBE)
-        return {"login": probes[0], "after": probes[1]}
+        yield run
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
 
+def run_page(db: str, notebook: str, work: str, timeout: float = 900, *, peer: bool = False) -> dict:
+    """Start a kernel, run ``notebook``'s cells, probe, run ``work``, probe; returns both probes.
+
+    ``peer``: a second kernel of the page does the same first and stays up while this one is
+    measured, as on a server with more than one operator: the libraries' code is then shared, and
+    the USS is what one more operator's kernel adds.
+    """
+    with ExitStack() as stack:
+        for run in [stack.enter_context(_kernel(db, notebook, timeout)) for _ in range(2 if peer else 1)]:
+            for cell in notebook_code(notebook):
+                run(cell)
+            login = run(PROBE)
+            run(work)
+            after = run(PROBE)
+        return {"login": login[0], "after": after[0]}
+
+
 def measure(ctx) -> list[Measurement]:
     out = []
     for (label, (notebook, work)), goal, done in zip(PAGES.items(), (DESK_GOAL_MB, DASHBOARD_GOAL_MB),
-                                                     ("login + pesquisa + atendimento completo",
-                                                      "login + todas as visões")):
-        r = run_page(str(ctx.wb.path), notebook, work)
+                                                     ("login + pesquisa + atendimento completo + consulta + "
+                                                      "Meus Atendimentos", "login + todas as visões + exportações")):
+        r = run_page(str(ctx.wb.path), notebook, work, peer=not ctx.quick)      # quick: no peer, USS counts shared code
         a, login = r["after"], r["login"]
         out.append(Measurement(
             f"memória do kernel: {label}", value=f"{a['rss']:.0f} MB",
-            note=f"RSS após {done}; pico {a['peak']:.0f} MB; USS {a['uss']:.0f} MB; tela de login "
-                 f"{login['rss']:.0f} MB (USS {login['uss']:.0f}); módulos pesados: "
-                 f"{', '.join(a['heavy']) or 'nenhum'}; meta ≤ {goal} MB"))
+            note=f"RSS após {done}; pico {a['peak']:.0f} MB; USS {a['uss']:.0f} MB (o que mais um kernel "
+                 f"acrescenta, com outro da mesma página aberto); tela de login {login['rss']:.0f} MB "
+                 f"(USS {login['uss']:.0f}); módulos pesados: {', '.join(a['heavy']) or 'nenhum'}; "
+                 f"meta ≤ {goal} MB"))
     return out
 
 
 if __name__ == "__main__":
     for name in sys.argv[2:] or list(PAGES):
-        print(name, json.dumps(run_page(sys.argv[1], *PAGES[name])), flush=True)
+        print(name, json.dumps(run_page(sys.argv[1], *PAGES[name], peer=True)), flush=True)
