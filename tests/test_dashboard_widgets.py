@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from dashdata import DEFAULT, build
-from workbench.widgets.dashboard.app import Dashboard, DashboardApp
+from workbench.widgets.dashboard.app import DashboardApp
+from workbench.widgets.dashboard.board import Dashboard
 from workbench.widgets.dashboard.controls import AutoRefresh
 
 @pytest.fixture(scope="module")
