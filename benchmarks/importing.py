@@ -1,11 +1,13 @@
 """A large client import beside operators saving: how long the desk's writers wait.
 
 ``workbench import-clients`` (the real command, in its own process) loads
-100,000 new clients into a desk of 200,000 (``--quick``: 10,000 into a copy of
-the quick database) while operator processes register attendances without
-pause. Reported: the import's time and rate, and for the operators the wait
+100,000 new clients into a copy of the benchmark's database (1,000,000 clients,
+5,000,000 attendances; ``--quick``: 10,000 into a copy of the quick database)
+while operator processes register attendances without pause. Reported: the import's time and rate, and for the operators the wait
 of every write at the gate (protocol, finish), the longest one, and
-BusyErrors (the goal: longest wait at most 1 s, no BusyError).
+BusyErrors (the goal: longest wait at most 1 s, no BusyError). The same
+operators first work alone for a while: their waits then are the control, the
+queue among themselves on this machine at this moment.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,24 +26,14 @@ import numpy as np
 from benchmarks.desk import ATENDENTE, _client_ids, _ms, _register
 from benchmarks.util import Measurement
 
-FULL = {"desk": 200_000, "attendances": 200_000, "import": 100_000, "writers": 4}
-QUICK = {"import": 10_000, "writers": 2}
-BASE = Path("/tmp/workbench-bench-import-base.duckdb")
+FULL = {"import": 100_000, "writers": 4, "alone": 30}
+QUICK = {"import": 10_000, "writers": 2, "alone": 3}
 
 
 def _desk(ctx, work: Path) -> Path:
-    """A fresh copy of the desk to import into (the quick database, or a 200k desk built once)."""
-    if ctx.quick:
-        source = Path(ctx.wb.path)
-    else:
-        from benchmarks.run import ensure_database
-
-        ensure_database(BASE, FULL["desk"], FULL["attendances"], seed=3)
-        source = BASE
+    """A fresh copy of the benchmark's database to import into (removed with ``work`` afterwards)."""
     target = work / "import-desk.duckdb"
-    for suffix in ("", ".wal"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    shutil.copy(source, target)
+    shutil.copy(Path(ctx.wb.path), target)
     return target
 
 
@@ -63,8 +56,8 @@ def _file(path: Path, rows: int) -> Path:
     return path
 
 
-def _timed_gate(waits: list[float]):
-    """Wrap the gate so each write records how long it waited to pass (ms)."""
+def _timed_gate(waits: list[tuple[float, float]]):
+    """Wrap the gate so each write records when it passed (epoch seconds) and how long it waited (ms)."""
     from contextlib import contextmanager
 
     from workbench.storage import gate
@@ -76,7 +69,7 @@ def _timed_gate(waits: list[float]):
         t = time.perf_counter()
         with passage(db, write=write, deadline=deadline, **lane):
             if write:
-                waits.append(_ms(t))
+                waits.append((time.time(), _ms(t)))
             yield
 
     gate.passage = timed
@@ -98,7 +91,7 @@ def _writer(path: str, seed: int, stop, queue) -> None:
         t = time.perf_counter()
         try:
             _register(session, rng.choice(ids), rng)
-            totals.append(_ms(t))
+            totals.append((time.time(), _ms(t)))
         except BusyError:
             busy += 1
     queue.put((waits, totals, busy))
@@ -122,8 +115,14 @@ def _collect(queue, writers) -> list:
 
 def measure(ctx) -> list[Measurement]:
     sizes = QUICK if ctx.quick else FULL
-    work = Path("/tmp/workbench-bench-import")
-    work.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="import-bench-", dir=Path(ctx.wb.path).parent))
+    try:
+        return _measure(ctx, sizes, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _measure(ctx, sizes: dict, work: Path) -> list[Measurement]:
     db = _desk(ctx, work)
     src = _file(work / "clientes.csv", sizes["import"])
     mpctx = mp.get_context("spawn")
@@ -132,23 +131,33 @@ def measure(ctx) -> list[Measurement]:
     for p in writers:
         p.start()
     time.sleep(3)                                          # the operators are at work before the import starts
-    t = time.perf_counter()
+    alone = time.time()
+    time.sleep(sizes["alone"])                             # ... and alone for a while: the control
+    started = time.time()
     run = subprocess.run([sys.executable, "-m", "workbench.cli", "--db", str(db), "import-clients", str(src)],
                          capture_output=True, text=True)
-    seconds = time.perf_counter() - t
+    ended = time.time()
+    seconds = ended - started
     time.sleep(1)
     stop.set()
     results = _collect(queue, writers)
-    waits = [w for r in results for w in r[0]]
-    totals = [x for r in results for x in r[1]]
+
+    def between(kind: int, start: float, end: float) -> list[float]:
+        return [ms for r in results for when, ms in r[kind] if start <= when <= end]
+
+    waits, totals = between(0, started, ended), between(1, started, ended)
+    control = between(0, alone, started)
     busy = sum(r[2] for r in results)
     found = re.search(r"(\d+) cliente\(s\) importado", run.stdout)
     loaded = found.group(1) if found else "erro: " + (run.stderr.strip().splitlines() or ["?"])[-1][:80]
     label = f"importar {sizes['import']:,} clientes"
     return [Measurement(label, value=f"{seconds:.1f} s",
                         note=f"{loaded} gravados ({sizes['import'] / seconds:,.0f}/s), código de saída "
-                             f"{run.returncode}, banco {db.name}"),
+                             f"{run.returncode}, numa cópia de {Path(ctx.wb.path).name}"),
             Measurement(f"{label}: espera de cada gravação dos atendentes", waits,
                         note=f"{sizes['writers']} processos gravando; maior espera {max(waits, default=0):.0f} ms "
                              f"(meta ≤ 1000 ms); {busy} falhas (BusyError, meta 0)"),
-            Measurement(f"{label}: atendimento (protocolo + finalizar)", totals)]
+            Measurement(f"{label}: atendimento (protocolo + finalizar)", totals),
+            Measurement("controle: espera de cada gravação dos atendentes sem importação", control,
+                        note=f"os mesmos {sizes['writers']} processos, {sizes['alone']} s antes da importação; "
+                             f"maior espera {max(control, default=0):.0f} ms")]

@@ -29,7 +29,7 @@ def _kernels(server: psutil.Process) -> list[psutil.Process]:
     out = []
     for child in server.children(recursive=True):
         try:
-            if "ipykernel_launcher" in " ".join(child.cmdline()):
+            if any(k in " ".join(child.cmdline()) for k in ("ipykernel_launcher", "workbench.server.kernel")):
                 out.append(child)
         except psutil.NoSuchProcess:
             pass

@@ -11,14 +11,22 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashdata import DEFAULT, build
-from workbench.widgets.dashboard.app import Dashboard, DashboardApp
+from dashdata import DEFAULT, NOW, build
+from workbench.widgets.dashboard.app import DashboardApp
+from workbench.widgets.dashboard.board import Dashboard
 from workbench.widgets.dashboard.controls import AutoRefresh
+
 
 @pytest.fixture(scope="module")
 def dash_desk(tmp_path_factory):
     """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset."""
     return build(tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def _the_datasets_now(monkeypatch):
+    """The screens refresh at the dataset's "now": overdue and SLA counts depend on the clock."""
+    monkeypatch.setattr("workbench.services.dashboard.utc_now", lambda: NOW)
 
 
 @pytest.fixture

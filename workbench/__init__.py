@@ -5,7 +5,10 @@
 >>> wb.search_clients("joao silva")
 """
 
-from workbench.api import Workbench
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from workbench.errors import (
     AuthError,
     BusyError,
@@ -23,8 +26,24 @@ from workbench.errors import (
 )
 
 
+if TYPE_CHECKING:
+    from workbench.api import Workbench
+
+
+def __getattr__(name: str):
+    # The API (pandas, DuckDB) is imported when first used, so `import workbench.<module>` stays light
+    # for what needs none of it (the server, a served page's kernel launcher).
+    if name == "Workbench":
+        from workbench.api import Workbench
+
+        return Workbench
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}")
+
+
 def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the documented name
     """Open the workbench database at ``path``; ``create=True`` creates a missing one (see :meth:`Workbench.open`)."""
+    from workbench.api import Workbench
+
     return Workbench.open(path, create=create)
 
 

@@ -10,7 +10,9 @@ working day:
 * the port is taken once: a taken port is an error, never a silent move, so
   the printed addresses are the real ones; they are printed once listening;
 * each page loads only the front-end extensions its widgets use
-  (:data:`PAGE_EXTENSIONS`), and the ``workbench`` template asks no other host.
+  (:data:`PAGE_EXTENSIONS`), its first screen's code in one request (the page
+  bundle, :mod:`workbench.server.bundle`), and the ``workbench`` template asks
+  no other host.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import tornado.web
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
+
+from workbench.server import bundle
 
 TEMPLATE = "workbench"
 JUPYTER_DIR = Path(__file__).resolve().parent / "jupyter"   # holds voila/templates/workbench
@@ -61,6 +65,19 @@ def page_extensions(page_config: dict, *, notebook_path: str | None = None, **_k
     return page_config
 
 
+def page_bundle(bundles: dict[str, bundle.Bundle], base_url: str) -> Callable:
+    """A ``page_config_hook`` that also names the page's bundle (``workbenchBundle``, read by the template)."""
+
+    def hook(page_config: dict, *, notebook_path: str | None = None, **kwargs) -> dict:
+        page_config = page_extensions(page_config, notebook_path=notebook_path, **kwargs)
+        found = bundles.get(Path(notebook_path or "").name)
+        if found is not None:
+            page_config["workbenchBundle"] = url_path_join(base_url, bundle.ROUTE, found.name)
+        return page_config
+
+    return hook
+
+
 class PageHandler(TornadoVoilaHandler):
     """A served page: refused with :data:`LIMIT_PAGE` at the cap; sets the ``_xsrf`` cookie."""
 
@@ -90,19 +107,23 @@ class PageHandler(TornadoVoilaHandler):
 class WorkbenchVoila(Voila):
     """Voila with the workbench's page handler, extension filter and a single port."""
 
-    all_extensions = False                       # True: every installed extension (as before; for comparison)
+    all_extensions = False      # True: every installed extension, each chunk fetched alone (as before; for comparison)
     on_listening: Callable[["WorkbenchVoila"], None] | None = None
+    bundles: dict[str, bundle.Bundle] = {}
 
     def initialize(self, argv=None):
         super().initialize(argv)
         if not self.all_extensions:
-            self.voila_configuration.page_config_hook = page_extensions
+            self.bundles = bundle.build_all(self.static_paths, self.labextensions_path)
+            self.voila_configuration.page_config_hook = page_bundle(self.bundles, self.base_url)
 
     def init_handlers(self) -> list:
         handlers = super().init_handlers()
         render = url_path_join(self.server_url, r"/voila/render/(.*)")
-        return [(pattern, PageHandler, *rest) if pattern == render else (pattern, handler, *rest)
-                for pattern, handler, *rest in handlers]
+        handlers = [(pattern, PageHandler, *rest) if pattern == render else (pattern, handler, *rest)
+                    for pattern, handler, *rest in handlers]
+        route = url_path_join(self.server_url, bundle.ROUTE, r"([^/]+)")
+        return [(route, bundle.BundleHandler, {"bundles": self.bundles}), *handlers]
 
     def listen(self):
         try:

@@ -69,6 +69,8 @@ def tz() -> ZoneInfo:
 def is_missing(value: Any) -> bool:
     if value is None:
         return True
+    if isinstance(value, (str, int)):      # never missing: answered without importing pandas (the login screen)
+        return False
     if isinstance(value, float) and math.isnan(value):
         return True
     try:

@@ -173,6 +173,7 @@ def import_clients(store, path: Path, *, rejects_path: Path | None = None, progr
     """Check ``path`` row by row and load its good rows in batches; returns the report of the whole import."""
     read = read_client_file(Path(path))
     report = ImportReport(Path(path), encoding=read.encoding)
+    mark = store.clients_mark()                 # before the check: the batches re-check only what came after
     clean, reasons, unchanged = validate_clients(read.frame, store)
     lines = np.asarray(read.lines, dtype=np.int64)
     report.unchanged = int(unchanged.sum())
@@ -184,7 +185,7 @@ def import_clients(store, path: Path, *, rejects_path: Path | None = None, progr
     if len(clean):
         kept = np.nonzero((reasons == "") & ~unchanged)[0]
         try:
-            inserted = store.insert_clients(clean, progress=progress)
+            inserted = store.insert_clients(clean, progress=progress, checked=mark)
         except WorkbenchError as exc:
             raise type(exc)(f"{exc} A importação parou: os lotes já gravados ficam; rode o mesmo comando de novo "
                             f"para continuar (linhas já importadas são reconhecidas).") from exc

@@ -114,6 +114,25 @@ def _drafts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE protocol_log ALTER COLUMN origin_code DROP NOT NULL")
 
 
+def _narrow_client_search(con: duckdb.DuckDBPyConnection) -> None:
+    """The client search index stops storing ``haystack`` (every searchable token of a client).
+
+    Searches verify their long terms against the normalized payload of their few candidates
+    instead (:func:`workbench.storage.search_index.haystack_sql`). The wide column made the
+    row-group merges DuckDB runs at checkpoint, while an import appends batches, twice as long.
+    Portable SQL (the same three statements on PostgreSQL; there the index may simply stay):
+    the index on ``nid`` is dropped and built again around the column drop, as DuckDB does not
+    alter a table while an index depends on it.
+    """
+    found = con.execute("SELECT count(*) FROM information_schema.columns "
+                        "WHERE table_name = 'client_search' AND column_name = 'haystack'").fetchall()[0][0]
+    if not found:
+        return
+    con.execute("DROP INDEX IF EXISTS client_search_nid")
+    con.execute("ALTER TABLE client_search DROP COLUMN haystack")
+    con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
+
+
 # The client's name copied into each attendance (clients are never renamed: imports only add them).
 FILL_CLIENT_NAMES = ("UPDATE attendances SET client_name = c.name FROM clients c "
                      "WHERE c.client_id = attendances.client_id AND attendances.client_name IS NULL")
@@ -139,6 +158,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "password hashes and login lock state apart from operators", _login_secrets_apart),
     Migration(5, "queues, owners, later contacts, work-order workflow, open attendances", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
+    Migration(7, "client search index without the stored haystack", _narrow_client_search),
     Migration(8, "client name copied into attendances", _attendance_client_names),
 )
 LATEST = MIGRATIONS[-1].version

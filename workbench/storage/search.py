@@ -21,7 +21,7 @@ import pandas as pd
 from workbench.storage.base import StoreBase
 from workbench.storage.search_index import (KEY_CHARS, KIND_CODE, KIND_DOCUMENT, KIND_INNER,
                                             KIND_NAME_START, MIN_INNER, NID_GAP, PAYLOAD_FIELDS, SEP,
-                                            pack, prefix_range)
+                                            haystack_sql, pack, prefix_range)
 
 FUZZY_MIN_SIMILARITY = 0.85
 FUZZY_WORDS_PER_TERM = 4
@@ -92,8 +92,9 @@ class SearchMixin(StoreBase):
     @staticmethod
     def _fetch(con, nids: list[int], with_haystack: bool) -> list[tuple]:
         """(nid, client_id, payload[, haystack]) of ``nids``: contiguous runs by range scans, the rest
-        through the nid index."""
-        cols = "nid, client_id, payload" + (", haystack" if with_haystack else "")
+        through the nid index. The haystack (normalized tokens, to verify long terms) is computed from
+        the payload of these rows only."""
+        cols = "nid, client_id, payload" + (f", {haystack_sql()} AS haystack" if with_haystack else "")
         ranges, singles = _clusters(nids)
         rows: list[tuple] = []
         if ranges:

@@ -6,9 +6,12 @@ imports (see :mod:`workbench.storage.search_placement`):
 
 ``client_search``  one row per client in name order (``nid``, gapped so inserts
                    fit in place): what a result line shows, in one ``payload``
-                   column (a page of results is a few contiguous rows), plus
-                   ``haystack`` (every searchable token, to verify terms longer
-                   than a key holds).
+                   column (a page of results is a few contiguous rows). Terms
+                   longer than a key holds are verified against the normalized
+                   payload fields (:func:`haystack_sql`), computed for the few
+                   candidates only: the table stays narrow, so the row-group
+                   merges DuckDB does while an import appends to it are cheap
+                   (migration 7 dropped the stored ``haystack`` column).
 ``client_terms``   one row per searchable token *suffix*, ordered by ``key``:
                    ``key`` packs the first 12 characters of the suffix into a
                    BIGINT (base 38, order preserving), so "every token containing
@@ -110,8 +113,7 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
             nid       INTEGER NOT NULL,    -- position in name order, gapped (NID_GAP) for inserts
             client_id INTEGER NOT NULL,
             name_key  VARCHAR NOT NULL,    -- normalized name: where a new client's nid goes
-            payload   VARCHAR NOT NULL,    -- the display fields joined by SEP: one column to read
-            haystack  VARCHAR NOT NULL     -- normalized tokens of every searchable field
+            payload   VARCHAR NOT NULL     -- the display fields joined by SEP: one column to read
         )""")
     con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
     con.execute("""
@@ -132,17 +134,37 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 # The normalized name a client is ordered by (``client_search.name_key``); ``{column}`` is the name column.
 NAME_KEY_SQL = r"trim(regexp_replace(regexp_replace(lower(strip_accents({column})), '[^a-z0-9\s]', '', 'g'), '\s+', ' ', 'g'))"
 
-_NORMALIZED_SQL = r"""
-    SELECT client_id, code, kind, name, trade_name, document, phone, mobile, email, city, state,
-           """ + NAME_KEY_SQL.format(column="name") + r""" AS n_name,
-           trim(regexp_replace(regexp_replace(lower(strip_accents(coalesce(trade_name, ''))),
-                                              '[^a-z0-9\s]', '', 'g'), '\s+', ' ', 'g')) AS n_trade,
-           regexp_replace(lower(strip_accents(code)), '[^a-z0-9]', '', 'g') AS n_code,
-           lower(regexp_replace(coalesce(document, ''), '[^0-9A-Za-z]', '', 'g')) AS n_document,
-           regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') AS n_phone,
-           regexp_replace(coalesce(mobile, ''), '[^0-9]', '', 'g') AS n_mobile,
-           regexp_replace(lower(strip_accents(coalesce(email, ''))), '[^a-z0-9]', '', 'g') AS n_email
-"""
+# How each searchable field is normalized; ``{column}`` is the field's expression.
+_FIELD_SQL = {
+    "n_name": NAME_KEY_SQL,
+    "n_trade": NAME_KEY_SQL.replace("{column}", "coalesce({column}, '')"),
+    "n_code": r"regexp_replace(lower(strip_accents(coalesce({column}, ''))), '[^a-z0-9]', '', 'g')",
+    "n_document": r"lower(regexp_replace(coalesce({column}, ''), '[^0-9A-Za-z]', '', 'g'))",
+    "n_phone": r"regexp_replace(coalesce({column}, ''), '[^0-9]', '', 'g')",
+    "n_mobile": r"regexp_replace(coalesce({column}, ''), '[^0-9]', '', 'g')",
+    "n_email": r"regexp_replace(lower(strip_accents(coalesce({column}, ''))), '[^a-z0-9]', '', 'g')",
+}
+_SOURCE = {"n_name": "name", "n_trade": "trade_name", "n_code": "code", "n_document": "document",
+           "n_phone": "phone", "n_mobile": "mobile", "n_email": "email"}
+_NORMALIZED_SQL = ("SELECT client_id, code, kind, name, trade_name, document, phone, mobile, email, city, state, "
+                   + ", ".join(f"{sql.format(column=_SOURCE[n])} AS {n}" for n, sql in _FIELD_SQL.items()) + " ")
+
+
+def haystack_sql(payload: str = "payload") -> str:
+    """SQL of the normalized searchable tokens of a ``client_search`` row, from its ``payload``.
+
+    The same normalization as the index's terms, over the payload's fields: name, trade name, code,
+    document, the phone shown and e-mail, each between spaces. A term longer than a key holds
+    (:data:`KEY_CHARS`) is in the client's tokens when it is a substring of this text (the phone
+    not shown is not in the payload; phones are at most 11 digits, so no such term can be in it).
+    """
+    def field(name: str) -> str:
+        return f"split_part({payload}, chr({ord(SEP)}), {PAYLOAD_FIELDS.index(name) + 1})"
+
+    parts = [_FIELD_SQL["n_name"].format(column=field("name")), _FIELD_SQL["n_trade"].format(column=field("trade_name")),
+             _FIELD_SQL["n_code"].format(column=field("code")), _FIELD_SQL["n_document"].format(column=field("document")),
+             _FIELD_SQL["n_phone"].format(column=field("phone")), _FIELD_SQL["n_email"].format(column=field("email"))]
+    return "(' ' || " + " || ' ' || ".join(parts) + " || ' ')"
 
 
 def normalized(con: duckdb.DuckDBPyConnection, where: str = "", params=None, *,
@@ -153,14 +175,12 @@ def normalized(con: duckdb.DuckDBPyConnection, where: str = "", params=None, *,
 
 
 def prepare(df: pd.DataFrame) -> pd.DataFrame:
-    """Adds the derived columns: code number, haystack, payload."""
+    """Adds the derived columns: code number, payload."""
     df = df.copy()
     for col in ("n_name", "n_trade", "n_code", "n_document", "n_phone", "n_mobile", "n_email"):
         df[col] = df[col].fillna("").astype(str)
     code_digits = df["n_code"].str.replace(r"^[a-z]*0*", "", regex=True)
     df["n_code_num"] = code_digits.where(code_digits.str.fullmatch(r"[0-9]+") & (code_digits != df["n_code"]), "")
-    df["haystack"] = (" " + df["n_name"] + " " + df["n_trade"] + " " + df["n_code"] + " " + df["n_document"]
-                      + " " + df["n_phone"] + " " + df["n_mobile"] + " " + df["n_email"] + " ")
     phone = df["mobile"].where(df["mobile"].notna() & (df["mobile"] != ""), df["phone"])
     fields = {**{f: df[f] for f in PAYLOAD_FIELDS}, "phone": phone}
     payload = None
@@ -238,7 +258,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, col
         con.unregister(name)
 
 
-_SEARCH_COLUMNS = ["nid", "client_id", "name_key", "payload", "haystack"]
+_SEARCH_COLUMNS = ["nid", "client_id", "name_key", "payload"]
 _TERM_COLUMNS = ["key", "nid", "kind"]
 
 _WORDS_SQL = r"""
@@ -348,8 +368,8 @@ def index_clients(con: duckdb.DuckDBPyConnection, client_ids: Iterable[int]) -> 
         for row in df.itertuples():                  # one by one: the next one sees this one's nid
             nids.append(_free_nid(con, row.name_key, int(row.client_id)))
             _insert(con, "client_search", pd.DataFrame({"nid": [nids[-1]], "client_id": [int(row.client_id)],
-                                                        "name_key": [row.name_key], "payload": [row.payload],
-                                                        "haystack": [row.haystack]}), _SEARCH_COLUMNS)
+                                                        "name_key": [row.name_key], "payload": [row.payload]}),
+                    _SEARCH_COLUMNS)
         df["nid"] = np.asarray(nids, dtype=np.int32)
     if len(df):
         insert_terms(con, term_rows(df))
@@ -357,7 +377,7 @@ def index_clients(con: duckdb.DuckDBPyConnection, client_ids: Iterable[int]) -> 
 
 
 def insert_search_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
-    """Append prepared clients (``nid``, ``client_id``, ``name_key``, ``payload``, ``haystack``)."""
+    """Append prepared clients (``nid``, ``client_id``, ``name_key``, ``payload``)."""
     _insert(con, "client_search", rows[_SEARCH_COLUMNS], _SEARCH_COLUMNS)
 
 

@@ -108,7 +108,7 @@ def prepare_batch(frame: pd.DataFrame, nids: np.ndarray) -> PreparedBatch:
     rows = search_index.prepare(rows).rename(columns={"client_id": "pos"})
     rows["name_key"] = rows["n_name"]
     rows["nid"] = np.asarray(nids, dtype=np.int64)[rows["pos"].to_numpy()].astype(np.int32)
-    return PreparedBatch(rows[["pos", "nid", "name_key", "payload", "haystack"]], search_index.term_rows(rows))
+    return PreparedBatch(rows[["pos", "nid", "name_key", "payload"]], search_index.term_rows(rows))
 
 
 def write_batch(con: duckdb.DuckDBPyConnection, batch: PreparedBatch, kept: np.ndarray,

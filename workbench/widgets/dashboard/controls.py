@@ -4,10 +4,8 @@
   :class:`workbench.services.dashboard.Filters`; ``on_change`` fires once per change.
   Dates are typed and shown ``dd/mm/aaaa`` (:class:`DateField`), whatever the
   browser's locale (a native date input follows it: mm/dd/yyyy was seen).
-* :class:`UrlSync` - a tiny anywidget: tells Python the page's query string
-  on load (works with Voila's preheated kernels, where ``QUERY_STRING`` is not
-  yet set) and writes the filters back with ``history.replaceState`` so the
-  address bar is a link to share. In JupyterLab it leaves the URL alone.
+* the page address (:class:`~workbench.widgets.dashboard.address.UrlSync`) is
+  in :mod:`workbench.widgets.dashboard.address`, needed before the login.
 * :class:`AutoRefresh` - every 1, 5 or 15 minutes via ``loop.call_later`` on
   the kernel's own asyncio loop (the loop that runs widget callbacks, so no
   thread ever touches a widget); off by default, or as ``?atualizar=N`` says.
@@ -20,49 +18,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
-import os
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Callable
 
-import anywidget
 import ipywidgets as w
-import traitlets
 
 from workbench.services.dashboard import REFRESH_CHOICES, Filters
 from workbench.services.export import FORMATS
 
 ALL = "Todos"
 ANY = ""          # the "Todos" choice (None would show an empty dropdown)
-
-_URL_ESM = """
-function render({ model, el }) {
-  const inLab = /\\/(lab|doc|notebooks|tree)(\\/|$)/.test(window.location.pathname);
-  model.set("page_query", window.location.search.replace(/^\\?/, ""));
-  model.set("ready", true);
-  model.save_changes();
-  const write = () => {
-    if (inLab) return;
-    const q = model.get("query");
-    const url = window.location.pathname + (q ? "?" + q : "") + window.location.hash;
-    try { window.history.replaceState(window.history.state, "", url); } catch (e) {}
-  };
-  model.on("change:query", write);
-}
-export default { render };
-"""
-
-
-class UrlSync(anywidget.AnyWidget):
-    _esm = _URL_ESM
-    page_query = traitlets.Unicode("").tag(sync=True)   # from the page, on load
-    ready = traitlets.Bool(False).tag(sync=True)
-    query = traitlets.Unicode("").tag(sync=True)        # written to the address bar
-
-
-def kernel_query_string() -> str:
-    """The query string Voila gave this kernel (empty in JupyterLab or when preheated)."""
-    return os.environ.get("QUERY_STRING", "") or ""
 
 
 class DateField(w.Text):

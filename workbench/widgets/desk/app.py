@@ -26,7 +26,7 @@ class DeskApp(AppShell):
     """The whole desk as one widget. ``db``: database path (default ``$WORKBENCH_DB``)."""
 
     def __init__(self, db=None, *, wb=None, painel_url: str | None = None):
-        from workbench.widgets.desk.lookup import LookupBox
+        from workbench.widgets.desk.lookup_box import LookupBox
 
         self.painel_url = painel_url
         self.search = None

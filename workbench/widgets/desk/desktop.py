@@ -11,6 +11,14 @@ from workbench.widgets.common import Keys, button, css, esc, title
 PAINEL_URL = "/voila/render/painel.ipynb"
 
 
+def _entry(label: str, action: Callable[[], None]) -> w.Button:
+    """One entry of the Área de Trabalho: a button that runs ``action``."""
+    entry = button(label, width="180px")
+    entry.add_class("wb-desk-entry")
+    entry.on_click(lambda _b: action())
+    return entry
+
+
 class Desktop(w.VBox):
     """``Clientes`` opens the client search, ``Meus Atendimentos`` and ``Fila`` the worklists,
     ``Ordens de Serviço`` the work orders; supervisors and admins also get ``Painel``, admins
@@ -28,17 +36,12 @@ class Desktop(w.VBox):
         # the worklists (issue 11 item 4): what is open for me and for my queues
         self.worklist = self.queue = None
         if on_worklist is not None and on_queue is not None:
-            self.worklist = button("Meus Atendimentos", width="180px")
-            self.queue = button("Fila", width="180px")
-            for entry, action in ((self.worklist, on_worklist), (self.queue, on_queue)):
-                entry.add_class("wb-desk-entry")
-                entry.on_click(lambda _b, action=action: action())
-                entries.append(entry)
+            self.worklist = _entry("Meus Atendimentos", on_worklist)
+            self.queue = _entry("Fila", on_queue)
+            entries += [self.worklist, self.queue]
         self.service_orders = None
         if session.operator.can("atender") and on_service_orders is not None:
-            self.service_orders = button("Ordens de Serviço", width="180px")
-            self.service_orders.add_class("wb-desk-entry")
-            self.service_orders.on_click(lambda _b: on_service_orders())
+            self.service_orders = _entry("Ordens de Serviço", on_service_orders)
             entries.append(self.service_orders)
         self.painel = None
         if session.operator.can("painel"):
@@ -50,9 +53,7 @@ class Desktop(w.VBox):
             entries.append(self.painel)
         self.operators = None
         if session.operator.can("gerir_operadores") and on_operators is not None:
-            self.operators = button("Operadores", width="180px")
-            self.operators.add_class("wb-desk-entry")
-            self.operators.on_click(lambda _b: on_operators())
+            self.operators = _entry("Operadores", on_operators)
             entries.append(self.operators)
         intro = w.HTML(f"Bem-vindo(a), <b>{esc(session.operator.name)}</b>. Escolha uma opção:")
         self.kbd = Keys(focus=self.clients)       # Enter opens Clientes, Tab moves on

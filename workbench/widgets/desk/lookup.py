@@ -1,4 +1,5 @@
-"""Find anything from anywhere: the lookup box in the desk's header and what it opens.
+"""Find anything from anywhere: what the lookup box in the desk's header opens
+(the box itself is :mod:`workbench.widgets.desk.lookup_box`).
 
 The box takes a protocol (any: registered, in progress or abandoned), a
 CPF/CNPJ, a phone, a client code, an e-mail or a name (``wb.lookup``). A
@@ -17,30 +18,13 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Keys, accessible_label, button, css, esc, kv_table, title
+from workbench.widgets.common import Keys, button, css, esc, kv_table, title
 from workbench.widgets.desk.search import COLUMNS
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.table import Table
 
-LABEL = "Procurar protocolo, CPF/CNPJ, telefone ou nome"
 OUTCOMES = {"aberto": "Em andamento (não registrado)", "registrado": "Registrado",
             "abandonado": "Abandonado (saiu sem salvar)"}
-
-
-class LookupBox(w.HBox):
-    """The header's box: a text field and "Buscar" (Enter searches too)."""
-
-    def __init__(self, on_lookup: Callable[[str], None]):
-        self.text = w.Text(placeholder="protocolo, CPF/CNPJ, telefone ou nome", layout=w.Layout(width="280px"))
-        accessible_label(self.text, LABEL)
-        self.text.add_class("wb-lookup-text")
-        self.go = button("Buscar", tooltip=LABEL)
-        self.go.add_class("wb-lookup-go")
-        self.go.on_click(lambda _b: on_lookup(self.text.value))
-        self.kbd = Keys()
-        self.kbd.enter(self.text, lambda: on_lookup(self.text.value), self.text)
-        super().__init__([self.text, self.go, self.kbd])
-        css(self, "wb-lookup")
 
 
 class LookupScreen(w.VBox):

@@ -1,0 +1,37 @@
+"""A served page's kernel imports only what the page uses, when it needs it (issue 10 items 2 and 5).
+
+A real kernel, started from the kernel spec ``workbench serve`` gives its pages
+(``workbench.server.kernel``), runs the page's notebook (the login screen), then the page's
+work as ``benchmarks/memory.py`` measures it: for the desk a login, a search, a client, a whole
+attendance through the wizard, the header's lookup and Meus Atendimentos; for the dashboard a
+login and every view. Neither kernel imports pyarrow (pandas would: some 60 MB per kernel),
+matplotlib or the debugger; the desk imports no chart library; and neither login screen imports
+pandas, DuckDB or the chart library (a cold page shows its login sooner, a kernel waiting for
+its operator is smaller).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import memory
+
+NEVER = {"pyarrow", "matplotlib", "debugpy", "sqlite3"}
+NOT_BEFORE_LOGIN = {"pandas", "duckdb", "bqplot"}
+
+
+def test_the_desk_kernel_imports_no_chart_library_and_its_login_screen_nothing_heavy(desk):
+    result = memory.run_page(str(desk.path), *memory.PAGES["atendimento"], timeout=300)
+    login, after = result["login"], result["after"]
+    assert Path(login["argv"][0]).parts[-3:] == ("workbench", "server", "kernel.py"), login["argv"]
+    assert not (NEVER | NOT_BEFORE_LOGIN) & set(login["loaded"]), login["loaded"]
+    assert after["heavy"] == [], after                 # no pyarrow, matplotlib, bqplot, openpyxl, faker...
+    assert {"pandas", "duckdb"} <= set(after["loaded"]) and not NEVER & set(after["loaded"]), after["loaded"]
+
+
+def test_the_dashboard_kernel_imports_bqplot_after_the_login_and_never_pyarrow(desk):
+    result = memory.run_page(str(desk.path), *memory.PAGES["painel"], timeout=300)
+    login, after = result["login"], result["after"]
+    assert not (NEVER | NOT_BEFORE_LOGIN) & set(login["loaded"]), login["loaded"]
+    assert "bqplot" in after["heavy"]
+    assert not NEVER & set(after["loaded"]), after["loaded"]
