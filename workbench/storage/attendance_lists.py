@@ -110,7 +110,7 @@ class AttendanceListsMixin(StoreBase):
             if not from_open and query.order_by == "title" and query.client_id is None:
                 query = self._title_window(con, query, open_statuses)
             sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
-            return self._frame(con, sql, params)
+            return self._df(con, sql, params)
 
     def _title_window(self, con, q: ListQuery, open_statuses: set[str]) -> ListQuery:
         """A page of millions of rows ordered by title: count the rows of each title first (a narrow

@@ -11,17 +11,9 @@ import json
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from workbench.errors import SessionRevoked, StoreError
 from workbench.storage.connection import unit_of_work
-
-
-def _ARROW_PLAIN(kind: pa.DataType) -> bool:
-    """Arrow types whose pandas conversion :meth:`StoreBase._frame` makes identical to DuckDB's."""
-    return (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
-            or pa.types.is_boolean(kind) or pa.types.is_float64(kind)
-            or (pa.types.is_timestamp(kind) and kind.unit == "us"))
 
 
 class StoreBase:
@@ -65,29 +57,6 @@ class StoreBase:
     @staticmethod
     def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
         return con.execute(sql, params or []).df()
-
-    @classmethod
-    def _frame(cls, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        """What :meth:`_df` returns (same values, same dtypes), built through Arrow for result columns of
-        text, integers, booleans, doubles and timestamps: for a page of a list, 1 ms of CPU where DuckDB's
-        own conversion to pandas takes 7 ms (it makes a Python string of every text value). Other column
-        types fall back to :meth:`_df`.
-        """
-        table = con.sql(sql, params=list(params) if params else None).to_arrow_table()
-        if not all(_ARROW_PLAIN(t) for t in table.schema.types):
-            return cls._df(con, sql, params)
-        frame = table.to_pandas()
-        for name, column in zip(table.column_names, table.columns):
-            kind = column.type
-            if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-                if column.null_count == len(frame):                   # DuckDB: object when no row has text
-                    frame[name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-            elif column.null_count and pa.types.is_integer(kind):     # DuckDB: pandas' nullable integers
-                frame[name] = pd.array(column.to_pylist(), dtype=f"{'U' if pa.types.is_unsigned_integer(kind) else ''}"
-                                                                 f"Int{kind.bit_width}")
-            elif column.null_count and pa.types.is_boolean(kind):
-                frame[name] = pd.array(column.to_pylist(), dtype="boolean")
-        return frame
 
     @staticmethod
     def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:
