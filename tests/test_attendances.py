@@ -189,7 +189,7 @@ def test_migration_8_fills_the_names_of_existing_attendances(desk):
     import workbench
     from workbench.storage import migrations
 
-    with desk.store._write() as con:                      # the file as migration 6 left it
+    with desk.store._write() as con:                      # the file as migration 7 left it
         con.execute(migrations.DROP_CLIENT_ATTENDANCES_INDEX)
         con.execute("ALTER TABLE attendances DROP COLUMN client_name")
         con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
@@ -200,24 +200,3 @@ def test_migration_8_fills_the_names_of_existing_attendances(desk):
     assert rawdb.query(desk.path, "SELECT count(client_name) AS n FROM attendances").n[0] == \
         rawdb.query(desk.path, "SELECT count(*) AS n FROM attendances").n[0] > 0
 
-
-def test_a_page_read_through_arrow_equals_duckdb_s_own_frame(desk):
-    """The list's frames come through Arrow (``StoreBase._frame``): the values and dtypes must be
-    DuckDB's own conversion's, with nulls (no responsible, no plan) and with no rows."""
-    import pandas as pd
-
-    from workbench.storage.attendance_lists import ListQuery
-
-    store = desk.store
-    with store._write() as con:                           # nulls where a page may have them
-        con.execute("UPDATE attendances SET owner_id = NULL, closed_at = NULL "
-                    "WHERE protocol IN (SELECT protocol FROM attendances ORDER BY protocol LIMIT 5)")
-    queries = [ListQuery(limit=1000), ListQuery(status_codes=("pendente",), limit=50),
-               ListQuery(owner_id=10**6, open_only=True), ListQuery(text="zzzz-nada", limit=10)]
-    with store._read() as con:
-        statuses = {r[0] for r in con.execute("SELECT code FROM statuses WHERE is_open").fetchall()}
-        for q in queries:
-            sql, params = store._open_sql(q) if q.open_only else store._scan_sql(q, statuses)
-            ours, theirs = store._frame(con, sql, params), store._df(con, sql, params)
-            pd.testing.assert_frame_equal(ours, theirs, check_exact=True)
-    assert desk.attendances(limit=1000).owner_id.isna().sum() >= 5
