@@ -115,3 +115,26 @@ def test_backup_and_snapshot_into_a_full_disk(small_disk, desk):
     small_disk.free()
     assert cli(desk.path, "backup", str(small_disk.path)).returncode == 0
     assert desk.snapshot(small_disk.path / "analise.duckdb", max_age=0).snapshot_info.refreshed
+
+
+def test_a_commit_whose_checkpoint_fails_leaves_the_wal_as_it_was(small_disk):
+    """A commit appending to a table with an index makes DuckDB checkpoint at once; on a full disk it
+    writes the commit to the WAL, fails the checkpoint and says the commit is durable. The unit of work
+    reports the full disk, so the WAL must hold what it held before (the earlier commits, not this one)."""
+    wb = workbench.open(small_disk.path / "desk.duckdb", create=True)
+    wb.store.set_setting("antes", "1")
+    wb.store.set_setting("antes", "2")                                 # a change: left in the WAL
+    wal = Path(f"{wb.path}.wal")
+    held = wal.read_bytes()
+    assert held
+
+    small_disk.fill()
+    with pytest.raises(DiskFullError) as error:
+        wb.store.set_setting("depois", "3")                            # a new key: the indexed append
+    assert str(error.value) == small_disk.message()
+    assert wal.read_bytes() == held
+    small_disk.free()
+    assert wb.store.get_setting("depois") is None and wb.store.get_setting("antes") == "2"
+    wb.store.set_setting("depois", "4")
+    assert ("depois", "4") in dump(wb.path, ("settings",))["settings"]
+    wb.close()

@@ -23,6 +23,18 @@ WAL past :data:`WAL_CHECKPOINT`, so a reader never replays more than that
 dozen draft saves instead of by each. Copies and backups checkpoint first
 (:mod:`workbench.storage.filecopy`).
 
+A commit that raises leaves the WAL exactly as it was before it. DuckDB
+takes back a WAL write that fails, but a commit that also checkpoints (one
+past the bound, or one appending to a table with an index, which DuckDB
+checkpoints at once) is written to the WAL first; when the checkpoint then
+fails (a full disk), COMMIT raises although the commit is in the WAL ("COMMIT
+succeeded and is durable, but the autocheckpoint failed"), and the next unit
+of work would replay it: a write reported failed would be there after all.
+So after a COMMIT that raised, with the file detached, the engine closed and
+the gate still held (nobody has read the file since), :func:`_undo_failed_commit`
+cuts the WAL back to its size before the COMMIT. The checkpoint had not
+reached the file's header, so the file itself still is what it was.
+
 DuckDB's own errors for a damaged file (a truncated file, a block failing its
 checksum) and for a full disk are turned here, on open and inside every unit
 of work, into :class:`CorruptDatabaseError` and :class:`DiskFullError`: one
@@ -71,6 +83,7 @@ class _Engine:
     pid: int | None = None
     depth = 0                    # units of work using it now (a nested one shares the attached file)
     attached: tuple[str, bool] | None = None     # (path, read_only) while a file is attached
+    failed_commit: tuple[Path, int | None] | None = None   # (path, WAL size before) of a COMMIT that raised
     orphans: list = []           # engines inherited through a fork mid-unit: never touched nor freed
 
 
@@ -279,6 +292,33 @@ def _cursor(engine: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyCon
     return cur
 
 
+def _wal_size(path: Path) -> int | None:
+    try:
+        return os.stat(f"{path}.wal").st_size
+    except FileNotFoundError:
+        return None
+
+
+def _undo_failed_commit(path: Path, before: int | None) -> None:
+    """After a COMMIT that raised, leave the WAL as it was before it: the commit reported failed
+    must leave nothing behind (see the module docstring). Runs with the file detached and the
+    engine closed, still inside the gate (no other unit of work can be using the file)."""
+    _drop_engine()
+    wal = Path(f"{path}.wal")
+    after = _wal_size(path)
+    if after is None or (before is not None and after <= before):
+        return                   # DuckDB took its entries back itself, or nothing was written
+    if before is None:
+        wal.unlink()
+        return
+    fd = os.open(wal, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, before)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _detach() -> None:
     """Release the file (the engine stays). An engine that cannot detach is dropped whole."""
     _Engine.attached = None
@@ -304,11 +344,14 @@ def _transaction(path: Path, *, write: bool, timeout: float) -> Iterator[duckdb.
                     pass
                 raise
             else:
+                wal = _wal_size(path) if write else None
                 try:
                     con.execute("COMMIT")
                 except duckdb.Error as exc:
                     if is_lock_error(exc):
                         raise BusyError() from exc
+                    if write:
+                        _Engine.failed_commit = (path, wal)
                     raise
         finally:
             try:
@@ -319,3 +362,6 @@ def _transaction(path: Path, *, write: bool, timeout: float) -> Iterator[duckdb.
         _Engine.depth -= 1
         if not _Engine.depth:
             _detach()
+            failed, _Engine.failed_commit = _Engine.failed_commit, None
+            if failed is not None:
+                _undo_failed_commit(*failed)
