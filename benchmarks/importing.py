@@ -34,6 +34,9 @@ def _desk(ctx, work: Path) -> Path:
     """A fresh copy of the benchmark's database to import into (removed with ``work`` afterwards)."""
     target = work / "import-desk.duckdb"
     shutil.copy(Path(ctx.wb.path), target)
+    wal = Path(f"{ctx.wb.path}.wal")                 # the latest commits may still be in the WAL
+    if wal.exists():
+        shutil.copy(wal, Path(f"{target}.wal"))
     return target
 
 
