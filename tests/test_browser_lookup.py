@@ -57,6 +57,20 @@ def test_lookup_finds_any_protocol_from_any_screen(page, desk_db):
     B.shot(page, "lookup_02_mensagem")
 
 
+def test_a_field_typed_in_while_the_desk_opens_keeps_the_cursor(page):
+    """The desk's first screen puts the cursor on "Clientes" when it appears, unless the operator
+    has already started typing elsewhere (here the lookup box, while the login was on its way):
+    an Enter there must look the client up, not press "Clientes"."""
+    B.login(page, "atendente", "atendente123")
+    box = page.get_by_label("Procurar protocolo, CPF/CNPJ, telefone ou nome")
+    box.fill("C0001")
+    page.locator(".wb-desktop").wait_for()
+    page.wait_for_timeout(600)                               # the desk's screen has asked for the cursor
+    expect(box).to_be_focused()
+    page.keyboard.press("Enter")
+    B.wait_text(page, "Cadastro do Cliente")
+
+
 def test_a_search_without_the_mouse_and_what_a_screen_reader_is_told(page):
     user = page.get_by_label("Usuário")
     expect(user).to_be_focused()                             # the cursor is in Usuário on arrival

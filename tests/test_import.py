@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 
 import duckdb
 import pandas as pd
@@ -360,6 +361,36 @@ def test_the_desk_saves_between_batches_of_a_large_import(tmp_path, desk):
         writer.wait()
     print(said)
     assert "between=True" in said and "busy=0" in said, said      # an operator saved in the middle of it
+
+
+ANNOUNCED = textwrap.dedent("""
+    import fcntl, os, sys, time
+    db, ready, done = sys.argv[1:4]
+    fd = os.open(db + ".intent", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)          # a writer of the desk, queued at the gate
+    open(ready, "w").close()
+    time.sleep(0.3)
+    open(done, "w").close()
+    os.close(fd)
+""")
+
+
+def test_between_batches_the_import_stands_aside_for_the_desks_writers(tmp_path, wb, monkeypatch):
+    """The next batch waits while an operator's write is queued at the gate (bounded by GIVE_WAY),
+    instead of racing the operators for it after a fixed pause."""
+    from workbench.storage import bulk
+
+    monkeypatch.setattr(bulk, "GIVE_WAY", 60.0)
+    ready, done = tmp_path / "ready", tmp_path / "done"
+    writer = subprocess.Popen([sys.executable, "-c", ANNOUNCED, str(wb.path), str(ready), str(done)])
+    try:
+        while not ready.exists():
+            assert writer.poll() is None, "the writer process died"
+            time.sleep(0.01)
+        wb.store._give_way()
+        assert done.exists()                    # the operator went first
+    finally:
+        writer.wait(timeout=60)
 
 
 def test_rejects_file_neutralises_formulas(tmp_path, wb):

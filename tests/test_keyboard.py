@@ -108,11 +108,13 @@ def test_each_screen_puts_the_cursor_in_its_first_field(desk):
 
 
 def test_enter_carries_what_the_browser_shows_and_advances(desk):
-    """Enter arrives with the field's value: the last keystrokes of a fast typist may still be queued."""
+    """Enter arrives with the values the form shows: the last keystrokes of a fast typist, in the field
+    or in the one before it, may still be queued."""
     wb, ids = desk
     app = DeskApp(wb=wb)
-    app.login.username.value = "atendente"
-    app.login.kbd.press_enter(app.login.fields["Senha"], app.login.password, "atendente123")
+    app.login.username.value = "atend"                   # the rest of "Usuário" still in the browser's queue
+    app.login.kbd.press_enter(app.login.fields["Senha"], app.login.password, "atendente123",
+                              shown={app.login.username: "atendente"})
     assert app.screen == "desktop"
     app.show_search()
     app.search.kbd.press_enter(app.search.fields["Procurar"], app.search.text, "conceicao")

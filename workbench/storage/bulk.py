@@ -16,15 +16,17 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.storage import migrations, open_attendances, search_index, search_placement
+from workbench.storage import gate, migrations, open_attendances, search_index, search_placement
 from workbench.storage.base import StoreBase
 
 # An import writes batches sized to hold the database about BATCH_SECONDS (the first one has
-# IMPORT_BATCH_ROWS rows), and pauses BATCH_PAUSE between two, in which waiting writers get the gate.
+# IMPORT_BATCH_ROWS rows; a batch at most twice the one before), and between two it stands aside
+# while the desk's writers wait at the gate (for at most GIVE_WAY seconds), polling every BATCH_PAUSE.
 IMPORT_BATCH_ROWS = 2_000
-MIN_BATCH_ROWS, MAX_BATCH_ROWS = 200, 20_000
-BATCH_SECONDS = 0.25
-BATCH_PAUSE = 0.05
+MIN_BATCH_ROWS, MAX_BATCH_ROWS = 200, 10_000
+BATCH_SECONDS = 0.15
+BATCH_PAUSE = 0.02
+GIVE_WAY = 1.0
 
 # Tables a demo load fills (and ``replace`` empties), children first.
 DEMO_TABLES = ("attendance_events", "attendance_contacts", "service_order_events", "service_orders",
@@ -189,7 +191,7 @@ class BulkMixin(StoreBase):
         start = 0
         while start < len(data):
             if start:
-                time.sleep(BATCH_PAUSE)
+                self._give_way()
             part = data.iloc[start:start + size]
             prepared = search_placement.prepare_batch(part, nids[start:start + size])
             with self._write() as con:
@@ -201,8 +203,18 @@ class BulkMixin(StoreBase):
             if progress is not None:
                 progress(start, len(data))
             if not batch_rows:
-                size = int(min(max(size * BATCH_SECONDS / max(held, 0.01), MIN_BATCH_ROWS), MAX_BATCH_ROWS))
+                size = int(min(max(size * min(BATCH_SECONDS / max(held, 0.01), 2.0), MIN_BATCH_ROWS),
+                               MAX_BATCH_ROWS))
         return result
+
+    def _give_way(self) -> None:
+        """Between two batches: the desk's writers waiting at the gate (and those that queue
+        meanwhile) pass first, for at most :data:`GIVE_WAY` seconds, so an operator waits for one
+        batch at most, never for a run of them."""
+        until = time.monotonic() + GIVE_WAY
+        time.sleep(BATCH_PAUSE)
+        while gate.writer_waiting(self.path) and time.monotonic() < until:
+            time.sleep(BATCH_PAUSE)
 
     def _insert_batch(self, con, part: pd.DataFrame, prepared, result: InsertedClients,
                       checked: ClientsMark | None) -> None:

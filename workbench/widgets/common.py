@@ -351,6 +351,25 @@ def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
 
 
 _KEYS_ESM = """
+// Where the person last acted (Enter, Space on a button, a click outside a field) and last chose
+// a field (typed, or put the cursor in one): a screen that appears after the person started
+// typing elsewhere leaves the cursor where it is (a fast typist, a slow page).
+const attention = globalThis.__wbAttention ??= (() => {
+  const state = { actedAt: 0, chosenAt: -1, moving: false };
+  const editable = (t) => !!(t && t.matches &&
+    t.matches("input:not([type=button]):not([type=submit]):not([type=radio]):not([type=checkbox]), textarea, select"));
+  const now = () => performance.now();
+  document.addEventListener("pointerdown", (e) => { if (!editable(e.target)) state.actedAt = now(); }, true);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || (e.key === " " && !editable(e.target))) state.actedAt = now();
+  }, true);
+  document.addEventListener("focusin", (e) => { if (!state.moving && editable(e.target)) state.chosenAt = now(); }, true);
+  document.addEventListener("input", () => { state.chosenAt = now(); }, true);
+  state.busy = () => state.chosenAt > state.actedAt;
+  state.focus = (target) => { state.moving = true; try { target.focus(); } finally { state.moving = false; } };
+  return state;
+})();
+
 function render({ model, el }) {
   el.style.display = "none";
   const labelGroups = () => {
@@ -378,10 +397,20 @@ function render({ model, el }) {
           host.querySelector("input:checked, input:not([type=hidden]):not([disabled]), textarea, select, " +
                              "button:not([disabled]), [tabindex='0']");
       }
-      if (target && target.offsetParent !== null) { target.focus(); timer = null; return; }
+      if (attention.busy()) { timer = null; return; }
+      if (target && target.offsetParent !== null) { attention.focus(target); timer = null; return; }
       if (performance.now() - started < 8000) timer = setTimeout(tick, 40);
     };
     tick();
+  };
+  const shown = (host) => {
+    const radio = host.querySelector("input[type=radio]");
+    if (radio) {
+      const checked = host.querySelector("input:checked");
+      return { value: null, text: checked && checked.parentElement ? checked.parentElement.textContent.trim() : null };
+    }
+    const input = host.matches("input, textarea") ? host : host.querySelector("input, textarea");
+    return { value: input && typeof input.value === "string" ? input.value : null, text: null };
   };
   const onKey = (e) => {
     if (e.key !== "Enter" || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey || e.isComposing) return;
@@ -391,14 +420,17 @@ function render({ model, el }) {
       if (!t.closest("." + scope)) continue;
       e.preventDefault();
       e.stopPropagation();
-      // The field's value goes with the Enter: a value typed a moment ago may still wait in
-      // ipywidgets' queue, while a message like this one is sent at once.
+      // The form's values go with the Enter as the browser shows them: a value typed a moment ago
+      // may still wait in ipywidgets' queue, while a message like this one is sent at once.
+      const values = {};
+      for (const cls of model.get("fields")) {
+        const host = document.querySelector("." + cls);
+        if (host) values[cls] = shown(host);
+      }
       const host = t.closest(".jupyter-widgets");
       const field = host ? [...host.classList].find((c) => /^wb-k[0-9]+$/.test(c)) : undefined;
-      const checked = host && t.type === "radio" ? host.querySelector("input:checked") : null;
-      const text = checked && checked.parentElement ? checked.parentElement.textContent.trim() : null;
-      model.send({ event: "enter", scope: scope, field: field || null,
-                   value: t.type === "radio" ? null : (typeof t.value === "string" ? t.value : null), text: text });
+      if (field) values[field] = shown(host);
+      model.send({ event: "enter", scope: scope, values: values });
       return;
     }
   };
@@ -431,15 +463,18 @@ class Keys(anywidget.AnyWidget):
     button itself) each time the screen appears and on :meth:`focus_on`;
     :meth:`enter` makes Enter in a field inside ``scope`` run an action (press
     a button), never in a text area, a button or a list, which keep their own
-    Enter. The field's value travels with the Enter, so a fast typist's last
-    keystrokes are never left out. Works the same in Voila and JupyterLab: it
-    is plain DOM in the page.
+    Enter. The values the browser shows in the fields given to :meth:`enter`
+    travel with the Enter, so a fast typist's last keystrokes are never left
+    out; a screen that appears after the person started typing elsewhere
+    leaves the cursor there. Works the same in Voila and JupyterLab: it is
+    plain DOM in the page.
     """
 
     _esm = _KEYS_ESM
     target = traitlets.Unicode("").tag(sync=True)     # class of the widget to focus
     nonce = traitlets.Int(0).tag(sync=True)
     enter_map = traitlets.List().tag(sync=True)       # classes of the scopes where Enter acts
+    fields = traitlets.List().tag(sync=True)          # classes of the fields whose shown values go with an Enter
 
     def __init__(self, focus: w.Widget | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -470,25 +505,33 @@ class Keys(anywidget.AnyWidget):
             self._fields[mark(field)] = field
         if key not in self.enter_map:
             self.enter_map = [*self.enter_map, key]
+        self.fields = list(self._fields)
 
-    def press_enter(self, scope: w.Widget, field: w.Widget | None = None, value: str | None = None) -> None:
-        """What Enter in ``field`` (showing ``value``) inside ``scope`` does, as the browser reports it."""
-        self._message(self, {"event": "enter", "scope": mark(scope),
-                             "field": mark(field) if field is not None else None,
-                             "value": None if isinstance(field, w.RadioButtons) else value,
-                             "text": value if isinstance(field, w.RadioButtons) else None}, [])
+    def press_enter(self, scope: w.Widget, field: w.Widget | None = None, value: str | None = None, *,
+                    shown: dict[w.Widget, str] | None = None) -> None:
+        """What Enter in ``field`` (showing ``value``) inside ``scope`` does, as the browser reports it;
+        ``shown`` holds what the browser shows in the other fields of the form."""
+        values = {}
+        for widget, text in [*(shown or {}).items(), *([(field, value)] if field is not None else [])]:
+            radio = isinstance(widget, w.RadioButtons)
+            values[mark(widget)] = {"value": None if radio else text, "text": text if radio else None}
+        self._message(self, {"event": "enter", "scope": mark(scope), "values": values}, [])
 
     def _message(self, _widget, content, _buffers) -> None:
         if not isinstance(content, dict) or content.get("event") != "enter":
             return
-        field = self._fields.get(content.get("field"))
-        value, text = content.get("value"), content.get("text")
-        if isinstance(field, (w.Text, w.Password)) and isinstance(value, str):
-            field.value = value
-        elif isinstance(field, w.RadioButtons) and isinstance(text, str):
-            for label, option in zip(field._options_labels, field._options_values):
-                if label.strip() == text:
-                    field.value = option
+        values = content.get("values")
+        for key, shown in (values.items() if isinstance(values, dict) else ()):
+            field = self._fields.get(key)
+            if not isinstance(shown, dict):
+                continue
+            value, text = shown.get("value"), shown.get("text")
+            if isinstance(field, (w.Text, w.Password)) and isinstance(value, str):
+                field.value = value
+            elif isinstance(field, w.RadioButtons) and isinstance(text, str):
+                for label, option in zip(field._options_labels, field._options_values):
+                    if label.strip() == text:
+                        field.value = option
         action = self._actions.get(content.get("scope"))
         if action is not None:
             action()
