@@ -10,7 +10,7 @@ import rawdb
 
 import workbench
 from workbench.errors import ValidationError
-from workbench.storage import search_index
+from workbench.storage import migrations, search_index
 
 NOW = datetime(2025, 1, 2, 12, 0, tzinfo=timezone.utc)
 
@@ -246,9 +246,13 @@ def test_migration_7_drops_the_stored_haystack(swb):
         con.execute("DROP INDEX client_search_nid")
         con.execute("ALTER TABLE client_search ADD COLUMN haystack VARCHAR NOT NULL DEFAULT ''")
         con.execute("CREATE INDEX client_search_nid ON client_search (nid)")
-        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+        con.execute(migrations.DROP_CLIENT_ATTENDANCES_INDEX)        # and without migration 8's column
+        con.execute("ALTER TABLE attendances DROP COLUMN client_name")
+        con.execute(migrations.CLIENT_ATTENDANCES_INDEX)
+        con.execute("DELETE FROM schema_migrations WHERE version >= 7")
     upgraded = workbench.open(swb.path, create=False)
-    assert upgraded.store.schema_version() == 7
+    assert upgraded.store.schema_version() == migrations.LATEST
+    assert rawdb.query(swb.path, "SELECT count(*) AS n FROM schema_migrations WHERE version = 7").n[0] == 1
     columns = rawdb.query(swb.path, "SELECT column_name FROM information_schema.columns "
                                     "WHERE table_name = 'client_search' ORDER BY ordinal_position")
     assert columns["column_name"].tolist() == ["nid", "client_id", "name_key", "payload"]
