@@ -12,9 +12,10 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, on_enter, title
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 # the key columns fit 1366 px (the desk is 1100 px wide); the rest come with "Mais colunas"

@@ -24,9 +24,10 @@ from workbench.errors import ConflictError
 from workbench.services.fields import RULES
 from workbench.services.service_orders import (F_DATE, F_PERIOD, F_RESOLVED, F_SOLUTION, F_STATUS, F_TECH,
                                                PERIODS, SCHEDULE_PERIODS, STATUSES)
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, kv_table, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
 from workbench.widgets.detail import _fmt
 from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 ORDERS = {"order_id": "O.S.", "status": "Status", "day": "Data", "scheduled_period": "Período",

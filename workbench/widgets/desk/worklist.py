@@ -14,9 +14,10 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.services.deadlines import DEADLINE_LABELS
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, title
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 COLUMNS = {"protocol": "Protocolo", "title": "Título", "status": "Status", "countdown": "Prazo",
