@@ -14,8 +14,9 @@ import pytest
 import deskdata
 import workbench
 from workbench.services.search import MAX_LIMIT
-from workbench.widgets.common import Field, Keys
+from workbench.widgets.common import Field
 from workbench.widgets.desk.app import DeskApp
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 

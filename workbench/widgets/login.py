@@ -23,7 +23,8 @@ import ipywidgets as w
 
 from workbench.errors import BusyError
 from workbench.widgets.client_address import page_client_address
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, title
+from workbench.widgets.common import Field, Runner, Status, button, css, title
+from workbench.widgets.keys import Keys
 
 BUSY_LOGIN = "O sistema está ocupado neste momento e não conseguiu conferir o login. Clique em OK de novo."
 

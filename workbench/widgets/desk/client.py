@@ -12,8 +12,10 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, on_enter, title
 from workbench.widgets.detail import AttendanceDetail
+from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 # the key columns fit 1366 px (the desk is 1100 px wide); the rest come with "Mais colunas"
@@ -49,7 +51,7 @@ CONTRACTS = {"contract_id": "Contrato", "plan": "Plano", "status": "Situação",
              "routing_point": "Ponto de Roteamento", "access": "Acesso", "started_on": "Início"}
 
 
-class AttendanceList(w.VBox):
+class AttendanceList(DetailInPlace, w.VBox):
     """A client's attendances with search, refresh, order and status filter.
 
     Newest first; a click on a column header orders by it (Título ascending, the
@@ -154,13 +156,11 @@ class AttendanceList(w.VBox):
         self.detail = AttendanceDetail(self.wb, row["protocol"], session=self.session,
                                        read_only=self.read_only, on_close=self.close_detail,
                                        on_changed=lambda _p: None)
-        self.list_box.layout.display = "none"
-        self.detail_box.children = [self.detail]
+        self.show_in_place(self.detail)
 
     def close_detail(self) -> None:
         self.detail = None
-        self.detail_box.children = []
-        self.list_box.layout.display = ""
+        self.back_to_list()
         self.refresh()
 
 

@@ -22,7 +22,8 @@ import ipywidgets as w
 from workbench.services.contacts import F_ORIGIN, F_OS, F_RESOLVED
 from workbench.services.fields import RULES
 from workbench.services.service_orders import F_PREFERRED, PERIODS
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, title
+from workbench.widgets.common import Field, Runner, Status, button, css, title
+from workbench.widgets.keys import Keys
 
 F_PERSON, F_SAID, F_CHECKS, F_SOLUTION, F_ADDRESS = (RULES[k].label for k in
                                                      ("person_name", "said", "checks", "solution", "os_address"))

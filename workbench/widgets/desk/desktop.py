@@ -6,7 +6,8 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Keys, button, css, esc, title
+from workbench.widgets.common import button, css, esc, title
+from workbench.widgets.keys import Keys
 
 PAINEL_URL = "/voila/render/painel.ipynb"
 

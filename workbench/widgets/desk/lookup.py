@@ -18,9 +18,10 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Keys, button, css, esc, kv_table, title
+from workbench.widgets.common import button, css, esc, kv_table, title
 from workbench.widgets.desk.search import COLUMNS
 from workbench.widgets.detail import AttendanceDetail
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 OUTCOMES = {"aberto": "Em andamento (não registrado)", "registrado": "Registrado",

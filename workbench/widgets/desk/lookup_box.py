@@ -11,7 +11,8 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Keys, accessible_label, button, css
+from workbench.widgets.common import accessible_label, button, css
+from workbench.widgets.keys import Keys
 
 LABEL = "Procurar protocolo, CPF/CNPJ, telefone ou nome"
 

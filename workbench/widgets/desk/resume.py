@@ -14,7 +14,8 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Keys, button, css, esc, title
+from workbench.widgets.common import button, css, esc, title
+from workbench.widgets.keys import Keys
 
 STEPS = {"alerta": "aviso do protocolo", "origem": "Origem do Atendimento", "dados": "Dados do Atendimento",
          "script": "Script de Atendimento", "relatorio": "Relatório do Script", "primeiro": "Primeiro Contato"}

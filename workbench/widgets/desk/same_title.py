@@ -16,8 +16,9 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Keys, Runner, Status, button, css, esc, title
+from workbench.widgets.common import Runner, Status, button, css, esc, title
 from workbench.widgets.desk.contact import OutcomeFields, outcome_message
+from workbench.widgets.keys import Keys
 
 
 class SameTitleOffer(w.VBox):

@@ -14,7 +14,8 @@ from typing import Callable
 import ipywidgets as w
 
 from workbench.services.search import MAX_LIMIT
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, title
+from workbench.widgets.common import Field, Runner, Status, button, css, title
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 COLUMNS = {"code": "Código", "name": "Nome / Razão Social", "document": "CPF/CNPJ", "city": "Cidade",

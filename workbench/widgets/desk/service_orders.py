@@ -24,8 +24,10 @@ from workbench.errors import ConflictError
 from workbench.services.fields import RULES
 from workbench.services.service_orders import (F_DATE, F_PERIOD, F_RESOLVED, F_SOLUTION, F_STATUS, F_TECH,
                                                PERIODS, SCHEDULE_PERIODS, STATUSES)
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, kv_table, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
 from workbench.widgets.detail import _fmt
+from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 ORDERS = {"order_id": "O.S.", "status": "Status", "day": "Data", "scheduled_period": "Período",
@@ -43,7 +45,7 @@ def _row_class(row: dict) -> str:
     return "wb-row-open" if row.get("status") in STATUSES[:3] else ""
 
 
-class ServiceOrdersScreen(w.VBox):
+class ServiceOrdersScreen(DetailInPlace, w.VBox):
     """The list of work orders with its filters; a row opens the order in place."""
 
     def __init__(self, wb, session):
@@ -119,13 +121,11 @@ class ServiceOrdersScreen(w.VBox):
 
     def open_order(self, row: dict) -> None:
         self.order = ServiceOrderView(self.wb, self.session, int(row["order_id"]), on_close=self.close_order)
-        self.list_box.layout.display = "none"
-        self.detail_box.children = [self.order]
+        self.show_in_place(self.order)
 
     def close_order(self) -> None:
         self.order = None
-        self.detail_box.children = []
-        self.list_box.layout.display = ""
+        self.back_to_list()
         self.refresh()
 
 

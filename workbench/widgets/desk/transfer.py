@@ -16,7 +16,8 @@ import ipywidgets as w
 
 from workbench.services.fields import RULES
 from workbench.services.worklist import F_OPERATOR, F_QUEUE
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, title
+from workbench.widgets.keys import Keys
 
 F_REASON = RULES["reason"].label
 

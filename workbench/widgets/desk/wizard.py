@@ -31,11 +31,12 @@ import ipywidgets as w
 
 from workbench.errors import DraftConflict
 from workbench.services.wizard import F_CHECKS, F_PERSON, F_PLAN, F_PROBLEM, F_SOLUTION, F_TITLE, F_TYPE
-from workbench.widgets.common import (Dialog, Field, Keys, Runner, Status, button, css, esc, readonly, title)
+from workbench.widgets.common import (Dialog, Field, Runner, Status, button, css, esc, readonly, title)
 from workbench.services.service_orders import F_PREFERRED, PERIODS
 from workbench.widgets.desk.contact import F_ADDRESS, exclusive
 from workbench.widgets.desk.wizard_save import WizardKeeper
 from workbench.widgets.desk.wizard_script import ScriptSteps
+from workbench.widgets.keys import Keys
 
 STEPS = {"origem": "Origem do Atendimento", "dados": "Dados do Atendimento", "script": "Script de Atendimento",
          "relatorio": "Relatório do Script", "primeiro": "Primeiro Contato"}

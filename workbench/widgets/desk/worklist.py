@@ -14,8 +14,10 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.services.deadlines import DEADLINE_LABELS
-from workbench.widgets.common import Field, Keys, Runner, Status, button, css, esc, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, title
 from workbench.widgets.detail import AttendanceDetail
+from workbench.widgets.in_place import DetailInPlace
+from workbench.widgets.keys import Keys
 from workbench.widgets.table import Table
 
 COLUMNS = {"protocol": "Protocolo", "title": "Título", "status": "Status", "countdown": "Prazo",
@@ -38,7 +40,7 @@ def _row_class(row: dict) -> str:
     return f"wb-dl-{state}" if isinstance(state, str) and state else ""
 
 
-class WorkList(w.VBox):
+class WorkList(DetailInPlace, w.VBox):
     """What both screens share: the coloured list, its count, "Abrir" and the detail in place."""
 
     heading = ""
@@ -87,13 +89,11 @@ class WorkList(w.VBox):
 
     def _open(self, row: dict) -> None:
         self.detail = AttendanceDetail(self.wb, row["protocol"], session=self.session, on_close=self.close_detail)
-        self.list_box.layout.display = "none"
-        self.detail_box.children = [self.detail]
+        self.show_in_place(self.detail)
 
     def close_detail(self) -> None:
         self.detail = None
-        self.detail_box.children = []
-        self.list_box.layout.display = ""
+        self.back_to_list()
         self.refresh()
         self.kbd.focus_on(self.table.grid)
 
