@@ -11,7 +11,7 @@ CONDA_NAMES = {"duckdb": "python-duckdb"}
 
 
 def _split(spec: str) -> tuple[str, str]:
-    name, rng = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip()).groups()
+    name, rng = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", spec.strip()).groups()  # extras dropped
     return name.lower(), rng.replace(" ", "")
 
 

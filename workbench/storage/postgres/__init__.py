@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: connections (a pool per process), migrations, and the store."""
