@@ -46,7 +46,7 @@ class Workbench:
         stays registered on the database until :meth:`close`; while a restore
         runs, waits for it (up to ``WORKBENCH_LOCK_TIMEOUT``), then raises BusyError.
         """
-        path = arguments.path(path, "Banco de dados", optional=True)
+        path = arguments.database(path, "Banco de dados", optional=True)
         create = arguments.boolean(create, "Criar")
         store = open_store(path or settings.database())
         if create:

@@ -113,6 +113,13 @@ def path(value, field: str, *, optional: bool = False):
     return Path(value)
 
 
+def database(value, field: str, *, optional: bool = False):
+    """Where a desk lives: a DuckDB file path (as :func:`path`) or a ``postgresql://`` URL (kept as text)."""
+    if isinstance(value, str) and value.strip().startswith(("postgres://", "postgresql://")) and "\x00" not in value:
+        return value.strip()
+    return path(value, field, optional=optional)
+
+
 def text(value, rule: TextRule, *, required: bool = True) -> str:
     """A field's text checked against its :class:`TextRule` ('' when empty and not required)."""
     if value is None:

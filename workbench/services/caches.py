@@ -26,11 +26,7 @@ class DashboardCache:
     @staticmethod
     def identity(store) -> tuple:
         """The database file as a cache key: a restore or a new demo gives a new identity."""
-        try:
-            st = store.path.stat()
-            return (str(store.path), st.st_ino, st.st_dev)
-        except OSError:
-            return (str(store.path),)
+        return store.identity()
 
     def clear(self) -> None:
         self.paths.clear()

@@ -146,6 +146,7 @@ class AttendancesMixin(DraftsMixin):
         at = record["created_at"]
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "protocol", record["protocol"])      # a double submission waits, then sees it
             if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [record["protocol"]]) != "aberto":
                 return False
             if not self._check_claim(con, record["protocol"], claim):
@@ -188,6 +189,7 @@ class AttendancesMixin(DraftsMixin):
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
+            self._critical(con, "protocol", protocol)
             state = current_attendance(con, protocol, expected)
             if state is None:
                 return None

@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbench.errors import SessionRevoked, StoreError
 from workbench.storage.connection import unit_of_work
+from workbench.storage.dashboard_sql import DASHBOARD_MEMORY
 
 
 class StoreBase:
@@ -23,6 +24,10 @@ class StoreBase:
     """
 
     backend = "duckdb"
+    # The column that identifies a row for the attendance list's second phase (DuckDB's rowid is cheapest).
+    _ROW_ID = "rowid"
+    # A continuous quantile of ``expr`` as this engine spells it.
+    _QUANTILE = "quantile_cont({expr}, {q})"
 
     def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
@@ -76,10 +81,30 @@ class StoreBase:
         row = cls._one(con, sql, params)
         return row[0] if row else None
 
-    @staticmethod
-    def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
-        # Safe: called inside a write unit of work, which holds the file alone.
+    def _critical(self, con, scope: str, key) -> None:
+        """Inside a write transaction: serialise check-then-act steps on (``scope``, ``key``).
+
+        No-op on DuckDB (one write transaction holds the file alone); the
+        PostgreSQL store takes a transaction-scoped advisory lock, which READ
+        COMMITTED transactions of other servers would otherwise race past.
+        """
+
+    def _next_id(self, con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+        """The next free id of ``table`` (inside a write unit of work, serialised by :meth:`_critical`)."""
+        self._critical(con, "next_id", table)
         return con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchall()[0][0]
+
+    def _dashboard_settings(self, con) -> None:
+        """Settings of the dashboard's short reads (DuckDB: a small memory limit, the kernel stays small)."""
+        con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
+
+    def identity(self) -> tuple:
+        """The database as a cache key: a restore or a new file under the same path gives a new identity."""
+        try:
+            st = self.path.stat()
+            return (str(self.path), st.st_ino, st.st_dev)
+        except OSError:
+            return (str(self.path),)
 
     @staticmethod
     def _audit(con: duckdb.DuckDBPyConnection, at, operator_id: int | None, action: str,

@@ -27,5 +27,5 @@ class ClientsMixin(StoreBase):
                 SELECT s.label AS status, s.is_open, count(*) AS n, max(a.created_at) AS last_at
                 FROM attendances a JOIN statuses s ON s.code = a.status_code
                 WHERE a.client_id = ?
-                GROUP BY ALL ORDER BY min(s.sort)""", [client_id])
+                GROUP BY s.label, s.is_open ORDER BY min(s.sort)""", [client_id])
         return rows[0], contracts, counts

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.storage.base import StoreBase
-from workbench.storage.dashboard_sql import (BACKLOG, DASHBOARD_MEMORY, PATH_KEY_SQL, PATH_SEPARATOR, Bounds,
+from workbench.storage.dashboard_sql import (BACKLOG, PATH_KEY_SQL, PATH_SEPARATOR, Bounds,
                                              DrillContext, age_sql, bucket_case, deadlines, drill_where,
                                              filter_where, parse_drill, protocol_range)
 
@@ -70,16 +70,12 @@ def _status_age_sql(where: str, table: str = "attendances") -> str:
               FROM {table} a
               JOIN statuses st ON st.code = a.status_code
               LEFT JOIN attendance_types ty ON ty.code = a.type_code
-              WHERE {where})
-        GROUP BY ALL"""
+              WHERE {where}) sa
+        GROUP BY 1, 2, 3"""
 
 
 class DashboardMixin(StoreBase):
     """Queries of the supervisor dashboard and the analysts' notebook."""
-
-    @staticmethod
-    def _dashboard_settings(con) -> None:
-        con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
 
     # -- one refresh ---------------------------------------------------------
     def dashboard_snapshot(self, b: Bounds, now: datetime, today_start: datetime,
@@ -123,18 +119,18 @@ class DashboardMixin(StoreBase):
             titles = self._df(con, f"""
                 SELECT a.title_code, a.status_code, a.created_at >= ? AS current, count(*) AS n
                 FROM attendances a WHERE {' AND '.join(pwhere)}
-                GROUP BY ALL""", [b.start] + pparams)
+                GROUP BY 1, 2, 3""", [b.start] + pparams)
             # Indicadores: volume per UTC hour and origin (day and local hour are derived from it
             # in Python: time-zone conversion of 10^5-10^6 rows in SQL costs more than the scan).
             hours = self._df(con, f"""
                 SELECT epoch(a.created_at)::BIGINT // 3600 AS utc_hour, a.origin_code, count(*) AS n
-                FROM attendances a WHERE {w} GROUP BY ALL""", params)
+                FROM attendances a WHERE {w} GROUP BY 1, 2""", params)
             # Per operator and script outcome (resolved, O.S.).
             ops = self._df(con, f"""
                 SELECT a.operator_id, a.script_code, a.script_outcome, count(*) AS n,
                        count(*) FILTER (WHERE a.resolved) AS resolved,
                        count(*) FILTER (WHERE a.os_requested) AS os
-                FROM attendances a WHERE {w} GROUP BY ALL""", params)
+                FROM attendances a WHERE {w} GROUP BY 1, 2, 3""", params)
             # Scripts: answer paths (live part; the service caches past days, which never change).
             since = paths_since or b.start
             paths = self._paths(con, replace(b, start=since)) if since < b.end else None
@@ -181,7 +177,7 @@ class DashboardMixin(StoreBase):
                    count(*) FILTER (WHERE fa.resolved) AS resolved,
                    count(*) FILTER (WHERE fa.os_requested) AS os, min(fa.protocol) AS sample
             FROM fa LEFT JOIN p USING (protocol)
-            GROUP BY ALL""", params + [lo, hi])
+            GROUP BY 1, 2, 3, 4""", params + [lo, hi])
 
     @staticmethod
     def _log_where(b: Bounds) -> tuple[str, list[Any]]:

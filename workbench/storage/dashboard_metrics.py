@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from workbench.storage.base import StoreBase
-from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DASHBOARD_MEMORY, DEMAND_DAYS, OS_OPEN,
+from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DEMAND_DAYS, OS_OPEN,
                                              REOPENED, REPEAT, REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql,
                                              bucket_case, deadlines, filter_where, protocol_range)
 
@@ -78,7 +78,7 @@ class DashboardMetrics:
     orders: pd.DataFrame          # status, bucket (open ones), n
 
 
-def _resolution_sql(where: str) -> str:
+def _resolution_sql(where: str, quantile: str = "quantile_cont({expr}, {q})") -> str:
     dims = RESOLUTION_DIMENSIONS
     cols = ", ".join(f"{d.column} AS d_{d.key}" for d in dims)
     name = " ".join(f"WHEN grouping(d_{d.key}) = 0 THEN '{d.key}'" for d in dims)
@@ -86,10 +86,10 @@ def _resolution_sql(where: str) -> str:
     sets = ", ".join(f"(d_{d.key})" for d in dims)
     return f"""
         SELECT CASE {name} ELSE '' END AS dimension, CASE {value} ELSE '' END AS value, count(*) AS n,
-               quantile_cont(s, 0.5) / 3600 AS median_h, quantile_cont(s, 0.9) / 3600 AS p90_h
+               {quantile.format(expr='s', q=0.5)} / 3600 AS median_h, {quantile.format(expr='s', q=0.9)} / 3600 AS p90_h
         FROM (SELECT {cols}, {RESOLUTION_SECONDS}::INTEGER AS s FROM attendances a
               JOIN statuses st ON st.code = a.status_code AND NOT st.is_open
-              WHERE {where} AND a.closed_at IS NOT NULL)
+              WHERE {where} AND a.closed_at IS NOT NULL) r
         GROUP BY GROUPING SETS ({sets}, ())"""
 
 
@@ -101,7 +101,7 @@ class DashboardMetricsMixin(StoreBase):
         a past period's count never changes (opening time, client and title are written once)."""
         where, params = filter_where(b)
         with self._read() as con:
-            con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
+            self._dashboard_settings(con)
             return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
                                          f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
 
@@ -123,8 +123,8 @@ class DashboardMetricsMixin(StoreBase):
         others, oparams = filter_where(b, period=False)
         lo, hi = protocol_range(b)
         with self._read() as con:
-            con.execute(f"SET memory_limit = '{DASHBOARD_MEMORY}'")
-            resolution = self._df(con, _resolution_sql(w), params)
+            self._dashboard_settings(con)
+            resolution = self._df(con, _resolution_sql(w, self._QUANTILE), params)
             row = self._one(con, f"""
                 SELECT count(*) FILTER (WHERE c),
                        count(*) FILTER (WHERE c AND closed_at <= due_at),
@@ -141,7 +141,7 @@ class DashboardMetricsMixin(StoreBase):
                              {REOPENED} AS r
                       FROM attendances a JOIN statuses st ON st.code = a.status_code
                       LEFT JOIN attendance_types ty ON ty.code = a.type_code
-                      WHERE {w})""", [now, *deadlines(now), lo, hi] + params)
+                      WHERE {w}) f""", [now, *deadlines(now), lo, hi] + params)
             since = max(repeats_since or b.start, b.start)
             repeats = 0
             if since < b.end:
@@ -152,7 +152,7 @@ class DashboardMetricsMixin(StoreBase):
             cwhere = " AND ".join(others + ["a.closed_at >= ? AND a.closed_at < ?", CLOSED])
             closed_hours = self._df(con, f"""
                 SELECT epoch(a.closed_at)::BIGINT // 3600 AS utc_hour, count(*) AS n
-                FROM attendances a WHERE {cwhere} GROUP BY ALL""", oparams + [b.start, b.end])
+                FROM attendances a WHERE {cwhere} GROUP BY 1""", oparams + [b.start, b.end])
             if backlog_start is None:
                 backlog_start = self._backlog_at(con, b)
             open_list = ", ".join("?" * len(OS_OPEN))
@@ -163,7 +163,7 @@ class DashboardMetricsMixin(StoreBase):
                 FROM (SELECT so.status, {age_sql('?', 'so.created_at')} AS age
                       FROM service_orders so {join}
                       WHERE so.created_at < ? AND (so.status IN ({open_list}) OR so.created_at >= ?)) so
-                GROUP BY ALL""", [*OS_OPEN, now, *oparams, b.end, *OS_OPEN, b.start])
+                GROUP BY 1, 2""", [*OS_OPEN, now, *oparams, b.end, *OS_OPEN, b.start])
         closed, met, missed, a_met, a_missed, reopened, ever = (int(v or 0) for v in row)
         return DashboardMetrics(resolution=resolution,
                                 sla=SlaCounts(closed, met, missed, a_met, a_missed, reopened, ever, int(repeats or 0)),

@@ -88,6 +88,7 @@ class OperatorsMixin(StoreBase):
         """Reserve one login attempt for ``username`` in ONE write, or refuse it (see the module)."""
         key = login_key(username)
         with self._write(login=True) as con:
+            self._critical(con, "login", key)
             con.execute("DELETE FROM login_guard WHERE coalesce(locked_until, window_start + ?) <= ?",
                         [policy.window, at])
             found = self._rows(con, """
@@ -131,6 +132,7 @@ class OperatorsMixin(StoreBase):
         """
         key = login_key(ticket.username)
         with self._write(login=True) as con:
+            self._critical(con, "login", key)
             row = self._one(con, _GUARD, [key])
             mine = 1 if row is not None and row[2] == ticket.window_start else 0   # still in its window
             self._audit(con, at, ticket.operator_id, OUTCOMES[outcome], "login", ticket.username, {"client": client})
@@ -161,6 +163,7 @@ class OperatorsMixin(StoreBase):
             if operator_id is None:
                 return False
             key = login_key(username)
+            self._critical(con, "login", key)
             before = self._one(con, "SELECT failures, locked_until FROM login_guard WHERE username_key = ?", [key])
             con.execute("DELETE FROM login_guard WHERE username_key = ?", [key])
             self._audit(con, at, actor_id, "conta_desbloqueada", "operator", operator_id,
@@ -188,6 +191,7 @@ class OperatorsMixin(StoreBase):
         """Insert an operator and its hash; None when the username is taken."""
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "operator", username)
             if self._one(con, "SELECT 1 FROM operators WHERE username = ?", [username]):
                 return None
             operator_id = self._next_id(con, "operators", "operator_id")

@@ -31,7 +31,7 @@ class ProtocolsMixin(DraftsMixin):
                 return None
             seq = self._scalar(con, """
                 INSERT INTO protocol_counter (day, last_seq) VALUES (?, 1)
-                ON CONFLICT (day) DO UPDATE SET last_seq = last_seq + 1
+                ON CONFLICT (day) DO UPDATE SET last_seq = protocol_counter.last_seq + 1
                 RETURNING last_seq""", [day])
             if seq > MAX_DAILY:
                 raise OverflowError("daily protocol sequence exhausted")
@@ -69,6 +69,7 @@ class ProtocolsMixin(DraftsMixin):
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
+            self._critical(con, "protocol", protocol)
             state = self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol])
             if state != "aberto":
                 return "closed"
@@ -86,7 +87,7 @@ class ProtocolsMixin(DraftsMixin):
         since then become 'abandonado' and lose their draft; other drafts untouched since then go."""
         swept = con.execute("""
             UPDATE protocol_log SET outcome = 'abandonado', outcome_at = ?
-            WHERE outcome = 'aberto' AND issued_at < ? AND issued_at > ? - INTERVAL 60 DAY
+            WHERE outcome = 'aberto' AND issued_at < ? AND issued_at > ? - INTERVAL '60 days'
               AND protocol NOT IN (SELECT draft_key FROM drafts WHERE saved_at >= ?)
             RETURNING protocol""", [at, stale_before, stale_before, stale_before]).fetchall()
         if swept:

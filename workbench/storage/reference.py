@@ -33,8 +33,10 @@ class ReferenceMixin(StoreBase):
         """
         new_versions: dict[str, int] = {}
         with self._write() as con:
+            self._critical(con, "reference", "load")
             for script in scripts:
-                con.execute("INSERT OR REPLACE INTO scripts (code, name) VALUES (?, ?)",
+                con.execute("INSERT INTO scripts (code, name) VALUES (?, ?) "
+                            "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
                             [script["code"], script["name"]])
                 latest = self._one(
                     con, "SELECT version, checksum FROM script_versions WHERE script_code = ? "
@@ -51,7 +53,9 @@ class ReferenceMixin(StoreBase):
                 frame = frame[columns]
                 con.register("incoming", frame)
                 cols = ", ".join(columns)
-                con.execute(f"INSERT OR REPLACE INTO {table} ({cols}) SELECT {cols} FROM incoming")
+                updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != _KEYS[table])
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming "
+                            f"ON CONFLICT ({_KEYS[table]}) DO UPDATE SET {updates}")
                 con.unregister("incoming")
             open_attendances.rebuild(con)
         return new_versions
@@ -92,4 +96,5 @@ class ReferenceMixin(StoreBase):
 
     def set_setting(self, key: str, value: str) -> None:
         with self._write() as con:
-            con.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+            con.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])

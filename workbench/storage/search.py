@@ -88,6 +88,16 @@ class SearchMixin(StoreBase):
                 break
         return pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
 
+    def reindex_clients(self, client_ids: list[int] | None = None) -> None:
+        """Index ``client_ids`` for search (None: rebuild the whole index), in one write."""
+        from workbench.storage import search_index as index
+
+        with self._write() as con:
+            if client_ids is None:
+                index.rebuild(con)
+            else:
+                index.index_clients(con, client_ids)
+
     # -- steps -----------------------------------------------------------------
     @staticmethod
     def _fetch(con, nids: list[int], with_haystack: bool) -> list[tuple]:

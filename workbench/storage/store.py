@@ -82,12 +82,19 @@ class DuckDBStore(ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, 
             return migrations.current_version(con)
 
 
-def open_store(target: str | Path, *, read_only: bool = False) -> DuckDBStore:
-    """A store for ``target``: a DuckDB file path (a ``postgresql://`` URL would pick another backend).
+def is_url(target: str | Path) -> bool:
+    """True when ``target`` names a PostgreSQL database (``postgresql://…``) rather than a DuckDB file."""
+    return str(target).startswith(("postgres://", "postgresql://"))
+
+
+def open_store(target: str | Path, *, read_only: bool = False):
+    """The store for ``target``: a ``postgresql://`` URL gives the PostgreSQL store, a path the DuckDB one.
 
     ``read_only``: a store that refuses every write (snapshots).
     """
     text = str(target)
-    if text.startswith(("postgres://", "postgresql://")):
-        raise StoreError("O backend PostgreSQL ainda não está disponível nesta versão.")
+    if is_url(text):
+        from workbench.storage.postgres.store import PostgresStore      # psycopg only when it is used
+
+        return PostgresStore(text, read_only=read_only)
     return DuckDBStore(Path(text).expanduser(), read_only=read_only)

@@ -22,6 +22,8 @@ import json
 import os
 import threading
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
@@ -29,6 +31,7 @@ import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from workbench import settings
@@ -94,6 +97,9 @@ def connection_error(url: str, exc: BaseException) -> StoreError:
 
 
 def _configure(con: psycopg.Connection) -> None:
+    # JSON columns come back as text, as DuckDB gives them (the store parses them where it needs to)
+    con.adapters.register_loader("json", TextLoader)
+    con.adapters.register_loader("jsonb", TextLoader)
     lock_ms = int(float(settings.get("lock_timeout")) * 1000)
     con.execute(f"SET TimeZone = '{_quote(settings.get('timezone'))}'")
     con.execute(f"SET search_path = {SCHEMA}, public")
@@ -249,6 +255,70 @@ class PgConnection:
         with self.raw.cursor() as cur:
             cur.executemany(translate(sql), [list(r) for r in rows])
 
+    def register(self, name: str, data) -> None:
+        """What DuckDB's ``register`` gives the store: ``data`` (a DataFrame or an Arrow table) readable
+        as the table ``name`` until :meth:`unregister` or the end of the transaction (a temporary
+        table filled by COPY)."""
+        frame = data if isinstance(data, pd.DataFrame) else data.to_pandas(integer_object_nulls=True)
+        columns = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
+        self.raw.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns}) ON COMMIT DROP')
+        copy_frame(self.raw, name, frame)
+
+    def unregister(self, name: str) -> None:
+        self.raw.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"')
+
+
+def _pg_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind == "b" or str(series.dtype) == "boolean":
+        return "BOOLEAN"
+    if kind in "iu":
+        return "BIGINT"
+    if kind == "f":
+        return "DOUBLE PRECISION"
+    if kind == "M":
+        return "TIMESTAMPTZ" if getattr(series.dtype, "tz", None) is not None else "TIMESTAMP"
+    sample = series.dropna()
+    if len(sample):
+        first = sample.iloc[0]
+        if isinstance(first, bool):
+            return "BOOLEAN"
+        if isinstance(first, int):
+            return "BIGINT"
+        if isinstance(first, datetime):
+            return "TIMESTAMPTZ" if first.tzinfo else "TIMESTAMP"
+        if isinstance(first, date):
+            return "DATE"
+        if isinstance(first, Decimal):
+            return "NUMERIC"
+    return "TEXT"
+
+
+def _plain(value):
+    """A DataFrame cell as psycopg writes it: NaN/NaT as NULL, numpy scalars as Python ones."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def copy_frame(con: psycopg.Connection, table: str, frame, columns: Sequence[str] | None = None) -> int:
+    """Append ``frame`` (a DataFrame or an Arrow table) to ``table`` with COPY; returns the rows written."""
+    frame = frame if isinstance(frame, pd.DataFrame) else frame.to_pandas(integer_object_nulls=True)
+    columns = list(columns or frame.columns)
+    if not len(frame):
+        return 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    with con.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in frame[columns].itertuples(index=False, name=None):
+            copy.write_row([_plain(v) for v in row])
+    return len(frame)
+
 
 _INT32 = {21, 23}
 _INT64 = {20}
@@ -270,13 +340,17 @@ class PgResult:
     def df(self) -> pd.DataFrame:
         """The rows as DuckDB's ``df()`` would give them (same dtypes for the same SQL types)."""
         description = self.cur.description or []
-        rows = self.fetchall()
-        names = [d.name for d in description]
-        columns = list(zip(*rows)) if rows else [()] * len(names)
-        data = {}
-        for desc, name, values in zip(description, names, columns):
-            data[name] = _series(desc.type_code, list(values))
-        return pd.DataFrame(data, columns=names)
+        return frame(description, self.fetchall())
+
+
+def frame(description, rows: list[tuple]) -> pd.DataFrame:
+    """``rows`` of a cursor with ``description`` as a DataFrame typed as DuckDB's ``df()`` types it."""
+    names = [d.name for d in description]
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    data = {}
+    for desc, name, values in zip(description, names, columns):
+        data[name] = _series(desc.type_code, list(values))
+    return pd.DataFrame(data, columns=names)
 
 
 def _text(value) -> str:

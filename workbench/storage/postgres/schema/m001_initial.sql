@@ -15,6 +15,28 @@ CREATE FUNCTION contains(text, text) RETURNS boolean
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT strpos($1, $2) > 0 $$;
 
+CREATE FUNCTION hour(timestamptz) RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE STRICT
+    AS $$ SELECT date_part('hour', $1)::integer $$;
+
+-- DuckDB's integer division operator
+CREATE FUNCTION int_div(bigint, bigint) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT div($1, $2)::bigint $$;
+CREATE OPERATOR // (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = int_div);
+
+-- DuckDB's arg_max(value, key) for text values keyed by integers (the last answer of a script)
+CREATE TYPE arg_max_state AS (k integer, v text);
+CREATE FUNCTION arg_max_step(s arg_max_state, v text, k integer) RETURNS arg_max_state
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN k IS NULL THEN s
+                      WHEN s IS NULL OR (s).k IS NULL OR k > (s).k THEN ROW(k, v)::arg_max_state
+                      ELSE s END $$;
+CREATE FUNCTION arg_max_final(s arg_max_state) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT (s).v $$;
+CREATE AGGREGATE arg_max(text, integer) (SFUNC = arg_max_step, STYPE = arg_max_state, FINALFUNC = arg_max_final);
+
 CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 
 CREATE TABLE operators (

@@ -1,0 +1,94 @@
+"""Analysts' SQL (``wb.sql``) on PostgreSQL: the same checked query, in a READ ONLY transaction.
+
+The text is checked exactly as on DuckDB (:func:`workbench.storage.analyst.check_query`:
+one SELECT over the declared tables, unqualified, allowed table functions
+only). It then runs in a READ ONLY transaction whose ``search_path`` is the
+schema ``workbench_analyst`` alone: one view per table of
+:mod:`workbench.storage.catalog` with the declared columns only (rebuilt by
+:func:`create_views` whenever the schema is migrated), so credentials, the
+audit log and undeclared columns cannot be reached by name. A
+``statement_timeout`` bounds the query; PostgreSQL's writers never wait for a
+reader, so the desk does not feel it. Heavy analysis belongs in a snapshot
+(``workbench snapshot FILE``: a DuckDB copy).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import psycopg
+from psycopg import errors as pg_errors
+
+from workbench.errors import BusyError, ValidationError
+from workbench.storage import catalog
+from workbench.storage.analyst import AnalystMixin, _first_line, check_query
+from workbench.storage.postgres.connection import SCHEMA, frame, translate
+
+VIEWS = "workbench_analyst"
+TIMEOUT_SECONDS = 60
+TIMED_OUT = (f"A consulta passou de {TIMEOUT_SECONDS} s e foi interrompida. Para análises pesadas use uma cópia "
+             "de análise (`workbench snapshot ARQUIVO` ou wb.snapshot(ARQUIVO)), ou restrinja a consulta "
+             "(filtros, LIMIT).")
+
+
+def create_views(con: psycopg.Connection) -> None:
+    """(Re)create the analysts' views over the declared tables and columns (inside a transaction)."""
+    present: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                     "WHERE table_schema = %s", [SCHEMA]).fetchall():
+        present.setdefault(table, set()).add(column)
+    con.execute(f"DROP SCHEMA IF EXISTS {VIEWS} CASCADE")
+    con.execute(f"CREATE SCHEMA {VIEWS}")
+    for table, (_about, columns) in catalog.CATALOG.items():
+        if table in catalog.FORBIDDEN_TABLES or table not in present:
+            continue
+        shown = [c for c in columns if c in present[table] and c not in catalog.FORBIDDEN_COLUMNS]
+        if shown:
+            cols = ", ".join(f'"{c}"' for c in shown)
+            con.execute(f'CREATE VIEW {VIEWS}."{table}" AS SELECT {cols} FROM {SCHEMA}."{table}"')
+
+
+def _bind(query: str, params):
+    """DuckDB's ``?`` and ``$name`` parameters in psycopg's spelling."""
+    sql = translate(query)
+    if isinstance(params, dict):
+        sql = re.sub(r"\$([A-Za-z_]\w*)", r"%(\1)s", sql)
+        return sql, params
+    return sql, list(params or [])
+
+
+class PgAnalystMixin(AnalystMixin):
+    def analyst_tables(self) -> pd.DataFrame:
+        """Every table and column ``wb.sql`` can read: table, column, type, descriptions."""
+        with self._read() as con:
+            present = {(t, c): ty.upper() for t, c, ty in con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ?", [VIEWS]).fetchall()}
+        rows = [{"table": t, "column": c, "type": present[(t, c)], "description": text, "table_description": about}
+                for t, about, c, text in catalog.declared() if (t, c) in present]
+        return pd.DataFrame(rows, columns=["table", "column", "type", "description", "table_description"])
+
+    def analyst_query(self, query: str, params, *, max_rows: int) -> tuple[pd.DataFrame, bool]:
+        """(first ``max_rows`` rows, whether more followed) of an analyst's checked query."""
+        check_query(query)
+        sql, bound = _bind(query, params)
+        with self._read() as con:
+            raw = con.raw
+            raw.execute(f"SET LOCAL search_path = {VIEWS}, pg_catalog")
+            raw.execute(f"SET LOCAL statement_timeout = {TIMEOUT_SECONDS * 1000}")
+            try:
+                with raw.transaction():            # a savepoint: an error leaves the outer one usable
+                    cur = raw.cursor()
+                    cur.execute(sql, bound, prepare=False)
+                    rows = cur.fetchmany(max_rows + 1) if cur.description is not None else []
+                    result = frame(cur.description or [], rows)
+            except pg_errors.QueryCanceled:
+                raise BusyError(TIMED_OUT) from None
+            except (pg_errors.InsufficientPrivilege, pg_errors.ReadOnlySqlTransaction) as exc:
+                raise ValidationError(f"Operação não permitida em wb.sql: {_first_line(exc)}", field="SQL") from None
+            except (psycopg.errors.DataError, psycopg.errors.ProgrammingError, psycopg.errors.InternalError,
+                    psycopg.errors.NotSupportedError, psycopg.errors.IntegrityError) as exc:
+                raise ValidationError(f"Erro na consulta SQL: {_first_line(exc)}", field="SQL") from None
+        truncated = len(result) > max_rows
+        return result.iloc[:max_rows].reset_index(drop=True), truncated

@@ -1,0 +1,190 @@
+"""Client search on PostgreSQL: the same matching, ranking and typo fallback as
+:mod:`workbench.storage.search`, over the indexes of migration 2
+(``schema/m002_client_search.sql``).
+
+A term (``a-z0-9``, normalised by the service) matches a client when
+
+* a word of its name or trade name contains it (a word *starts* with it when the
+  term has fewer than 3 characters): ``client_search.words LIKE '%term%'``,
+  answered by the GIN trigram index;
+* or its code, code number, CPF/CNPJ, a phone (with or without the area code) or
+  its e-mail starts with it: a range of the b-tree ``client_keys.key``.
+
+Every term must match. Rank: 0 a single term equal to the code or document,
+1 the first term starts the name or trade name, 2 the rest; then name order.
+When nothing matches, each term that matches nothing alone is replaced by the
+most similar name words (``jaro_winkler_similarity`` ≥ 0.85, computed by DuckDB
+exactly as the DuckDB store does, over the words within edit distance 3 that
+``fuzzystrmatch`` finds), and the search runs again.
+
+The queries run unprepared: psycopg prepares a statement after 5 runs, and the
+generic plan of a LIKE with a parameter cannot use the trigram index.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from workbench.storage.base import StoreBase
+from workbench.storage.search import DISPLAY_COLUMNS, FUZZY_MIN_SIMILARITY, FUZZY_WORDS_PER_TERM
+from workbench.storage.search_index import (KIND_CODE, KIND_DOCUMENT, KIND_PHONE, KIND_WORD, MIN_INNER,
+                                            _NORMALIZED_SQL)
+
+FUZZY_MAX_EDITS = 3          # words farther than this from a term are not scored at all
+_AFTER = "{"                 # the character after 'z': [term, term + '{') holds every key starting with term
+
+_INDEX_SQL = """
+    WITH n AS ({normalized} FROM clients WHERE {where}),
+    s AS (
+        INSERT INTO client_search (client_id, name_key, first_words, words)
+        SELECT client_id, n_name, ' ' || split_part(n_name, ' ', 1) || ' ' || split_part(n_trade, ' ', 1) || ' ',
+               ' ' || n_name || ' ' || n_trade || ' '
+        FROM n
+        ON CONFLICT (client_id) DO UPDATE SET name_key = excluded.name_key, first_words = excluded.first_words,
+                                              words = excluded.words
+        RETURNING client_id),
+    k AS (
+        INSERT INTO client_keys (key, client_id, kind)
+        SELECT v.key, n.client_id, v.kind
+        FROM n CROSS JOIN LATERAL (VALUES
+            (n_email, {word}), (n_code, {code}), (n_document, {document}),
+            (CASE WHEN regexp_replace(n_code, '^[a-z]*0*', '') ~ '^[0-9]+$'
+                       AND regexp_replace(n_code, '^[a-z]*0*', '') <> n_code
+                  THEN regexp_replace(n_code, '^[a-z]*0*', '') ELSE '' END, {code}),
+            (CASE WHEN length(n_phone) >= 8 THEN n_phone ELSE '' END, {phone}),
+            (CASE WHEN length(n_phone) >= 8 THEN substr(n_phone, 3) ELSE '' END, {phone}),
+            (CASE WHEN length(n_mobile) >= 8 THEN n_mobile ELSE '' END, {phone}),
+            (CASE WHEN length(n_mobile) >= 8 THEN substr(n_mobile, 3) ELSE '' END, {phone})) AS v (key, kind)
+        WHERE v.key <> ''
+        RETURNING client_id)
+    INSERT INTO client_words (word, n_chars)
+    SELECT DISTINCT w, length(w) FROM n, unnest(string_to_array(trim(n_name || ' ' || n_trade), ' ')) AS w
+    WHERE length(w) BETWEEN 3 AND 60 AND w !~ '^[0-9]+$'
+    ON CONFLICT (word) DO NOTHING
+""".format(normalized=_NORMALIZED_SQL, where="{where}", word=KIND_WORD, code=KIND_CODE, document=KIND_DOCUMENT,
+           phone=KIND_PHONE)
+
+
+def index_clients(con, client_ids: list[int] | None = None) -> None:
+    """(Re)index ``client_ids`` (None: every client, from scratch) inside the caller's write transaction."""
+    if client_ids is None:
+        con.execute("TRUNCATE client_search, client_keys, client_words")
+        con.execute(_INDEX_SQL.format(where="TRUE"))
+        con.execute("ANALYZE client_search")
+        con.execute("ANALYZE client_keys")
+        return
+    ids = sorted({int(i) for i in client_ids})
+    if not ids:
+        return
+    con.execute("DELETE FROM client_keys WHERE client_id = ANY(?)", [ids])
+    con.execute(_INDEX_SQL.format(where="client_id = ANY(?)"), [ids])
+
+
+def _word_pattern(term: str) -> str:
+    return f"%{term}%" if len(term) >= MIN_INNER else f"% {term}%"
+
+
+def _match(options: list[str]) -> tuple[str, list]:
+    """SQL (over ``s.client_id``) true when the client matches any of ``options``."""
+    words = " OR ".join("s.words LIKE ?" for _ in options)
+    keys = " OR ".join("(key >= ? AND key < ?)" for _ in options)
+    params: list = [_word_pattern(o) for o in options]
+    for o in options:
+        params += [o, o + _AFTER]
+    return f"({words} OR s.client_id IN (SELECT client_id FROM client_keys WHERE {keys}))", params
+
+
+class PgSearchMixin(StoreBase):
+    def search_clients(self, terms: list[str], limit: int, *, fuzzy: bool = True) -> tuple[pd.DataFrame, bool]:
+        """Clients matching every normalized term, best first (see the module; the same contract as DuckDB's)."""
+        fetch = limit + 1
+        with self._read() as con:
+            ranked = self._pg_candidates(con, terms, [[t] for t in terms], fetch)
+            used_fuzzy = False
+            if not ranked and fuzzy:
+                alternatives = self._pg_similar_words(con, terms)
+                if alternatives is not None:
+                    ranked = self._pg_candidates(con, terms, alternatives, fetch)
+                    used_fuzzy = True
+            if not ranked:
+                return pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+            rows = con.execute("""
+                SELECT client_id, code, kind, name, nullif(trade_name, ''), nullif(document, ''),
+                       coalesce(nullif(mobile, ''), nullif(phone, '')), nullif(email, ''), nullif(city, ''),
+                       nullif(state, '')
+                FROM clients WHERE client_id = ANY(?)""", [[r[0] for r in ranked]], prepare=False).fetchall()
+        by_id = {row[0]: row for row in rows}
+        records = [[*by_id[cid], int(rank)] for cid, rank in ranked if cid in by_id]
+        return pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+
+    @staticmethod
+    def _pg_candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:
+        """[(client_id, rank)] of the best ``fetch`` clients matching every term (each: any of its options)."""
+        whole = terms[0] if len(terms) == 1 else None
+        parts, params = [], []
+        for option in alternatives[0]:
+            parts.append("SELECT s.client_id, CASE WHEN s.first_words LIKE ? THEN 1 ELSE 2 END AS rank "
+                         "FROM client_search s WHERE s.words LIKE ?")
+            params += [f"% {option}%", _word_pattern(option)]
+            parts.append(f"SELECT k.client_id, CASE WHEN k.kind IN ({KIND_CODE}, {KIND_DOCUMENT}) AND k.key = ? "
+                         "THEN 0 ELSE 2 END FROM client_keys k WHERE k.key >= ? AND k.key < ?")
+            params += [whole if whole is not None else "", option, option + _AFTER]
+        filters = []
+        for options in alternatives[1:]:
+            sql, more = _match(options)
+            filters.append(sql)
+            params += more
+        where = (" WHERE " + " AND ".join(filters)) if filters else ""
+        sql = (f"WITH first AS (SELECT client_id, min(rank) AS rank FROM ({' UNION ALL '.join(parts)}) u "
+               f"GROUP BY client_id) "
+               f"SELECT f.client_id, f.rank FROM first f JOIN client_search s USING (client_id){where} "
+               f"ORDER BY f.rank, s.name_key, f.client_id LIMIT {int(fetch)}")
+        return con.execute(sql, params, prepare=False).fetchall()
+
+    @staticmethod
+    def _pg_similar_words(con, terms: list[str]) -> list[list[str]] | None:
+        """Each term's options for the typo-tolerant retry; None when a term matching nothing has no similar word."""
+        missing, candidates = set(), {}
+        for i, term in enumerate(terms):
+            sql, params = _match([term])
+            if not con.execute(f"SELECT EXISTS (SELECT 1 FROM client_search s WHERE {sql})", params,
+                               prepare=False).fetchall()[0][0]:
+                missing.add(i)
+            if term.isdigit() or len(term) < 3:
+                continue
+            words = con.execute(
+                "SELECT word FROM client_words WHERE n_chars BETWEEN ? AND ? "
+                "AND levenshtein_less_equal(word, ?, ?) <= ?",
+                [max(len(term) - 2, 1), len(term) + 2, term, FUZZY_MAX_EDITS, FUZZY_MAX_EDITS],
+                prepare=False).fetchall()
+            candidates[i] = [w[0] for w in words]
+        similar = _most_similar(terms, candidates)
+        if not similar:
+            return None
+        out = [[] if i in missing else [t] for i, t in enumerate(terms)]
+        for i, word in similar:
+            if word not in out[i]:
+                out[i].append(word)
+        if any(not options for options in out):
+            return None
+        return out
+
+
+def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tuple[int, str]]:
+    """[(term index, word)]: the FUZZY_WORDS_PER_TERM words most similar to each term (Jaro-Winkler, as DuckDB)."""
+    pairs = [(i, terms[i], w) for i, words in candidates.items() for w in words]
+    if not pairs:
+        return []
+    con = duckdb.connect(":memory:")
+    try:
+        con.register("pairs", pd.DataFrame(pairs, columns=["term", "t", "word"]))
+        rows = con.execute(f"""
+            SELECT term, word FROM (
+                SELECT term, word, jaro_winkler_similarity(word, t) AS s,
+                       row_number() OVER (PARTITION BY term ORDER BY jaro_winkler_similarity(word, t) DESC, word) AS r
+                FROM pairs) WHERE s >= {FUZZY_MIN_SIMILARITY} AND r <= {FUZZY_WORDS_PER_TERM}
+            ORDER BY term, s DESC, word""").fetchall()
+    finally:
+        con.close()
+    return [(int(i), w) for i, w in rows]

@@ -1,0 +1,37 @@
+"""The PostgreSQL store: the same domain mixins as :class:`~workbench.storage.store.DuckDBStore`.
+
+Portable domains (reference data, operators and logins, clients, protocols,
+attendances, the dashboard's views and metrics) are the DuckDB store's own
+mixins: their SQL runs on both engines (``?`` placeholders are translated,
+a few DuckDB functions exist as compatible SQL functions in migration 1).
+What is engine-specific has its PostgreSQL version here: search (trigram
+GIN and b-tree), bulk loads (COPY), analysts' SQL (READ ONLY transaction),
+status, snapshots (a DuckDB copy), and the file commands (refused: pg_dump).
+"""
+
+from __future__ import annotations
+
+from workbench.storage.attendances import AttendancesMixin
+from workbench.storage.clients import ClientsMixin
+from workbench.storage.dashboard import DashboardMixin
+from workbench.storage.dashboard_metrics import DashboardMetricsMixin
+from workbench.storage.operators import OperatorsMixin
+from workbench.storage.postgres.analyst import PgAnalystMixin
+from workbench.storage.postgres.base import PgStoreBase
+from workbench.storage.postgres.bulk import PgBulkMixin
+from workbench.storage.postgres.search import PgSearchMixin, index_clients
+from workbench.storage.postgres.snapshot import PgSnapshotMixin
+from workbench.storage.postgres.status import PgFileCommandsMixin, PgStatusMixin
+from workbench.storage.protocols import ProtocolsMixin
+from workbench.storage.reference import ReferenceMixin
+
+
+class PostgresStore(PgStoreBase, ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin,
+                    DashboardMixin, DashboardMetricsMixin, PgBulkMixin, PgFileCommandsMixin, PgSnapshotMixin,
+                    PgSearchMixin, PgStatusMixin, PgAnalystMixin):
+    """All SQL of the workbench, over one PostgreSQL database (schema ``workbench``)."""
+
+    def reindex_clients(self, client_ids: list[int] | None = None) -> None:
+        """Index ``client_ids`` for search (None: rebuild the whole index), in one write."""
+        with self._write() as con:
+            index_clients(con, client_ids)
