@@ -130,11 +130,12 @@ def _insert_dataset(wb):
     wb.store.load_tables(batches)      # one transaction, as the demo loads
 
 
-def build(tmp_path_factory):
-    """(workbench, supervisor session, admin session, operator session) over the fixed dataset.
+def build(target):
+    """(workbench, supervisor session, admin session, operator session) over the fixed dataset at ``target``
+    (a new DuckDB file path or an empty PostgreSQL database's URL: see ``tests/backends.py``).
 
-    Built once per test module (``dash_desk`` fixtures): every test only reads it."""
-    wb = workbench.open(tmp_path_factory.mktemp("dash") / "dash.duckdb", create=True)
+    Built once per test module and backend (``dash_desk`` fixtures): every test only reads it."""
+    wb = workbench.open(target, create=True)
     wb.add_operator("alice", "alice12345", "atendente", "Alice Atendente")      # id 1
     wb.add_operator("beto", "beto123456", "atendente", "Beto Atendente")        # id 2
     wb.add_operator("sup", "sup1234567", "supervisor", "Sara Supervisora")      # id 3

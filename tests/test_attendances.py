@@ -9,10 +9,12 @@ from workbench.services.records import KEY_COLUMNS, LIST_COLUMNS, ORDER_KEYS
 
 import rawdb
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
 
 @pytest.fixture
 def busy_client(desk):
-    return int(desk.sql("SELECT client_id FROM attendances GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1")
+    return int(desk.sql("SELECT client_id FROM attendances GROUP BY client_id ORDER BY count(*) DESC, 1 LIMIT 1")
                .client_id[0])
 
 
@@ -38,7 +40,7 @@ def test_newest_first_by_default_title_one_argument_away_and_any_column(desk, bu
 def test_status_filter_one_or_several(desk):
     pend = desk.attendances(status="Pendente", limit=1000)
     both = desk.attendances(status=["Pendente", "concluido"], limit=1000)
-    counts = desk.sql("SELECT status_code, count(*) AS n FROM attendances GROUP BY ALL").set_index("status_code").n
+    counts = desk.sql("SELECT status_code, count(*) AS n FROM attendances GROUP BY status_code").set_index("status_code").n
     assert set(pend.status) == {"Pendente"} and len(pend) == counts.get("pendente", 0)
     assert len(both) == counts.get("pendente", 0) + counts.get("concluido", 0)
     with pytest.raises(ValidationError) as error:
@@ -100,7 +102,7 @@ def test_note_and_status_change_go_to_history_and_audit(desk):
     tail = detail.history.tail(2)
     assert tail.kind.tolist() == ["nota", "status"]
     assert tail.iloc[1].from_status == "Pendente" and tail.iloc[1].to_status == "Concluído"
-    actions = rawdb.query(desk.path, "SELECT action FROM audit_log WHERE entity_id = ? ORDER BY event_at", [protocol]).action
+    actions = rawdb.query(desk, "SELECT action FROM audit_log WHERE entity_id = ? ORDER BY event_at", [protocol]).action
     assert actions.tolist()[-2:] == ["nota_adicionada", "status_alterado"]
     session.change_status(protocol, "Em Análise")
     assert desk.attendance(protocol).data["closed_at"] is None

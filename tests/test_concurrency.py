@@ -7,6 +7,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
 WORKER = textwrap.dedent("""
     import json, sys
     import workbench
@@ -32,7 +36,7 @@ WORKER = textwrap.dedent("""
 def test_parallel_processes_lose_nothing(desk):
     client_id = int(desk.sql("SELECT min(client_id) AS c FROM contracts").c[0])
     before = desk.sql("SELECT count(*) AS n FROM attendances").n[0]
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(desk.path), "8", str(client_id)],
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, desk.store.target, "8", str(client_id)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
     protocols = []
     for proc in workers:

@@ -10,6 +10,7 @@ import pytest
 
 import workbench
 
+import backends
 from dashdata import DEFAULT, NOW, TZ, build, protocols, refresh, t
 from workbench.errors import PermissionDenied, ValidationError
 from workbench.services import dashboard as dash
@@ -17,13 +18,14 @@ from workbench.services.dashboard import Filters
 from workbench.services.caches import PATHS_SIZE, TEXTS_SIZE, DashboardCache
 from workbench.services.export import read_back
 
+
 TODAY = NOW.date()
 
 
-@pytest.fixture(scope="module")
-def dash_desk(tmp_path_factory):
+@pytest.fixture(scope="module", params=backends.BACKENDS)
+def dash_desk(request, tmp_path_factory):
     """(workbench, supervisor, admin, atendente) over the fixed dataset, built once for this module."""
-    return build(tmp_path_factory)
+    return build(backends.target(request, tmp_path_factory, "dash"))
 
 
 @pytest.fixture
@@ -315,7 +317,7 @@ def test_caches_belong_to_the_workbench_and_are_bounded(dash_desk, sup, monkeypa
         dash.refresh(sup, Filters(start=TODAY - timedelta(days=days), end=TODAY), now=NOW)
     assert len(small.paths) == 3 and len(small.texts) <= 2
     pd.testing.assert_frame_equal(refresh(sup).script_paths, first.script_paths)  # evicted texts read again
-    other = workbench.open(wb.path, create=False)
+    other = workbench.open(wb.store.target, create=False)
     assert other.dashboard_cache is not wb.dashboard_cache and len(other.dashboard_cache.paths) == 0
 
 

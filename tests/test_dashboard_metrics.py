@@ -13,6 +13,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import backends
 from dashdata import DEFAULT, NOW, build, protocols, refresh
 from workbench.errors import ValidationError
 from workbench.services import dashboard as dash
@@ -20,10 +21,9 @@ from workbench.services.dashboard_tables import VIEW_TABLES
 from workbench.storage.dashboard_metrics import RESOLUTION_DIMENSIONS
 from workbench.storage.dashboard_sql import DRILLS
 
-
-@pytest.fixture(scope="module")
-def dash_desk(tmp_path_factory):
-    return build(tmp_path_factory)
+@pytest.fixture(scope="module", params=backends.BACKENDS)
+def dash_desk(request, tmp_path_factory):
+    return build(backends.target(request, tmp_path_factory, "dash"))
 
 
 @pytest.fixture(scope="module")

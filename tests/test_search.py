@@ -12,6 +12,8 @@ import workbench
 from workbench.errors import ValidationError
 from workbench.storage import migrations, search_index
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
 NOW = datetime(2025, 1, 2, 12, 0, tzinfo=timezone.utc)
 
 # code, kind, name, trade_name, document, email, phone, mobile, city, state
@@ -182,13 +184,13 @@ def test_single_insert_is_indexed(swb):
     new_id = swb.store.insert_clients(_frame([
         ("C0000200", "PF", "Aaron Silva", None, "98765432100", None, None, "11911112222", "São Paulo", "SP"),
     ])).client_ids[0]
-    with swb.store._write() as con:
-        search_index.index_clients(con, [new_id])      # idempotent re-index of one client
+    swb.store.reindex_clients([new_id])              # idempotent re-index of one client
     found = codes(swb.search_clients("silva"))
     assert found[1] == "C0000200"                     # Aaron before Ana, in name order
     assert codes(swb.search_clients("98765432100")) == ["C0000200"]
 
 
+@pytest.mark.backends("duckdb")
 def test_pack_preserves_order():
     words = ["", "0", "9", "a", "a b", "aa", "ab", "silva", "silvana", "z", "zzzzzzzzzzzz"]
     keys = [search_index.pack(w) for w in words]
@@ -197,6 +199,7 @@ def test_pack_preserves_order():
     assert lo <= search_index.pack("silva") < hi and not lo <= search_index.pack("silw") < hi
 
 
+@pytest.mark.backends("duckdb")
 def test_rebuild_recreates_an_older_index_layout(swb):
     with swb.store._write() as con:
         con.execute("DROP INDEX IF EXISTS client_search_nid")

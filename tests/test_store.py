@@ -71,12 +71,13 @@ def test_readers_share_the_file(wb):
     reader.wait()
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_process_killed_mid_write_leaves_nothing_half_written(wb):
     code = textwrap.dedent(f"""
         import time
-        from workbench.storage.connection import unit_of_work
-        with unit_of_work({str(wb.path)!r}, write=True) as con:
-            con.execute("INSERT INTO settings SELECT 'k' || i, 'v' FROM range(5000) t(i)")
+        import workbench
+        with workbench.open({wb.store.target!r}).store._write() as con:
+            con.execute("INSERT INTO settings SELECT 'k' || i, 'v' FROM generate_series(0, 4999) t(i)")
             print("inserted", flush=True)
             time.sleep(30)
     """)
@@ -84,15 +85,16 @@ def test_process_killed_mid_write_leaves_nothing_half_written(wb):
     assert proc.stdout.readline().strip() == "inserted"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    reopened = workbench.open(wb.path)
-    assert rawdb.query(wb.path, "SELECT count(*) AS n FROM settings WHERE key LIKE 'k%'")["n"][0] == 0
+    reopened = workbench.open(wb.store.target)
+    assert rawdb.query(wb, "SELECT count(*) AS n FROM settings WHERE key LIKE 'k%'")["n"][0] == 0
     reopened.store.set_setting("after", "crash")
     assert reopened.store.get_setting("after") == "crash"
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_transaction_rolls_back_on_error(wb):
     with pytest.raises(RuntimeError):
-        with unit_of_work(wb.path, write=True) as con:
+        with wb.store._write() as con:
             con.execute("INSERT INTO settings VALUES ('half', 'written')")
             raise RuntimeError("boom")
     assert wb.store.get_setting("half") is None
@@ -139,9 +141,9 @@ def test_open_without_create_refuses_missing_file(tmp_path):
         workbench.open(tmp_path / "absent.duckdb", create=False)
 
 
-def test_postgres_url_is_a_clear_error():
-    with pytest.raises(StoreError, match="PostgreSQL"):
-        open_store("postgresql://localhost/desk")
+def test_postgres_url_picks_the_postgres_store_and_a_path_duckdb(tmp_path):
+    assert open_store("postgresql://atendimento@db.example:5432/desk").backend == "postgres"
+    assert open_store(tmp_path / "x.duckdb").backend == "duckdb"
 
 
 READER = textwrap.dedent("""

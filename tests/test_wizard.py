@@ -11,6 +11,8 @@ from workbench.errors import PermissionDenied, ValidationError
 
 import rawdb
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
 
 @pytest.fixture
 def session(desk):
@@ -102,7 +104,7 @@ def test_os_path_opens_a_service_order(desk, session, client_id):
     detail = desk.attendance(draft.finish())
     assert detail.data["status"] == "Em Resolução" and detail.data["closed_at"] is None
     assert detail.service_order["status"] == "Aberta"
-    audit = rawdb.query(desk.path, "SELECT action FROM audit_log WHERE entity_id = ?", [draft.protocol]).action.tolist()
+    audit = rawdb.query(desk, "SELECT action FROM audit_log WHERE entity_id = ?", [draft.protocol]).action.tolist()
     assert {"protocolo_gerado", "atendimento_registrado"} <= set(audit)
 
 
@@ -267,9 +269,14 @@ def test_busy_database_at_finish_keeps_the_draft_for_a_retry(desk, session, clie
     draft.set_first_contact(type="Informação", checks="Dúvida sobre horário", resolved=True,
                             solution="Horário informado")
     monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "0.3")
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(%r); "
-                               "print('locked', flush=True); time.sleep(30)" % str(desk.path)],
-                              stdout=subprocess.PIPE, text=True)
+    if desk.store.backend == "postgres":      # another server's long transaction holds the table
+        hold = ("from workbench.storage.postgres.connection import connect; import time; c = connect(%r); "
+                "c.execute('BEGIN'); c.execute('LOCK TABLE attendances IN ACCESS EXCLUSIVE MODE'); "
+                "print('locked', flush=True); time.sleep(30)" % desk.store.target)
+    else:
+        hold = ("import duckdb, time; c = duckdb.connect(%r); print('locked', flush=True); time.sleep(30)"
+                % str(desk.path))
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(BusyError, match="tente novamente"):

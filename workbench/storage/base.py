@@ -33,6 +33,11 @@ class StoreBase:
         self.path = Path(path)
         self.read_only = read_only
 
+    @property
+    def target(self) -> str:
+        """What ``workbench.open()`` takes to open this desk again (another process, a child)."""
+        return str(self.path)
+
     @contextmanager
     def _read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with unit_of_work(self.path, write=False) as con:

@@ -42,6 +42,11 @@ class PgStoreBase(StoreBase):
         """Where the desk lives, for messages: the URL without its password."""
         return describe(self.url)
 
+    @property
+    def target(self) -> str:
+        """What ``workbench.open()`` takes to open this desk again: the URL, password included."""
+        return self.url
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.path}>"
 
@@ -75,8 +80,18 @@ class PgStoreBase(StoreBase):
         """Nothing is held by a store (the process's pool outlives it)."""
 
     def ensure_schema(self, *, create: bool = True) -> list[int]:
-        """Create or upgrade the schema (several servers starting at once migrate once)."""
-        return migrations.ensure_schema(self.url, create=create)
+        """Create or upgrade the schema (several servers starting at once migrate once), and the
+        analysts' views over it (see :mod:`workbench.storage.postgres.analyst`)."""
+        from workbench.storage.postgres.analyst import VIEWS, create_views
+
+        applied = migrations.ensure_schema(self.url, create=create)
+        with self._read() as con:
+            missing = self._scalar(con, "SELECT to_regnamespace(?) IS NULL", [VIEWS])
+        if applied or missing:
+            with unit_of_work(self.url, write=True) as con:
+                self._critical(con, "schema", "analyst views")
+                create_views(con.raw)
+        return applied
 
     def schema_version(self) -> int:
         with self._read() as con:

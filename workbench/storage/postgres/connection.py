@@ -182,8 +182,10 @@ def unit_of_work(url: str, *, write: bool, isolation: str | None = None) -> Iter
                 mode = [] if write else ["READ ONLY"]
                 if isolation:
                     mode.insert(0, f"ISOLATION LEVEL {isolation.upper()}")
-                if mode:
-                    con.execute("SET TRANSACTION " + ", ".join(mode))
+                # the lock bound as the setting says now (one round trip with the transaction's mode)
+                lock_ms = int(float(settings.get("lock_timeout")) * 1000)
+                con.execute(("SET TRANSACTION " + ", ".join(mode) + "; " if mode else "")
+                            + f"SET LOCAL lock_timeout = {lock_ms}")
                 yield PgConnection(con)
     except PoolTimeout:
         raise BusyError("Servidor PostgreSQL sem conexões livres no momento; tente novamente em instantes.") from None
@@ -295,15 +297,18 @@ def _pg_type(series: pd.Series) -> str:
 
 
 def _plain(value):
-    """A DataFrame cell as psycopg writes it: NaN/NaT as NULL, numpy scalars as Python ones."""
+    """A DataFrame cell as psycopg writes it: NaN/NaT as NULL, numpy scalars as Python ones, whole floats
+    (an integer column with nulls, as pandas holds it) as integers."""
     if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and value != value:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return int(value) if value.is_integer() else value
     return value
 
 
