@@ -158,8 +158,10 @@ def cmd_status(args) -> int:
     from workbench.services.status import desk_status
     from workbench import logs
 
+    from workbench.storage import is_url, shown
+
     db = _db(args)
-    print(f"Banco de dados: {db}")
+    print(f"Banco de dados: {shown(db)}")
     wb = Workbench.open(db)
     status = desk_status(wb.store)
     upgrade = "" if status.schema_version == status.latest_version else f" (este workbench usa v{status.latest_version})"
@@ -167,12 +169,18 @@ def cmd_status(args) -> int:
     print("Registros: " + ", ".join(f"{n:,} {label}".replace(",", ".")
                                     for label, n in _labelled(status.counts)))
     print(f"Tamanho: {_size(status.size_bytes)}")
-    if status.last_backup:
-        print(f"Último backup: {status.last_backup['at']} em {status.last_backup['path']}")
+    if is_url(db):
+        activity = wb.store.server_activity()
+        print("Backup: com as ferramentas do PostgreSQL (pg_dump), veja o README")
+        print(f"Servidor: PostgreSQL {activity['version']}, {activity['connections']} conexões do workbench "
+              "abertas agora (de todos os `workbench serve`, páginas e comandos)")
     else:
-        print("Último backup: nenhum registrado (use `workbench backup PASTA`)")
-    print("Servidor: " + ("em execução (`workbench serve` neste banco)" if server_running(wb.path)
-                          else "nenhum `workbench serve` neste banco"))
+        if status.last_backup:
+            print(f"Último backup: {status.last_backup['at']} em {status.last_backup['path']}")
+        else:
+            print("Último backup: nenhum registrado (use `workbench backup PASTA`)")
+        print("Servidor: " + ("em execução (`workbench serve` neste banco)" if server_running(wb.path)
+                              else "nenhum `workbench serve` neste banco"))
     print(f"Log do servidor: {logs.log_path(db)}")
     return 0
 
@@ -238,15 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="workbench", description="Atendimento Workbench: o atendimento de um provedor de "
                      "internet (pesquisa de clientes, protocolo, atendimento guiado, painel dos supervisores).",
                      epilog="Ajuda de cada comando: workbench COMANDO --help")
-    parser.add_argument("--db", help="arquivo do banco de dados (padrão: $WORKBENCH_DB, ou data/workbench.duckdb "
-                        "numa cópia do projeto, ou a pasta de dados do sistema; veja `workbench status`)")
+    parser.add_argument("--db", help="arquivo do banco de dados, ou postgresql://usuario:senha@servidor:porta/banco "
+                        "(padrão: $WORKBENCH_DB, ou data/workbench.duckdb numa cópia do projeto, ou a pasta de dados "
+                        "do sistema; veja `workbench status`)")
     parser.add_argument("--version", action="version", version=f"workbench {version()}",
                         help="mostra a versão e sai")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO", title="comandos")
 
     def command(name: str, text: str, func) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("--db", dest="sub_db", metavar="DB", help="arquivo do banco de dados (o mesmo que o --db geral)")
+        p.add_argument("--db", dest="sub_db", metavar="DB", help="arquivo do banco de dados ou URL postgresql:// (o mesmo que o --db geral)")
         p.set_defaults(func=func)
         return p
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from workbench import logs, settings
 from workbench.errors import StoreError, ValidationError
-from workbench.storage import presence
+from workbench.storage import is_url, presence, shown
 
 NOTEBOOKS = ("atendimento.ipynb", "painel.ipynb")
 LABELS = {"atendimento.ipynb": "Atendimento (operadores)", "painel.ipynb": "Painel (supervisores)"}
@@ -127,13 +127,14 @@ def plan(db: str | Path | None = None, *, port: int = 8866, ip: str = "127.0.0.1
         raise ValidationError(f"O token deve ter ao menos {MIN_TOKEN} caracteres.", field="--token")
     if ip not in LOOPBACK and not token:
         token = secrets.token_urlsafe(24)
-    db_path = Path(db or settings.database()).expanduser().resolve()
+    target = str(db or settings.database())
+    db_path = target if is_url(target) else str(Path(target).expanduser().resolve())
     from workbench.server.app import JUPYTER_DIR, TEMPLATE
     from workbench.server.client_address import voila_options
 
     root, served = prepare_root(root)
     env = {
-        "WORKBENCH_DB": str(db_path),
+        "WORKBENCH_DB": db_path,
         # kernels run this environment's python
         "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
         # where Voila finds the `workbench` template (no request to another host)
@@ -174,7 +175,7 @@ def describe(p: ServePlan, demo_logins: list[tuple[str, str]] = ()) -> str:
                      f"(ex.: http://{socket.gethostname()}:{p.port}/voila/render/atendimento.ipynb?token={p.token}).")
         lines.append("  O token é exigido em cada endereço; o navegador o guarda após a primeira visita. "
                      "Guarde-o: quem o tiver abre as páginas (o login do workbench continua valendo).")
-    lines.append(f"Banco de dados: {p.env['WORKBENCH_DB']}")
+    lines.append(f"Banco de dados: {shown(p.env['WORKBENCH_DB'])}")
     lines.append(f"Log do servidor: {logs.log_path(p.env['WORKBENCH_DB'])}")
     if demo_logins:
         lines.append("ATENÇÃO: operadores de demonstração com a senha de demonstração: "
@@ -190,19 +191,23 @@ def urls_host(p: ServePlan) -> str:
 
 # -- running -----------------------------------------------------------------------------
 @contextmanager
-def registered(db: Path):
+def registered(db: Path | str):
     """Registered as a server on ``db`` while serving: a restore refuses meanwhile, and
-    ``workbench status`` sees it (see :mod:`workbench.storage.presence`)."""
+    ``workbench status`` sees it (see :mod:`workbench.storage.presence`). A PostgreSQL desk has
+    no file to lock: many servers share it, and ``status`` counts their connections instead."""
+    if is_url(db):
+        yield
+        return
     with presence.serving(db):
         yield
 
 
 def server_running(db: str | Path) -> bool:
-    """True while a ``workbench serve`` serves the database."""
+    """True while a ``workbench serve`` serves the database (a DuckDB file)."""
     return presence.server_running(db)
 
 
-def _demo_logins(db: Path) -> list[tuple[str, str]]:
+def _demo_logins(db: Path | str) -> list[tuple[str, str]]:
     from workbench.api import Workbench
     from workbench.demo import DEMO_LOGINS
     from workbench.services.status import demo_logins_unchanged
@@ -217,8 +222,8 @@ def serve(db=None, *, port: int = 8866, ip: str = "127.0.0.1", token: str | None
     p = plan(db, port=port, ip=ip, token=token, pool_size=pool_size, max_kernels=max_kernels,
              reclaim_after=reclaim_after, open_browser=open_browser)
     try:
-        db_path = Path(p.env["WORKBENCH_DB"])
-        if not db_path.exists():
+        db_path = p.env["WORKBENCH_DB"] if is_url(p.env["WORKBENCH_DB"]) else Path(p.env["WORKBENCH_DB"])
+        if isinstance(db_path, Path) and not db_path.exists():
             raise StoreError(f"O banco de dados {db_path} não existe; rode `workbench init` "
                              "(e `workbench demo` para dados de demonstração).")
         logs.check_writable(logs.log_path(db_path).parent)
@@ -249,7 +254,7 @@ def _run(p: ServePlan, demo: list[tuple[str, str]], all_extensions: bool) -> int
     app.all_extensions = all_extensions
     app.on_listening = lambda _app: print(describe(p, demo), flush=True)
     try:
-        with registered(Path(p.env["WORKBENCH_DB"])):
+        with registered(p.env["WORKBENCH_DB"] if is_url(p.env["WORKBENCH_DB"]) else Path(p.env["WORKBENCH_DB"])):
             app.initialize(p.argv)
             app.log.addFilter(_quiet)
             app.log.addHandler(logs.file_handler(p.env["WORKBENCH_DB"]))

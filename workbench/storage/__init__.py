@@ -3,6 +3,6 @@
 Nothing above this package writes SQL or holds a connection.
 """
 
-from workbench.storage.store import DuckDBStore, open_store
+from workbench.storage.store import DuckDBStore, is_url, open_store, shown
 
-__all__ = ["DuckDBStore", "open_store"]
+__all__ = ["DuckDBStore", "is_url", "open_store", "shown"]

@@ -87,6 +87,15 @@ def is_url(target: str | Path) -> bool:
     return str(target).startswith(("postgres://", "postgresql://"))
 
 
+def shown(target: str | Path) -> str:
+    """``target`` as messages show it: a URL without its password, a path as it is."""
+    if is_url(target):
+        from workbench.storage.postgres.connection import describe
+
+        return describe(str(target))
+    return str(target)
+
+
 def open_store(target: str | Path, *, read_only: bool = False):
     """The store for ``target``: a ``postgresql://`` URL gives the PostgreSQL store, a path the DuckDB one.
 

@@ -36,10 +36,16 @@ class PgSnapshotMixin:
             if taken is not None and time.time() - taken <= max_age:
                 return _info(dest, taken, False)
             started = time.time()
-            wal = Path(f"{part}.wal")
-            if wal.exists():
-                wal.unlink()
-            duckcopy.to_duckdb(self, part)
-            os.utime(part, (started, started))
-            os.replace(part, dest)
+            building = Path(f"{part}.building")       # the locked partial file stays the lock
+            for leftover in (building, Path(f"{building}.wal")):
+                if leftover.exists():
+                    leftover.unlink()
+            try:
+                duckcopy.to_duckdb(self, building)
+                os.utime(building, (started, started))
+                os.replace(building, dest)
+            finally:
+                for leftover in (building, Path(f"{building}.wal")):
+                    if leftover.exists():
+                        leftover.unlink()
         return _info(dest, started, True, 0.0)

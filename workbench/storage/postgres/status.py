@@ -25,6 +25,15 @@ class PgStatusMixin(StatusMixin):
             return int(self._scalar(con, "SELECT pg_database_size(current_database())"))
 
 
+    def server_activity(self) -> dict:
+        """The server's version and how many workbench connections (every server's pools) it has now."""
+        with self._read() as con:
+            version, connections = self._one(con, """
+                SELECT current_setting('server_version'), count(*) FILTER (WHERE application_name = 'workbench')
+                FROM pg_stat_activity WHERE datname = current_database()""")
+        return {"version": version, "connections": int(connections)}
+
+
 class PgFileCommandsMixin:
     """``backup`` / ``restore`` of a DuckDB file: refused with the PostgreSQL way to do it."""
 
