@@ -9,7 +9,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import workbench
-from workbench.storage import search_index
 
 LOGINS = {"atendente": "atendente123", "supervisor": "supervisor123", "admin": "admin123"}
 
@@ -41,7 +40,7 @@ def seed(wb: "workbench.Workbench") -> dict[str, int]:
                         [i, i, 1 + i % 4, 1 + i % 4, i != 4, "Ativo", date(2024, 1, i)])
         con.execute("INSERT INTO contracts VALUES (?,?,?,?,?,?,?)", [100, 1, 4, 1, True, "Cancelado",
                                                                     date(2023, 5, 1)])
-        search_index.rebuild(con)
+    wb.store.reindex_clients()
     return ids
 
 

@@ -20,7 +20,7 @@ from workbench.widgets.dashboard.controls import AutoRefresh
 @pytest.fixture(scope="module")
 def dash_desk(tmp_path_factory):
     """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset."""
-    return build(tmp_path_factory)
+    return build(tmp_path_factory.mktemp("dash") / "dash.duckdb")
 
 
 @pytest.fixture(autouse=True)

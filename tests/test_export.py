@@ -28,7 +28,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.fixture(scope="module")
 def hostile_desk(tmp_path_factory):
-    wb, sup, _adm, _op = build(tmp_path_factory)
+    wb, sup, _adm, _op = build(tmp_path_factory.mktemp("dash") / "dash.duckdb")
     con = duckdb.connect(str(wb.path))
     for client_id, name in ((1, HOSTILE[0]), (2, HOSTILE[1]), (3, HOSTILE[2])):
         con.execute("UPDATE clients SET name = ? WHERE client_id = ?", [name, client_id])

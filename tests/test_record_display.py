@@ -8,7 +8,7 @@ from dashdata import build
 
 
 def test_records_display_as_tables(tmp_path_factory):
-    wb, *_ = build(tmp_path_factory)
+    wb, *_ = build(tmp_path_factory.mktemp("dash") / "dash.duckdb")
     con = duckdb.connect(str(wb.path))
     con.execute("UPDATE clients SET name = '<script>alert(1)</script> Ana' WHERE client_id = 1")
     con.close()

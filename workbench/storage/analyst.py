@@ -38,6 +38,7 @@ from workbench import settings
 from workbench.errors import BusyError, StoreError, ValidationError
 from workbench.storage import catalog, gate
 from workbench.storage.base import StoreBase
+from workbench.storage.results import QueryResult
 from workbench.storage.connection import _PROCESS_LOCK, is_lock_error, translate_error
 
 ALIAS = "wb_desk_file"                    # the attached file; never reachable by name from a query
@@ -143,7 +144,7 @@ class AnalystMixin(StoreBase):
                 for t, about, c, text in catalog.declared() if (t, c) in present]
         return pd.DataFrame(rows, columns=["table", "column", "type", "description", "table_description"])
 
-    def analyst_query(self, query: str, params, *, max_rows: int) -> tuple[pd.DataFrame, bool]:
+    def analyst_query(self, query: str, params, *, max_rows: int) -> QueryResult:
         """(first ``max_rows`` rows, whether more followed) of an analyst's checked query."""
         check_query(query)
         deadline = time.monotonic() + float(settings.get("lock_timeout"))
@@ -201,7 +202,7 @@ class AnalystMixin(StoreBase):
                 time.sleep(delay * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 0.2)
 
-    def _run_watched(self, con, query: str, params, max_rows: int) -> tuple[pd.DataFrame, bool]:
+    def _run_watched(self, con, query: str, params, max_rows: int) -> QueryResult:
         done, interrupted = threading.Event(), threading.Event()
 
         def watch() -> None:
@@ -239,7 +240,7 @@ class AnalystMixin(StoreBase):
         if interrupted.is_set():
             raise BusyError(INTERRUPTED)
         truncated = len(frame) > max_rows
-        return frame.iloc[:max_rows].reset_index(drop=True), truncated
+        return QueryResult(frame.iloc[:max_rows].reset_index(drop=True), truncated)
 
 
 def _query_error(exc: duckdb.Error) -> ValidationError:

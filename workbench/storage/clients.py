@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.storage.base import StoreBase
+from workbench.storage.results import ClientRecord
 
 
 class ClientsMixin(StoreBase):
-    def client_record(self, client_id: int) -> tuple[dict, pd.DataFrame, pd.DataFrame] | None:
+    def client_record(self, client_id: int) -> ClientRecord | None:
         """(data, contracts, attendance counts by status) or None when unknown."""
         with self._read() as con:
             rows = self._rows(con, "SELECT * FROM clients WHERE client_id = ?", [client_id])
@@ -28,4 +29,4 @@ class ClientsMixin(StoreBase):
                 FROM attendances a JOIN statuses s ON s.code = a.status_code
                 WHERE a.client_id = ?
                 GROUP BY s.label, s.is_open ORDER BY min(s.sort)""", [client_id])
-        return rows[0], contracts, counts
+        return ClientRecord(rows[0], contracts, counts)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from workbench.storage import open_attendances
 from workbench.storage.base import StoreBase
+from workbench.storage.results import ScriptDefinition
 
 REFERENCE_TABLES = {
     "origins": ["code", "label", "sort"],
@@ -78,7 +79,7 @@ class ReferenceMixin(StoreBase):
                     GROUP BY s.code, s.name ORDER BY s.name"""),
             }
 
-    def script_definition(self, code: str, version: int | None = None) -> tuple[int, dict] | None:
+    def script_definition(self, code: str, version: int | None = None) -> ScriptDefinition | None:
         """(version, definition) of a script: the latest unless ``version`` is given."""
         with self._read() as con:
             if version is None:
@@ -87,7 +88,7 @@ class ReferenceMixin(StoreBase):
             else:
                 row = self._one(con, "SELECT version, definition FROM script_versions "
                                 "WHERE script_code = ? AND version = ?", [code, version])
-        return (row[0], json.loads(row[1])) if row else None
+        return ScriptDefinition(row[0], json.loads(row[1])) if row else None
 
     def get_setting(self, key: str) -> str | None:
         with self._read() as con:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.storage.base import StoreBase
+from workbench.storage.results import SearchResult
 from workbench.storage.search_index import (KEY_CHARS, KIND_CODE, KIND_DOCUMENT, KIND_INNER,
                                             KIND_NAME_START, MIN_INNER, NID_GAP, PAYLOAD_FIELDS, SEP,
                                             haystack_sql, pack, prefix_range)
@@ -54,7 +55,7 @@ def _clusters(nids: list[int]) -> tuple[list[tuple[int, int]], list[int]]:
 
 
 class SearchMixin(StoreBase):
-    def search_clients(self, terms: list[str], limit: int, *, fuzzy: bool = True) -> tuple[pd.DataFrame, bool]:
+    def search_clients(self, terms: list[str], limit: int, *, fuzzy: bool = True) -> SearchResult:
         """Clients matching every normalized term (``a-z0-9`` only), best first.
 
         Returns (up to ``limit + 1`` rows in rank order, with a ``rank`` column:
@@ -73,7 +74,7 @@ class SearchMixin(StoreBase):
                     ranked = self._candidates(con, terms, alternatives, fetch)
                     used_fuzzy, long_terms = True, []
             if not ranked:
-                return pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+                return SearchResult(pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
             rows = self._fetch(con, [r[0] for r in ranked], bool(long_terms))
         # plain Python on at most limit + 1 rows: cheaper than pandas for this size
         by_nid = {row[0]: row for row in rows}
@@ -86,7 +87,7 @@ class SearchMixin(StoreBase):
             records.append([int(row[1]), *[f or None for f in fields], int(rank)])
             if len(records) == fetch:
                 break
-        return pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+        return SearchResult(pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
 
     def reindex_clients(self, client_ids: list[int] | None = None) -> None:
         """Index ``client_ids`` for search (None: rebuild the whole index), in one write."""

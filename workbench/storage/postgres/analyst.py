@@ -24,6 +24,7 @@ from workbench.errors import BusyError, ValidationError
 from workbench.storage import catalog
 from workbench.storage.analyst import AnalystMixin, _first_line, check_query
 from workbench.storage.postgres.connection import SCHEMA, frame, translate
+from workbench.storage.results import QueryResult
 
 VIEWS = "workbench_analyst"
 TIMEOUT_SECONDS = 60
@@ -69,7 +70,7 @@ class PgAnalystMixin(AnalystMixin):
                 for t, about, c, text in catalog.declared() if (t, c) in present]
         return pd.DataFrame(rows, columns=["table", "column", "type", "description", "table_description"])
 
-    def analyst_query(self, query: str, params, *, max_rows: int) -> tuple[pd.DataFrame, bool]:
+    def analyst_query(self, query: str, params, *, max_rows: int) -> QueryResult:
         """(first ``max_rows`` rows, whether more followed) of an analyst's checked query."""
         check_query(query)
         sql, bound = _bind(query, params)
@@ -91,4 +92,4 @@ class PgAnalystMixin(AnalystMixin):
                     psycopg.errors.NotSupportedError, psycopg.errors.IntegrityError) as exc:
                 raise ValidationError(f"Erro na consulta SQL: {_first_line(exc)}", field="SQL") from None
         truncated = len(result) > max_rows
-        return result.iloc[:max_rows].reset_index(drop=True), truncated
+        return QueryResult(result.iloc[:max_rows].reset_index(drop=True), truncated)

@@ -27,6 +27,7 @@ import duckdb
 import pandas as pd
 
 from workbench.storage.base import StoreBase
+from workbench.storage.results import SearchResult
 from workbench.storage.search import DISPLAY_COLUMNS, FUZZY_MIN_SIMILARITY, FUZZY_WORDS_PER_TERM
 from workbench.storage.search_index import (KIND_CODE, KIND_DOCUMENT, KIND_PHONE, KIND_WORD, MIN_INNER,
                                             _NORMALIZED_SQL)
@@ -96,7 +97,7 @@ def _match(options: list[str]) -> tuple[str, list]:
 
 
 class PgSearchMixin(StoreBase):
-    def search_clients(self, terms: list[str], limit: int, *, fuzzy: bool = True) -> tuple[pd.DataFrame, bool]:
+    def search_clients(self, terms: list[str], limit: int, *, fuzzy: bool = True) -> SearchResult:
         """Clients matching every normalized term, best first (see the module; the same contract as DuckDB's)."""
         fetch = limit + 1
         with self._read() as con:
@@ -108,7 +109,7 @@ class PgSearchMixin(StoreBase):
                     ranked = self._pg_candidates(con, terms, alternatives, fetch)
                     used_fuzzy = True
             if not ranked:
-                return pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+                return SearchResult(pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
             rows = con.execute("""
                 SELECT client_id, code, kind, name, nullif(trade_name, ''), nullif(document, ''),
                        coalesce(nullif(mobile, ''), nullif(phone, '')), nullif(email, ''), nullif(city, ''),
@@ -116,7 +117,7 @@ class PgSearchMixin(StoreBase):
                 FROM clients WHERE client_id = ANY(?)""", [[r[0] for r in ranked]], prepare=False).fetchall()
         by_id = {row[0]: row for row in rows}
         records = [[*by_id[cid], int(rank)] for cid, rank in ranked if cid in by_id]
-        return pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy
+        return SearchResult(pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
 
     @staticmethod
     def _pg_candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:

@@ -8,9 +8,12 @@ README section "Many operators, many machines" says how.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from workbench.errors import StoreError
+from workbench.storage.backup import RestoreReport
 from workbench.storage.status import StatusMixin
 
 NOT_A_FILE = ("{command} trabalha com o arquivo DuckDB; o banco {where} é PostgreSQL: use as ferramentas do "
@@ -37,8 +40,9 @@ class PgStatusMixin(StatusMixin):
 class PgFileCommandsMixin:
     """``backup`` / ``restore`` of a DuckDB file: refused with the PostgreSQL way to do it."""
 
-    def backup(self, folder: Path | str, *, at=None) -> Path:
+    def backup(self, folder: Path | str, *, at: datetime | None = None) -> Path:
         raise StoreError(NOT_A_FILE.format(command="`workbench backup`", where=self.path))
 
-    def restore_from(self, source: Path | str, *, force: bool = False, progress=None):
+    def restore_from(self, source: Path | str, *, force: bool = False,
+                     progress: Callable[[str], None] | None = None) -> RestoreReport:
         raise StoreError(NOT_A_FILE.format(command="`workbench restore`", where=self.path))

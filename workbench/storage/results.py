@@ -1,0 +1,38 @@
+"""Named results of store methods that return several things (both backends return these).
+
+Each is a ``NamedTuple``: callers may use the names (``result.frame``) or
+unpack it as the tuple it used to be.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+
+class SearchResult(NamedTuple):
+    """Up to ``limit + 1`` clients in rank order (with a ``rank`` column), and whether the typo fallback found them."""
+
+    frame: pd.DataFrame
+    fuzzy: bool
+
+
+class ClientRecord(NamedTuple):
+    """A client's data, contracts, and attendance counts by status."""
+
+    data: dict
+    contracts: pd.DataFrame
+    counts: pd.DataFrame
+
+
+class ScriptDefinition(NamedTuple):
+    version: int
+    definition: dict
+
+
+class QueryResult(NamedTuple):
+    """The first ``max_rows`` rows of an analyst's query, and whether more followed."""
+
+    frame: pd.DataFrame
+    truncated: bool
