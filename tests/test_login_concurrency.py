@@ -64,9 +64,10 @@ def _finish(proc) -> list[str]:
     return [line for line in out.splitlines() if line]
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_parallel_guesses_get_at_most_five_verifications(desk, tmp_path):
     go = tmp_path / "go"
-    guesses = [_guess(desk.path, "atendente", f"errada{i:02d}", go) for i in range(15)]
+    guesses = [_guess(desk.store.target, "atendente", f"errada{i:02d}", go) for i in range(15)]
     for proc in guesses:
         _ready(proc)
     go.touch()                                       # fifteen wrong passwords at the same moment
@@ -74,19 +75,20 @@ def test_parallel_guesses_get_at_most_five_verifications(desk, tmp_path):
     verified = sum("verifying" in lines for lines in outcomes)
     assert verified == 5, outcomes
     assert all(lines[-1].startswith("refused") for lines in outcomes)
-    right = _guess(desk.path, "atendente", "atendente123", go)     # then the right password
+    right = _guess(desk.store.target, "atendente", "atendente123", go)     # then the right password
     _ready(right)
     assert _finish(right) == ["refused Conta bloqueada por excesso de tentativas. Tente novamente em 15 min."]
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_a_success_keeps_the_failures_recorded_meanwhile(desk, tmp_path):
     go, hold = tmp_path / "go", tmp_path / "hold"
     go.touch()
-    right = _guess(desk.path, "atendente", "atendente123", go, hold)
+    right = _guess(desk.store.target, "atendente", "atendente123", go, hold)
     _ready(right)
     assert right.stdout.readline().strip() == "verifying"          # its attempt is taken, its check pending
     for i in range(3):                                              # meanwhile three wrong guesses
-        wrong = _guess(desk.path, "atendente", f"errada{i}", go)
+        wrong = _guess(desk.store.target, "atendente", f"errada{i}", go)
         _ready(wrong)
         assert _finish(wrong)[-1] == "refused Usuário ou senha inválidos."
     hold.touch()
