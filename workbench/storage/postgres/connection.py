@@ -82,6 +82,9 @@ def connection_error(url: str, exc: BaseException) -> StoreError:
     """The pt-BR message for a connection that could not be made."""
     where = describe(url)
     text = str(exc)
+    if "connection option" in text or "invalid URI" in text:
+        return StoreError(f"URL do PostgreSQL inválida ({where}): {_first_line(exc)}. "
+                          "Use postgresql://usuario:senha@servidor:porta/banco.")
     if "password authentication failed" in text or "no password supplied" in text:
         return StoreError(f"O servidor {where} recusou o usuário ou a senha.")
     if "does not exist" in text and "database" in text:
@@ -139,8 +142,10 @@ def pool(url: str) -> ConnectionPool:
         if found is not None:
             return found
         connect(url).close()
+        # check: a connection the server dropped (restart, failover, terminated) is replaced, not handed out
         created = ConnectionPool(url, min_size=1, max_size=POOL_MAX, max_idle=POOL_IDLE_SECONDS,
                                  kwargs={"autocommit": True}, configure=_configure, open=False,
+                                 check=ConnectionPool.check_connection,
                                  name=f"workbench-{os.getpid()}")
         created.open(wait=True, timeout=float(settings.get("lock_timeout")) + 5)
         _POOLS[url] = created

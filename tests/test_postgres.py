@@ -1,0 +1,168 @@
+"""What only the PostgreSQL backend has: its URLs and their errors, the server's own safeguards,
+snapshots into DuckDB, the command line on a PostgreSQL desk (a real throwaway server: ``pgcluster``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import workbench
+from workbench.errors import BusyError, StoreError, ValidationError
+from workbench.storage import open_store
+
+import pgcluster
+import rawdb
+
+pytestmark = pytest.mark.backends("postgres")
+
+
+def _cli(*argv, env=None):
+    return subprocess.run([sys.executable, "-m", "workbench", *argv], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+# -- bad input -----------------------------------------------------------------------
+def test_unreachable_server_names_it(backend):
+    port = pgcluster.free_port()
+    with pytest.raises(StoreError, match=f"Não foi possível conectar ao servidor PostgreSQL postgresql://u@127.0.0.1:{port}/desk"):
+        workbench.open(f"postgresql://u:segredo@127.0.0.1:{port}/desk")
+
+
+def test_wrong_password_missing_database_and_role_are_told_apart(pg_server, backend):
+    cluster = pg_server.cluster
+    with pytest.raises(StoreError, match="recusou o usuário ou a senha") as wrong:
+        workbench.open(cluster.url("postgres", password="errada"))
+    assert "errada" not in str(wrong.value)                      # never the password
+    with pytest.raises(StoreError, match="banco de dados não existe"):
+        workbench.open(cluster.url("nao_existe"))
+    with pytest.raises(StoreError):
+        workbench.open(cluster.url("postgres", user="ninguem", password="x"))
+
+
+def test_bad_url_and_url_without_database(backend):
+    with pytest.raises(StoreError, match="não diz qual banco"):
+        workbench.open("postgresql://u@127.0.0.1:5432")
+    with pytest.raises(StoreError, match="URL do PostgreSQL inválida"):
+        workbench.open("postgresql://u@127.0.0.1:porta/desk")
+
+
+def test_database_of_another_application_is_refused(pg_database, backend):
+    from workbench.storage.postgres.connection import connect
+
+    con = connect(pg_database)
+    con.execute("CREATE TABLE public.invoices (id INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match=r"outra aplicação \(public.invoices\)"):
+        workbench.open(pg_database, create=True)
+
+
+def test_open_without_create_refuses_an_empty_database(pg_database, backend):
+    with pytest.raises(StoreError, match="workbench init"):
+        workbench.open(pg_database, create=False)
+
+
+def test_several_servers_starting_at_once_migrate_once(pg_database, backend):
+    code = "import workbench, sys; workbench.open(sys.argv[1], create=True); print('ok')"
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_database], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and out.strip() == "ok", err
+    wb = workbench.open(pg_database)
+    assert wb.store.schema_version() == 4
+    assert len(wb.reference()["origins"]) == 5
+
+
+# -- the server's safeguards ----------------------------------------------------------------
+def test_analyst_sql_is_read_only_and_sees_declared_columns_only(desk):
+    with pytest.raises(ValidationError):
+        desk.sql("SELECT * FROM operator_credentials")
+    with pytest.raises(ValidationError):
+        desk.sql("SELECT * FROM workbench.login_guard")
+    assert "password_hash" not in desk.sql("SELECT * FROM operators LIMIT 1").columns
+    # a function that writes is refused by the READ ONLY transaction, not only by the checker
+    with pytest.raises(ValidationError, match="não permitida|Erro na consulta"):
+        desk.sql("SELECT set_config('default_transaction_read_only', 'off', false), nextval('x')")
+    frame = desk.sql("SELECT status_code, count(*) AS n FROM attendances GROUP BY status_code ORDER BY 1")
+    assert frame.n.sum() == 400 and frame.n.dtype == "int64"
+
+
+def test_a_lock_held_by_another_server_is_busy_not_a_hang(desk, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "0.3")
+    hold = ("from workbench.storage.postgres.connection import connect; import time; c = connect(%r); "
+            "c.execute('BEGIN'); c.execute('LOCK TABLE settings IN ACCESS EXCLUSIVE MODE'); "
+            "print('locked', flush=True); time.sleep(30)" % desk.store.target)
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(BusyError, match="tente novamente"):
+            desk.store.set_setting("x", "y")
+    finally:
+        holder.kill()
+        holder.wait()
+    monkeypatch.setenv("WORKBENCH_LOCK_TIMEOUT", "10")
+    desk.store.set_setting("x", "y")
+    assert desk.store.get_setting("x") == "y"
+
+
+def test_a_connection_lost_mid_finish_writes_nothing_and_the_retry_works(desk, pg_server, monkeypatch):
+    from workbench.storage.postgres.connection import PgConnection
+
+    session = desk.login("atendente", "atendente123")
+    client_id = int(desk.sql("SELECT min(client_id) AS c FROM contracts WHERE status = 'Ativo'").c[0])
+    draft = session.new_attendance(client_id)
+    draft.set_data(contract_id=int(draft.contracts.contract_id[0]), person_name="Maria", problem="Sem sinal",
+                   title="Informações gerais")
+    draft.set_first_contact(type="Informação", checks="Dúvida", resolved=True, solution="Informado")
+    real, killed = PgConnection.execute, []
+
+    def execute(self, sql, params=None, **kwargs):      # the server drops the connection mid-finish
+        if sql.startswith("INSERT INTO attendance_events") and not killed:
+            killed.append(pg_server.cluster.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                                 "WHERE application_name = 'workbench'"))
+        return real(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(PgConnection, "execute", execute)
+    with pytest.raises(StoreError, match="caiu durante a operação; nada foi gravado"):
+        draft.finish()
+    assert killed and int(killed[0]) >= 1
+    monkeypatch.undo()
+    assert rawdb.query(desk, "SELECT count(*) AS n FROM attendances WHERE protocol = ?", [draft.protocol]).n[0] == 0
+    assert desk.store.protocol_state(draft.protocol) == "aberto"
+    assert draft.finish() == draft.protocol                 # the draft is kept; the retry gets a live connection
+    assert desk.attendance(draft.protocol).data["status"] == "Concluído"
+
+
+# -- DuckDB copies for analysts, and the command line -------------------------------------------
+def test_snapshot_is_a_consistent_duckdb_copy_opened_with_the_same_api(desk, tmp_path):
+    with pytest.raises(StoreError, match="diga em qual arquivo"):
+        desk.snapshot()
+    snap = desk.snapshot(tmp_path / "analise.duckdb")
+    assert snap.read_only and snap.store.backend == "duckdb" and snap.snapshot_info.refreshed
+    for table in ("clients", "attendances", "protocol_log", "script_answers", "attendance_events"):
+        live = desk.sql(f"SELECT count(*) AS n FROM {table}").n[0]
+        assert snap.sql(f"SELECT count(*) AS n FROM {table}").n[0] == live, table
+    name = desk.sql("SELECT name FROM clients ORDER BY client_id LIMIT 1").name[0]
+    assert list(snap.search_clients(name)["name"])[:1] == list(desk.search_clients(name)["name"])[:1]
+    again = desk.snapshot(tmp_path / "analise.duckdb", max_age=3600)
+    assert not again.snapshot_info.refreshed
+
+
+def test_command_line_on_a_postgres_desk(pg_database, tmp_path):
+    env = {"WORKBENCH_DB": pg_database}
+    init = _cli("init", env=env)
+    assert init.returncode == 0 and "esquema v4" in init.stdout
+    status = _cli("status", env=env)
+    assert status.returncode == 0 and "PostgreSQL" in status.stdout
+    assert pgcluster.Cluster.PASSWORD not in status.stdout + init.stdout      # the URL is shown without it
+    backup = _cli("backup", str(tmp_path), env=env)
+    assert backup.returncode == 2 and "pg_dump" in backup.stderr
+    restore = _cli("--db", pg_database, "restore", str(tmp_path), "--force")
+    assert restore.returncode == 2 and "pg_restore" in restore.stderr
+    snapshot = _cli("snapshot", str(tmp_path / "copia.duckdb"), env=env)
+    assert snapshot.returncode == 0, snapshot.stderr
+    assert workbench.open(tmp_path / "copia.duckdb").store.schema_version() == 4
