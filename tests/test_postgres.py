@@ -166,3 +166,33 @@ def test_command_line_on_a_postgres_desk(pg_database, tmp_path):
     snapshot = _cli("snapshot", str(tmp_path / "copia.duckdb"), env=env)
     assert snapshot.returncode == 0, snapshot.stderr
     assert workbench.open(tmp_path / "copia.duckdb").store.schema_version() == 4
+
+
+def test_copy_moves_a_duckdb_desk_to_postgres_and_back(tmp_path, pg_database, demo_template):
+    import shutil
+
+    source = tmp_path / "origem.duckdb"
+    shutil.copy(demo_template, source)
+    moved = _cli("--db", str(source), "copy", "--to", pg_database)
+    assert moved.returncode == 0, moved.stderr
+    assert "attendances 400" in moved.stdout and "clients 60" in moved.stdout
+    assert pgcluster.Cluster.PASSWORD not in moved.stdout
+    duck, pg = workbench.open(source), workbench.open(pg_database)
+    for table in ("clients", "contracts", "attendances", "protocol_log", "operators", "script_versions"):
+        assert duck.sql(f"SELECT count(*) AS n FROM {table}").n[0] == pg.sql(f"SELECT count(*) AS n FROM {table}").n[0]
+    assert list(pg.search_clients("silva")["code"]) == list(duck.search_clients("silva")["code"])
+    # protocol numbering continues where the file left it, and the operators log in with their passwords
+    last = rawdb.query(duck, "SELECT max(last_seq) AS s FROM protocol_counter WHERE day = current_date").s[0]
+    session = pg.login("atendente", "atendente123")
+    client_id = int(pg.sql("SELECT min(client_id) AS c FROM contracts WHERE status = 'Ativo'").c[0])
+    protocol = session.new_attendance(client_id).protocol
+    assert int(protocol[-6:]) == (0 if pd.isna(last) else int(last)) + 1
+    again = _cli("--db", str(source), "copy", "--to", pg_database)
+    assert again.returncode == 2 and "já tem" in again.stderr        # never over a desk in use
+    back = _cli("--db", pg_database, "copy", "--to", str(tmp_path / "volta.duckdb"))
+    assert back.returncode == 0, back.stderr
+    returned = workbench.open(tmp_path / "volta.duckdb")
+    assert returned.sql("SELECT count(*) AS n FROM protocol_log").n[0] == pg.sql(
+        "SELECT count(*) AS n FROM protocol_log").n[0]
+    exists = _cli("--db", pg_database, "copy", "--to", str(tmp_path / "volta.duckdb"))
+    assert exists.returncode == 2 and "já existe" in exists.stderr

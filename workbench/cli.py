@@ -1,7 +1,7 @@
 """The ``workbench`` command (also ``python -m workbench``), in the desk's language.
 
 Sub-commands: init, demo, serve, status, import-clients, backup, restore,
-snapshot, add-operator, unlock-operator. Every option has a pt-BR help text with its default
+snapshot, copy, add-operator, unlock-operator. Every option has a pt-BR help text with its default
 (``tests/test_cli.py`` checks each is in the README too). Errors print one
 line ``erro: ...`` and exit with code 2.
 """
@@ -141,6 +141,29 @@ def cmd_snapshot(args) -> int:
               f"gravações esperaram {info.writers_waited:.2f} s)")
     else:
         print(f"Cópia de análise em {info.path} já estava atualizada (dados de {when})")
+    return 0
+
+
+def cmd_copy(args) -> int:
+    from tqdm import tqdm
+
+    from workbench.api import Workbench
+    from workbench.storage import shown
+    from workbench.storage.moving import copy_desk
+
+    wb = Workbench.open(_db(args), create=False)
+    current = [None]
+    with tqdm(total=0, unit=" linhas", disable=None, file=sys.stderr, leave=False) as bar:
+        def progress(table: str, done: int, total: int) -> None:
+            if current[0] != table:        # one bar per table, reset as the copy moves on
+                current[0] = table
+                bar.reset(total=total)
+                bar.set_description(table)
+            bar.update(done - bar.n)
+
+        counts = copy_desk(wb.store, args.to, progress=progress)
+    print(f"Copiado de {wb.path} para {shown(args.to)}; linhas conferidas em cada tabela: "
+          + ", ".join(f"{table} {n}" for table, n in counts.items()))
     return 0
 
 
@@ -310,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="ARQUIVO", help="arquivo da cópia de análise")
     p.add_argument("--max-age", type=_int, default=0, metavar="SEGUNDOS",
                    help="mantém ARQUIVO se ele tiver no máximo essa idade (0: copia agora)")
+
+    p = command("copy", "copia o atendimento inteiro de um arquivo DuckDB para um PostgreSQL, ou de um PostgreSQL "
+                "para um arquivo DuckDB novo, conferindo as linhas de cada tabela", cmd_copy)
+    p.add_argument("--to", required=True, metavar="DESTINO",
+                   help="postgresql://usuario:senha@servidor:porta/banco (banco sem clientes) ou ARQUIVO.duckdb novo")
 
     p = command("add-operator", "cria um operador (o primeiro administrador é criado assim)", cmd_add_operator)
     p.add_argument("username", metavar="USUÁRIO", help="nome de login (3 a 40 letras, números, '.', '_' ou '-')")

@@ -304,7 +304,7 @@ def _pg_type(series: pd.Series) -> str:
 def _plain(value):
     """A DataFrame cell as psycopg writes it: NaN/NaT as NULL, numpy scalars as Python ones, whole floats
     (an integer column with nulls, as pandas holds it) as integers."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
