@@ -10,7 +10,7 @@ Where the database lives by default (one rule, documented in the README):
 * an installed package keeps it in the platform's data folder
   (``~/.local/share/atendimento-workbench/`` on Linux, from ``platformdirs``);
 * ``WORKBENCH_DB`` (or ``--db``) overrides both. The value is a path or, for
-  the PostgreSQL backend to come, a ``postgresql://`` URL: it is kept as text.
+  the PostgreSQL backend, a ``postgresql://`` URL: it is kept as text.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _default(setting: Setting) -> str:
 
 SETTINGS = (
     Setting("db", "WORKBENCH_DB", "data/workbench.duckdb in a checkout, else the platform's data folder",
-            "Path of the DuckDB file (the --db option overrides it)."),
+            "Path of the DuckDB file, or a postgresql:// URL for the PostgreSQL backend (the --db option overrides it)."),
     Setting("timezone", "WORKBENCH_TZ", "America/Sao_Paulo",
             "The desk's time zone: protocol dates and displayed times."),
     Setting("lock_timeout", "WORKBENCH_LOCK_TIMEOUT", "10",
