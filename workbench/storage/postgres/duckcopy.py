@@ -19,11 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
 
 from workbench.errors import StoreError
 from workbench.storage import search_index
-from workbench.storage.postgres.connection import SCHEMA, copy_frame, frame
+from workbench.storage.postgres.connection import SCHEMA, copy_arrow, frame
 
 CHUNK_ROWS = 50_000
 # Search index tables: each engine builds its own layout.
@@ -116,13 +115,10 @@ def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -
                 total = int(duck.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
                 counts[table] = total
                 cols = ", ".join(f'"{c}"' for c in columns)
-                result = duck.execute(f"SELECT {cols} FROM {table}")
+                reader = duck.execute(f"SELECT {cols} FROM {table}").to_arrow_reader(CHUNK_ROWS)
                 done = 0
-                while True:
-                    chunk: pd.DataFrame = result.fetch_df_chunk(max(1, CHUNK_ROWS // 2048))
-                    if not len(chunk):
-                        break
-                    done += copy_frame(con.raw, table, chunk, columns)
+                for batch in reader:
+                    done += copy_arrow(con.raw, table, [batch], columns)
                     if progress:
                         progress(table, done, total)
             copied = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in tables}
