@@ -23,8 +23,9 @@ def _ms(t0: float) -> float:
 
 
 def _client_ids(wb, n: int, seed: int = 7) -> list[int]:
-    df = wb.sql(f"SELECT client_id FROM contracts WHERE status = 'Ativo' ORDER BY hash(client_id + {seed}) "
-                f"LIMIT {int(n)}")
+    # a fixed pseudo-random sample, the same on both backends
+    df = wb.sql(f"SELECT client_id FROM contracts WHERE status = 'Ativo' "
+                f"ORDER BY (client_id * 7919 + {int(seed)}) % 100003, client_id LIMIT {int(n)}")
     return [int(c) for c in df["client_id"]]
 
 
@@ -111,7 +112,7 @@ def _dashboard_process(path: str, repeats: int, queue) -> None:
 def measure_dashboard(ctx) -> list[Measurement]:
     mpctx = mp.get_context("spawn")
     queue = mpctx.Queue()
-    proc = mpctx.Process(target=_dashboard_process, args=(str(ctx.wb.path), 3 if ctx.quick else 10, queue))
+    proc = mpctx.Process(target=_dashboard_process, args=(ctx.wb.store.target, 3 if ctx.quick else 10, queue))
     proc.start()
     first, samples, metrics, before, peak = queue.get(timeout=600)
     proc.join()
@@ -175,7 +176,7 @@ def measure_concurrency(ctx) -> list[Measurement]:
     seconds = 10.0 if ctx.quick else 60.0
     mpctx = mp.get_context("spawn")
     queue = mpctx.Queue()
-    path = str(ctx.wb.path)
+    path = ctx.wb.store.target
     procs = [mpctx.Process(target=_writer, args=(path, seconds, 100 + i, queue)) for i in range(writers)]
     procs += [mpctx.Process(target=_reader, args=(path, seconds, queue)) for _ in range(readers)]
     for p in procs:

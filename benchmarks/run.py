@@ -32,6 +32,11 @@ class Context:
     wb: object
     quick: bool
     search_queries: int
+    duckdb_path: Path | None = None      # the DuckDB desk (the search mix is drawn from it)
+
+
+# Measurements that run on PostgreSQL too (--postgres): the desk's operations.
+PORTABLE = ("search", "attendances", "wizard", "dashboard", "concurrency")
 
 
 MEASUREMENTS = {
@@ -88,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small database, few repetitions")
     parser.add_argument("--db", help="database file (built when missing or of another size)")
     parser.add_argument("--only", nargs="*", choices=sorted(MEASUREMENTS), help="run only these measurements")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also copy the desk into a throwaway PostgreSQL server (durable) and run the desk's "
+                             "measurements there, in the same run")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     default = "/tmp/workbench-bench-quick.duckdb" if args.quick else "/tmp/workbench-bench.duckdb"
@@ -98,10 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"máquina: {machine()}", flush=True)
     rows = ensure_database(path, sizes["clients"], sizes["attendances"])
     wb = workbench.open(path, create=False)
-    ctx = Context(wb=wb, quick=args.quick, search_queries=sizes["search_queries"])
+    ctx = Context(wb=wb, quick=args.quick, search_queries=sizes["search_queries"], duckdb_path=path)
     for name in args.only or MEASUREMENTS:
         print(f"medindo: {name}", flush=True)
         rows += MEASUREMENTS[name](ctx)
+    if args.postgres:
+        from benchmarks import postgres
+
+        rows += postgres.measure(ctx, [n for n in (args.only or MEASUREMENTS) if n in PORTABLE], MEASUREMENTS)
     print()
     print(f"máquina: {machine()}")
     print(f"banco: {path} ({sizes['clients']:,} clientes, {sizes['attendances']:,} atendimentos)")

@@ -23,3 +23,14 @@ def test_quick_benchmark_runs_and_prints_the_table(tmp_path):
     # issue 11: the header lookup (protocols of every outcome, beside the client search) and draft saves
     assert "procurar: protocolo " in out and "0 errados" in out and "procurar: CPF/CNPJ" in out
     assert "rascunho: salvar um passo" in out and "rascunho: atraso de uma tecla" in out
+
+
+def test_quick_benchmark_runs_on_postgres_beside_duckdb(tmp_path):
+    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "unused.duckdb")}
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--postgres", "--only", "search", "wizard",
+                           "--db", str(tmp_path / "b.duckdb")], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for row in ("PostgreSQL · copy DuckDB → PostgreSQL", "PostgreSQL · busca de clientes", "PostgreSQL · finalizar",
+                "| finalizar atendimento"):
+        assert row in proc.stdout, row
