@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import workbench
 
 import deskdata
 
@@ -19,14 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ["atendimento.ipynb", "painel.ipynb", "analise.ipynb"]
 
 
+@pytest.mark.backends("duckdb", "postgres")
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name, tmp_path, monkeypatch, demo_template):
+def test_notebook_runs(name, backend, request, tmp_path, monkeypatch):
     path = ROOT / "notebooks" / name
-    db = tmp_path / "nb.duckdb"
     if name == "analise.ipynb":          # the analyst's walk-through needs attendances: the small demo
-        shutil.copy(demo_template, db)
+        db = request.getfixturevalue("desk").store.target
     else:
-        deskdata.seed(workbench.open(db, create=True))
+        wb = request.getfixturevalue("wb")
+        deskdata.seed(wb)
+        db = wb.store.target
     monkeypatch.setenv("WORKBENCH_DB", str(db))
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
