@@ -7,11 +7,12 @@ import sys
 import textwrap
 import time
 
-import duckdb
 import pandas as pd
 import pytest
 
 import workbench
+
+import rawdb
 from workbench.cli import main
 from workbench.errors import BusyError, ValidationError
 from workbench.services.documents import format_document, is_valid_document, only_digits
@@ -29,14 +30,12 @@ A6;pf;Zé Ninguém;390.533.447-05;;ze@example;12345;;;São;
 """
 
 
-def _clients(path):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute("SELECT code, kind, name, trade_name, document, email, phone, mobile, zip "
-                           "FROM clients ORDER BY client_id").fetchall(), \
-            con.execute("SELECT count(*) FROM client_search").fetchall()[0][0]
-    finally:
-        con.close()
+def _clients(where):
+    """(every client's imported fields, rows in the search index) of a Workbench, a store or a path."""
+    rows = rawdb.query(where, "SELECT code, kind, name, trade_name, document, email, phone, mobile, zip "
+                              "FROM clients ORDER BY client_id")
+    rows = [tuple(None if pd.isna(v) else v for v in r) for r in rows.itertuples(index=False, name=None)]
+    return rows, int(rawdb.query(where, "SELECT count(*) AS n FROM client_search").n[0])
 
 
 def test_document_helpers():
@@ -47,6 +46,7 @@ def test_document_helpers():
     assert format_document("11222333000181") == "11.222.333/0001-81"
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_good_and_bad_rows(tmp_path, wb):
     src = tmp_path / "clientes.csv"
     src.write_text(GOOD_CSV, encoding="utf-8")
@@ -61,7 +61,7 @@ def test_good_and_bad_rows(tmp_path, wb):
     assert "CNPJ inválido" in reasons[7]
     assert "telefone inválido" in reasons[8] and "UF inválida" in reasons[8]
     assert "linha 4 (A3)" in report.summary()
-    rows, indexed = _clients(wb.path)
+    rows, indexed = _clients(wb)
     assert rows[0] == ("A1", "PF", "João da Conceição", None, "52998224725", "joao@example.com",
                        "1133334444", "11987654321", "01310100")
     assert rows[1][3] == "Padaria Pão Dourado" and rows[1][4] == "11222333000181"
@@ -77,9 +77,10 @@ def test_good_and_bad_rows(tmp_path, wb):
     report = import_clients(wb.store, src)
     assert report.loaded == 0 and report.unchanged == 2 and len(report.rejected) == 5
     assert "2 já importado(s) antes, sem alteração" in report.summary()
-    assert _clients(wb.path)[1] == 2
+    assert _clients(wb)[1] == 2
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_parquet(tmp_path, wb):
     src = tmp_path / "clientes.parquet"
     pd.DataFrame({"code": ["P1", "P2"], "kind": ["PF", "PF"], "name": ["Conceição", "Ana"],
@@ -101,7 +102,7 @@ def test_wrong_file_writes_nothing(tmp_path, wb, capsys, content, message):
     assert str(src) in str(err.value) and message in str(err.value)
     assert main(["--db", str(wb.path), "import-clients", str(src)]) == 2
     assert str(src) in capsys.readouterr().err
-    assert _clients(wb.path) == ([], 0)
+    assert _clients(wb) == ([], 0)
 
 
 def test_unreadable_and_missing_files(tmp_path, wb):
@@ -110,7 +111,7 @@ def test_unreadable_and_missing_files(tmp_path, wb):
             src.write_bytes(b"not a parquet file")
         with pytest.raises(ValidationError, match=str(src)):
             import_clients(wb.store, src)
-    assert _clients(wb.path) == ([], 0)
+    assert _clients(wb) == ([], 0)
 
 
 def test_nothing_half_written_on_failure(tmp_path, wb, monkeypatch):
@@ -125,7 +126,7 @@ def test_nothing_half_written_on_failure(tmp_path, wb, monkeypatch):
     monkeypatch.setattr(bulk.search_placement, "write_batch", boom)
     with pytest.raises(RuntimeError):
         import_clients(wb.store, src)
-    assert _clients(wb.path) == ([], 0)
+    assert _clients(wb) == ([], 0)
 
 
 def test_cli_report(tmp_path, capsys):
@@ -159,6 +160,7 @@ def _rejects(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, **CSV_OPTIONS)
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_cli_applies_the_screens_text_rules(tmp_path, wb):
     src = tmp_path / "hostil.csv"
     rows = [HEADER,
@@ -170,7 +172,7 @@ def test_cli_applies_the_screens_text_rules(tmp_path, wb):
             "B6;PF;Maria Bonita;52998224725;" + "F" * 151 + ";;;;;;",
             "B7;PF;Boa Linha;71428793860;;;;;São Paulo;SP;01310-100"]
     src.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
-    out = _cli(wb.path, src, "--rejects", tmp_path / "r.csv")
+    out = _cli(wb.store.target, src, "--rejects", tmp_path / "r.csv")
     assert out.returncode == 1, out.stderr
     assert "1 cliente(s) importado(s), 6 linha(s) rejeitada(s)" in out.stdout
     assert "linha 2 (B1): nome: no máximo 150 caracteres (informados 5000000)" in out.stdout
@@ -179,7 +181,7 @@ def test_cli_applies_the_screens_text_rules(tmp_path, wb):
     assert "linha 5 (B4): documento: no máximo 40 caracteres" in out.stdout
     assert "linha 6 (" + "B" * 30 in out.stdout and "código: no máximo 30 caracteres (informados 31)" in out.stdout
     assert "linha 7 (B6): nome fantasia: no máximo 150 caracteres (informados 151)" in out.stdout
-    rows, indexed = _clients(wb.path)
+    rows, indexed = _clients(wb)
     assert [r[0] for r in rows] == ["B7"] and indexed == 1
     assert list(_rejects(tmp_path / "r.csv")["linha"]) == ["2", "3", "4", "5", "6", "7"]
 
@@ -195,54 +197,57 @@ def test_cli_reports_ragged_rows_as_such(tmp_path, wb):
         ";;;;;;;;;;",                                                            # an empty row: skipped
         '"R5";"PF";"Dora ""Dona"" Lima";"71428793860";;;;;"São Paulo";"SP";"01310-100"',
     ]) + "\n", encoding="utf-8")
-    out = _cli(wb.path, src, "--rejects", tmp_path / "r.csv")
+    out = _cli(wb.store.target, src, "--rejects", tmp_path / "r.csv")
     assert out.returncode == 1, out.stderr
     assert "3 cliente(s) importado(s), 2 linha(s) rejeitada(s)" in out.stdout
     assert "linha 3 (R2): linha com 12 campo(s), esperado(s) 11" in out.stdout
     assert "linha 4 (R3): linha com 4 campo(s), esperado(s) 11" in out.stdout
     assert "tipo deve ser PF ou PJ" not in out.stdout
-    assert sorted(r[0] for r in _clients(wb.path)[0]) == ["R1", "R4", "R5"]
+    assert sorted(r[0] for r in _clients(wb)[0]) == ["R1", "R4", "R5"]
     rejects = _rejects(tmp_path / "r.csv")
     assert list(rejects["linha"]) == ["3", "4"] and list(rejects["código"]) == ["R2", "R3"]
     assert rejects["nome"].iloc[1] == "Carla Dias" and rejects["motivo"].iloc[0].startswith("linha com 12")
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_cli_reads_a_file_saved_by_brazilian_excel(tmp_path, wb):
     src = tmp_path / "excel.csv"
     src.write_bytes("código;tipo;nome;documento;cidade;UF\r\n"
                     "E1;PF;João da Conceição;529.982.247-25;São Paulo;SP\r\n"
                     "E2;PJ;Açaí & Cia Ltda;11.222.333/0001-81;Maceió;AL\r\n".encode("cp1252"))
-    out = _cli(wb.path, src)
+    out = _cli(wb.store.target, src)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 cliente(s) importado(s)" in out.stdout and "Windows-1252" in out.stdout
     assert "CSV UTF-8" in out.stdout                                  # and how to save it as UTF-8
-    rows = _clients(wb.path)[0]
+    rows = _clients(wb)[0]
     assert [r[2] for r in rows] == ["João da Conceição", "Açaí & Cia Ltda"]
-    assert workbench.open(wb.path).search_clients("acai").code.tolist() == ["E2"]
+    assert workbench.open(wb.store.target).search_clients("acai").code.tolist() == ["E2"]
 
 
 def test_cli_refuses_an_undecodable_file_saying_how_to_save_it(tmp_path, wb):
     src = tmp_path / "binario.csv"
     src.write_bytes(b"code;kind;name;document\nX1;PF;Jo\x81\x8do;52998224725\n")
-    out = _cli(wb.path, src)
+    out = _cli(wb.store.target, src)
     assert out.returncode == 2 and str(src) in out.stderr
     assert "nem em Windows-1252" in out.stderr and "CSV UTF-8" in out.stderr and "Traceback" not in out.stderr
-    assert _clients(wb.path) == ([], 0)
+    assert _clients(wb) == ([], 0)
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_corrected_rejects_file_imports_again(tmp_path, wb):
     src = tmp_path / "clientes.csv"
     src.write_text(GOOD_CSV, encoding="utf-8")
-    assert _cli(wb.path, src, "--rejects", tmp_path / "r.csv").returncode == 1
+    assert _cli(wb.store.target, src, "--rejects", tmp_path / "r.csv").returncode == 1
     rejects = _rejects(tmp_path / "r.csv")
     fixed = rejects[rejects["código"] == "A3"].copy()
     fixed["documento"], fixed["e-mail"] = "111.444.777-35", "maria@example.com"
     fixed.to_csv(tmp_path / "corrigido.csv", index=False, **CSV_OPTIONS)
-    out = _cli(wb.path, tmp_path / "corrigido.csv")
+    out = _cli(wb.store.target, tmp_path / "corrigido.csv")
     assert out.returncode == 0 and "1 cliente(s) importado(s), 0 linha(s) rejeitada(s)" in out.stdout, out.stdout
-    assert "A3" in [r[0] for r in _clients(wb.path)[0]]
+    assert "A3" in [r[0] for r in _clients(wb)[0]]
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_rerun_counts_identical_rows_and_refuses_changed_ones(tmp_path, wb):
     src = tmp_path / "clientes.csv"
     src.write_text(GOOD_CSV, encoding="utf-8")
@@ -279,17 +284,18 @@ def test_each_batch_is_atomic_and_a_rerun_continues(tmp_path, wb, monkeypatch):
     monkeypatch.setattr(bulk.search_placement, "write_batch", second_fails)
     with pytest.raises(BusyError, match="rode o mesmo comando de novo"):
         import_clients(wb.store, src)
-    rows, indexed = _clients(wb.path)
+    rows, indexed = _clients(wb)
     assert len(rows) == 3 and indexed == 3                    # the first batch, whole; nothing of the second
     monkeypatch.setattr(bulk.search_placement, "write_batch", real)
     report = import_clients(wb.store, src)
     assert (report.loaded, report.unchanged, report.rejected, report.batches) == (4, 3, [], 2)
-    rows, indexed = _clients(wb.path)
+    rows, indexed = _clients(wb)
     assert len(rows) == 7 and indexed == 7
-    names = workbench.open(wb.path).search_clients("cliente lote", limit=20)
+    names = workbench.open(wb.store.target).search_clients("cliente lote", limit=20)
     assert names.name.tolist() == sorted(names.name.tolist()) and len(names) == 7    # found, in name order
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_imported_clients_take_their_place_in_name_order(tmp_path, wb):
     first = tmp_path / "a.csv"
     first.write_text("code;kind;name;document\nN1;PF;Ana Silva;52998224725\nN2;PF;Carla Silva;39053344705\n"
@@ -299,7 +305,7 @@ def test_imported_clients_take_their_place_in_name_order(tmp_path, wb):
     second.write_text("code;kind;name;document\nN4;PF;Bruno Silva;71428793860\nN5;PF;Aaron Silva;12345678909\n"
                       "N6;PF;Xuxa Silva;98765432100\n", encoding="utf-8")
     import_clients(wb.store, second)
-    found = workbench.open(wb.path).search_clients("silva").name.tolist()
+    found = workbench.open(wb.store.target).search_clients("silva").name.tolist()
     assert found == ["Aaron Silva", "Ana Silva", "Bruno Silva", "Carla Silva", "Xuxa Silva", "Zeca Silva"]
 
 

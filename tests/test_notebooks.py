@@ -10,7 +10,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-
 import deskdata
 
 ROOT = Path(__file__).resolve().parent.parent
