@@ -11,16 +11,17 @@ from datetime import date
 import pandas as pd
 import pytest
 
+import backends
 from dashdata import DEFAULT, NOW, build
 from workbench.widgets.dashboard.app import DashboardApp
 from workbench.widgets.dashboard.board import Dashboard
 from workbench.widgets.dashboard.controls import AutoRefresh
 
 
-@pytest.fixture(scope="module")
-def dash_desk(tmp_path_factory):
-    """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset."""
-    return build(tmp_path_factory.mktemp("dash") / "dash.duckdb")
+@pytest.fixture(scope="module", params=backends.BACKENDS)
+def dash_desk(request, tmp_path_factory):
+    """(workbench, supervisor, admin, atendente) over the dashboard's fixed dataset, on each backend."""
+    return build(backends.target(request, tmp_path_factory, "dash"))
 
 
 @pytest.fixture(autouse=True)

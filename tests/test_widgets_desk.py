@@ -15,9 +15,14 @@ from workbench.widgets.table import Table
 import deskdata
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
-def desk(tmp_path):
-    return deskdata.fresh(tmp_path)
+def desk(wb):
+    """(workbench, {client code: id}) over the tiny desk of ``deskdata``, on the test's backend."""
+    ids = deskdata.seed(wb)
+    return wb, ids
 
 
 def _scripted_title(draft):
