@@ -28,7 +28,10 @@ INSTALL_HINT = ("PostgreSQL não está instalado: rode bin/test (instala o pacot
 def bin_dir() -> Path:
     """The newest installed PostgreSQL's bin folder ($WORKBENCH_PG_BIN overrides)."""
     if os.environ.get("WORKBENCH_PG_BIN"):
-        return Path(os.environ["WORKBENCH_PG_BIN"])
+        chosen = Path(os.environ["WORKBENCH_PG_BIN"])
+        if not (chosen / "initdb").exists():
+            raise RuntimeError(f"WORKBENCH_PG_BIN={chosen} não tem initdb. " + INSTALL_HINT)
+        return chosen
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if not found:
         raise RuntimeError(INSTALL_HINT)

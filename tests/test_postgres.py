@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,6 +27,15 @@ def _cli(*argv, env=None):
 
 
 # -- bad input -----------------------------------------------------------------------
+def test_a_missing_postgresql_is_a_failure_saying_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_PG_BIN", str(tmp_path))
+    with pytest.raises(RuntimeError, match="apt-get install postgresql"):
+        pgcluster.Cluster().start()
+    source = (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8")
+    assert "pytest.fail(str(exc)" in source and "skip(" not in source         # the session fixture never skips
+
+
+
 def test_unreachable_server_names_it(backend):
     port = pgcluster.free_port()
     with pytest.raises(StoreError, match=f"Não foi possível conectar ao servidor PostgreSQL postgresql://u@127.0.0.1:{port}/desk"):
