@@ -25,7 +25,7 @@ def _ms(t0: float) -> float:
 def _client_ids(wb, n: int, seed: int = 7) -> list[int]:
     # a fixed pseudo-random sample, the same on both backends
     df = wb.sql(f"SELECT client_id FROM contracts WHERE status = 'Ativo' "
-                f"ORDER BY (client_id * 7919 + {int(seed)}) % 100003, client_id LIMIT {int(n)}")
+                f"ORDER BY (client_id::BIGINT * 7919 + {int(seed)}) % 100003, client_id LIMIT {int(n)}")
     return [int(c) for c in df["client_id"]]
 
 
