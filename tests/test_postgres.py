@@ -206,3 +206,10 @@ def test_copy_moves_a_duckdb_desk_to_postgres_and_back(tmp_path, pg_database, de
         "SELECT count(*) AS n FROM protocol_log").n[0]
     exists = _cli("--db", pg_database, "copy", "--to", str(tmp_path / "volta.duckdb"))
     assert exists.returncode == 2 and "já existe" in exists.stderr
+
+
+def test_migrations_have_the_versions_and_names_of_duckdbs(backend):
+    from workbench.storage import migrations as duck
+    from workbench.storage.postgres import migrations as pg
+
+    assert [(m.version, m.name) for m in pg.MIGRATIONS] == [(m.version, m.name) for m in duck.MIGRATIONS]

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import Callable
 
 import psycopg
 from psycopg import errors as pg_errors
 
 from workbench.errors import StoreError
-from workbench.storage.postgres.connection import SCHEMA, connect, describe
+from workbench.storage.postgres.connection import SCHEMA, PgConnection, connect, describe
 
 EXTENSIONS = ("pg_trgm", "unaccent", "fuzzystrmatch")
 _LOCK_KEY = 0x776f726b62656e63    # "workbenc": the migrations' advisory lock
@@ -29,12 +30,23 @@ _LOCK_KEY = 0x776f726b62656e63    # "workbenc": the migrations' advisory lock
 
 @dataclass(frozen=True)
 class Migration:
+    """One step: its DDL file in ``schema/``, and/or the DuckDB step's own function where that step's SQL
+    is portable (run through :class:`PgConnection`, so both engines carry their rows over the same way);
+    the file runs after the function (PostgreSQL's own indexes)."""
+
     version: int
     name: str
-    file: str
+    file: str | None = None
+    apply: Callable[[PgConnection], None] | None = None
 
     def sql(self) -> str:
         return resources.files("workbench.storage.postgres").joinpath("schema", self.file).read_text("utf-8")
+
+    def run(self, con: psycopg.Connection) -> None:
+        if self.apply is not None:
+            self.apply(PgConnection(con))
+        if self.file is not None:
+            con.execute(self.sql())
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -111,7 +123,7 @@ def ensure_schema(url: str, *, create: bool = True) -> list[int]:
                 con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_migrations ("
                             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
                             " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)")
-                con.execute(migration.sql())
+                migration.run(con)
                 con.execute(f"INSERT INTO {SCHEMA}.schema_migrations (version, name) VALUES (%s, %s)",
                             [migration.version, migration.name])
             applied.append(migration.version)
