@@ -19,7 +19,8 @@ def query(where, sql: str, params=None) -> pd.DataFrame:
     (a Workbench, a store, a DuckDB file path or a PostgreSQL URL)."""
     target = _target(where)
     if target.startswith(("postgres://", "postgresql://")):
-        from workbench.storage.postgres.connection import PgConnection, connect
+        from workbench.storage.postgres.adapter import PgConnection
+        from workbench.storage.postgres.connection import connect
 
         con = connect(target)
         try:

@@ -13,7 +13,6 @@ import pytest
 
 import workbench
 from workbench.errors import BusyError, StoreError, ValidationError
-from workbench.storage import open_store
 
 import pgcluster
 import rawdb
@@ -120,7 +119,7 @@ def test_a_lock_held_by_another_server_is_busy_not_a_hang(desk, monkeypatch):
 
 
 def test_a_connection_lost_mid_finish_writes_nothing_and_the_retry_works(desk, pg_server, monkeypatch):
-    from workbench.storage.postgres.connection import PgConnection
+    from workbench.storage.postgres.adapter import PgConnection
 
     session = desk.login("atendente", "atendente123")
     client_id = int(desk.sql("SELECT min(client_id) AS c FROM contracts WHERE status = 'Ativo'").c[0])

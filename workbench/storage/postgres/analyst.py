@@ -23,7 +23,8 @@ from psycopg import errors as pg_errors
 from workbench.errors import BusyError, ValidationError
 from workbench.storage import catalog
 from workbench.storage.analyst import AnalystMixin, _first_line, check_query
-from workbench.storage.postgres.connection import SCHEMA, frame, translate
+from workbench.storage.postgres.adapter import frame, translate
+from workbench.storage.postgres.connection import SCHEMA
 from workbench.storage.results import QueryResult
 
 VIEWS = "workbench_analyst"

@@ -22,7 +22,8 @@ from typing import Iterator
 from workbench.errors import StoreError
 from workbench.storage.base import StoreBase
 from workbench.storage.postgres import migrations
-from workbench.storage.postgres.connection import PgConnection, check_url, describe, unit_of_work
+from workbench.storage.postgres.adapter import PgConnection
+from workbench.storage.postgres.connection import check_url, describe, unit_of_work
 
 
 class PgStoreBase(StoreBase):

@@ -17,7 +17,7 @@ import pandas as pd
 from workbench.errors import ValidationError
 from workbench.storage.bulk import CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, InsertedClients
 from workbench.storage.postgres import search
-from workbench.storage.postgres.connection import copy_frame
+from workbench.storage.postgres.adapter import copy_frame
 
 IMPORT_BATCH_MAX = 5_000
 

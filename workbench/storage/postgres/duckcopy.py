@@ -22,7 +22,8 @@ import duckdb
 
 from workbench.errors import StoreError
 from workbench.storage import search_index
-from workbench.storage.postgres.connection import SCHEMA, copy_arrow, frame
+from workbench.storage.postgres.adapter import copy_arrow, frame
+from workbench.storage.postgres.connection import SCHEMA
 
 CHUNK_ROWS = 50_000
 # Search index tables: each engine builds its own layout.

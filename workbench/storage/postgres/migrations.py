@@ -22,7 +22,8 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from workbench.errors import StoreError
-from workbench.storage.postgres.connection import SCHEMA, PgConnection, connect, describe
+from workbench.storage.postgres.adapter import PgConnection
+from workbench.storage.postgres.connection import SCHEMA, connect, describe
 
 EXTENSIONS = ("pg_trgm", "unaccent", "fuzzystrmatch")
 _LOCK_KEY = 0x776f726b62656e63    # "workbenc": the migrations' advisory lock
