@@ -116,7 +116,7 @@ def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -
                 total = int(duck.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
                 counts[table] = total
                 cols = ", ".join(f'"{c}"' for c in columns)
-                reader = duck.execute(f"SELECT {cols} FROM {table}").to_arrow_reader(CHUNK_ROWS)
+                reader = duck.sql(f"SELECT {cols} FROM {table}").to_arrow_reader(CHUNK_ROWS)   # no extra copy
                 done = 0
                 for batch in reader:
                     done += copy_arrow(con.raw, table, [batch], columns)

@@ -78,6 +78,7 @@ def _create_extensions(con: psycopg.Connection, url: str) -> None:
     for name in EXTENSIONS:
         try:
             with con.transaction():
+                con.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])    # IF NOT EXISTS races otherwise
                 con.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
         except pg_errors.UndefinedFile:
             raise StoreError(f"A extensão {name} não está instalada no servidor {describe(url)}: instale o "
