@@ -212,6 +212,8 @@ CREATE TABLE audit_log (
 ALTER TABLE script_answers ADD PRIMARY KEY (protocol, seq);
 CREATE INDEX protocol_log_issued ON protocol_log (issued_at);
 CREATE INDEX protocol_log_client ON protocol_log (client_id);
+-- the few protocols still open: each allocation marks the stale ones abandoned without reading the log
+CREATE INDEX protocol_log_open ON protocol_log (issued_at) WHERE outcome = 'aberto';
 CREATE INDEX attendances_created ON attendances (created_at);
 CREATE INDEX attendance_events_protocol ON attendance_events (protocol, event_at);
 CREATE INDEX service_orders_protocol ON service_orders (protocol);
