@@ -34,7 +34,10 @@ import pandas as pd
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import COMPLAINT_DAYS, DEMAND_DAYS
 
-TITLE_RANK = "list_position((SELECT list(code ORDER BY label, code) FROM titles), a.title_code)"
+# A title's place in name order: a join to the (small) titles table ranked once, the same SQL on both engines.
+TITLE_RANK = "tr.r"
+TITLE_RANK_JOIN = ("LEFT JOIN (SELECT code, row_number() OVER (ORDER BY label, code) AS r FROM titles) tr "
+                   "ON tr.code = a.title_code")
 ANATEL_DUE = (f"(a.created_at + CASE WHEN a.type_code IN (SELECT code FROM attendance_types WHERE is_complaint) "
               f"THEN INTERVAL '{COMPLAINT_DAYS} days' ELSE INTERVAL '{DEMAND_DAYS} days' END)")
 # Sortable columns and the expression each sorts by (``a`` is the source; joins named below).
@@ -45,6 +48,7 @@ LIST_ORDER = {
     "problem": "a.problem", "client_name": "a.client_name",
 }
 _ORDER_JOINS = {
+    "title": TITLE_RANK_JOIN,
     "status": "JOIN statuses s ON s.code = a.status_code",
     "origin": "JOIN origins og ON og.code = a.origin_code",
     "type": "JOIN attendance_types ty ON ty.code = a.type_code",
@@ -118,7 +122,7 @@ class AttendanceListsMixin(StoreBase):
         instead of sorting every row by its title's name."""
         where, params = self._where(q, open_statuses)
         counts = dict(con.execute(f"SELECT a.title_code, count(*) FROM attendances a WHERE {' AND '.join(where)} "
-                                  "GROUP BY ALL", params).fetchall())
+                                  "GROUP BY 1", params).fetchall())
         order = [r[0] for r in con.execute("SELECT code FROM titles ORDER BY label, code").fetchall()]
         if q.descending:
             order.reverse()
@@ -187,11 +191,11 @@ class AttendanceListsMixin(StoreBase):
         direction = "DESC" if q.descending else "ASC"
         sql = f"""
             WITH page AS MATERIALIZED (
-                SELECT a.rowid AS rid, {key} AS _k FROM open_attendances a {' '.join(joins)}
+                SELECT a.{self._ROW_ID} AS rid, {key} AS _k FROM open_attendances a {' '.join(joins)}
                 WHERE {' AND '.join(where)}
                 ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
-            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN open_attendances a ON a.rowid = p.rid)
+            rows AS MATERIALIZED (SELECT p._k, a.* FROM page p JOIN open_attendances a ON a.{self._ROW_ID} = p.rid)
             SELECT {_COLUMNS.format(anatel='a.anatel_due_at', closed='NULL::TIMESTAMPTZ', client='a.client_name',
                                     plan='a.plan_id')}
             FROM rows a {_JOINS}
@@ -207,7 +211,7 @@ class AttendanceListsMixin(StoreBase):
             # the page needs, then filtered and sorted (a top-N straight over ``attendances`` would
             # scan the whole table instead of using the index).
             text = ", a.search_text" if q.text else ""
-            head = f"""hits AS MATERIALIZED (SELECT a.rowid AS rid, {_ROW_COLUMNS}{text} FROM attendances a
+            head = f"""hits AS MATERIALIZED (SELECT a.{self._ROW_ID} AS rid, {_ROW_COLUMNS}{text} FROM attendances a
                                          WHERE a.client_id = ?),
             page AS MATERIALIZED (
                 SELECT a.rid, {key} AS _k FROM hits a {' '.join(joins)}
@@ -218,11 +222,11 @@ class AttendanceListsMixin(StoreBase):
             params = [q.client_id] + key_params + params
         else:
             head = f"""page AS MATERIALIZED (
-                SELECT a.rowid AS rid, {key} AS _k FROM attendances a {' '.join(joins)}
+                SELECT a.{self._ROW_ID} AS rid, {key} AS _k FROM attendances a {' '.join(joins)}
                 WHERE {' AND '.join(where)}
                 ORDER BY _k {direction}, {ties}
                 LIMIT ? OFFSET ?),
-            rows AS MATERIALIZED (SELECT p._k, {_ROW_COLUMNS} FROM page p JOIN attendances a ON a.rowid = p.rid)"""
+            rows AS MATERIALIZED (SELECT p._k, {_ROW_COLUMNS} FROM page p JOIN attendances a ON a.{self._ROW_ID} = p.rid)"""
             params = key_params + params
         sql = f"""
             WITH {head}

@@ -165,6 +165,7 @@ class AttendancesMixin(DraftsMixin):
                       a["question"], a["answer_index"], a["answer"]] for a in answers])
             order_id = None
             if service_order:
+                self._critical(con, "next_id", "service_orders")
                 order_id = insert_order(con, protocol=record["protocol"], client_id=record["client_id"],
                                         contract_id=record["contract_id"], at=at,
                                         operator_id=record["operator_id"], **service_order)

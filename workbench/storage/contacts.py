@@ -48,10 +48,12 @@ class ContactsMixin(StoreBase):
         """
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "protocol", protocol)      # the check, the contact's number and the writes
             state = current_attendance(con, protocol, expected)
             if state is None:
                 return None
             if call_protocol is not None:
+                self._critical(con, "protocol", call_protocol)
                 outcome = self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [call_protocol])
                 if outcome != "aberto":
                     return ContactResult(refused="protocol")
@@ -61,6 +63,7 @@ class ContactsMixin(StoreBase):
             if service_order:
                 client_id, contract_id = self._one(con, "SELECT client_id, contract_id FROM attendances "
                                                         "WHERE protocol = ?", [protocol])
+                self._critical(con, "next_id", "service_orders")
                 order_id = insert_order(con, protocol=protocol, client_id=client_id, contract_id=contract_id,
                                         at=at, operator_id=actor_id, **service_order)
             reopened = not state.is_open and not closes

@@ -18,8 +18,9 @@ Rules every implementation keeps:
   (``BusyError`` for a lock not granted within ``WORKBENCH_LOCK_TIMEOUT``,
   ``SessionRevoked`` when the acting operator lost access, ``StoreError``
   naming the database for the rest);
-* check-then-act steps (a login reservation, "is this protocol still open?")
-  are serialised across processes and servers inside their write transaction.
+* check-then-act steps (a login reservation, "is this protocol still open?",
+  a draft's claim, a transfer, an O.S. status change, a contact's number) are
+  serialised across processes and servers inside their write transaction.
 """
 
 from __future__ import annotations
@@ -35,11 +36,15 @@ from workbench.storage.attendance_lists import ListQuery
 from workbench.storage.attendances import StoredAttendance
 from workbench.storage.backup import RestoreReport
 from workbench.storage.bulk import InsertedClients
+from workbench.storage.contacts import ContactResult
 from workbench.storage.dashboard import DashboardCounts, ListResult
 from workbench.storage.dashboard_metrics import DashboardMetrics
 from workbench.storage.dashboard_sql import Bounds
+from workbench.storage.drafts import DraftRow, DraftSave
 from workbench.storage.operators import LoginPolicy, LoginTicket
-from workbench.storage.results import ClientRecord, QueryResult, ScriptDefinition, SearchResult
+from workbench.storage.ownership import TransferResult
+from workbench.storage.results import ClientRecord, OrderDetail, QueryResult, ScriptDefinition, SearchResult
+from workbench.storage.service_orders import OrderChange, OrderQuery
 from workbench.storage.snapshot import SnapshotInfo
 
 
@@ -160,11 +165,20 @@ class ProtocolStore(Protocol):
     """Protocol numbers (RGC art. 9): allocated and committed before the operator tells them."""
 
     def allocate_protocol(self, *, day: date, at: datetime, operator_id: int, roles: Collection[str],
-                          client_id: int, origin_code: str, stale_before: datetime) -> str | None:
-        """The next protocol of ``day``, unique across every process and server; None for an unknown client."""
+                          client_id: int, origin_code: str | None, stale_before: datetime) -> str | None:
+        """The next protocol of ``day``, unique across every process and server; None for an unknown client.
+        Runs the stale sweep (old open protocols whose draft was not saved since become 'abandonado')."""
 
-    def abandon_protocol(self, protocol: str, *, operator_id: int, roles: Collection[str], origin_code: str,
-                         at: datetime) -> bool: ...
+    def set_protocol_origin(self, protocol: str, *, origin_code: str, operator_id: int, roles: Collection[str],
+                            claim: str | None = None) -> str:
+        """'ok', 'closed' (no longer open) or 'claimed' (another page holds its draft)."""
+
+    def abandon_protocol(self, protocol: str, *, operator_id: int, roles: Collection[str],
+                         origin_code: str | None, at: datetime, claim: str | None = None) -> str:
+        """Exit without saving, the draft deleted in the same transaction: 'abandonado', 'closed' or 'claimed'."""
+
+    def lookup_protocol(self, protocol: str) -> dict | None:
+        """One protocol's log entry, with its attendance's codes and times when it was registered."""
 
     def protocol_state(self, protocol: str) -> str | None: ...
 
@@ -174,18 +188,86 @@ class ProtocolStore(Protocol):
 
 @runtime_checkable
 class AttendanceStore(Protocol):
-    """Attendances: the list, one in full, the finished wizard, follow-up."""
+    """Attendances: the lists (one client's, by status or text, worklists, queues), one in full, the finished
+    wizard, follow-up, later contacts."""
 
     def list_attendances(self, query: ListQuery) -> pd.DataFrame: ...
 
     def attendance_detail(self, protocol: str) -> StoredAttendance | None: ...
 
     def finish_attendance(self, record: dict, answers: list[dict], service_order: dict | None, *,
-                          actor_id: int, roles: Collection[str]) -> bool:
-        """Everything of a finished wizard in ONE transaction; False when the protocol is no longer open."""
+                          actor_id: int, roles: Collection[str], claim: str | None = None) -> bool:
+        """Everything of a finished wizard in ONE transaction (its draft deleted, its open-attendance row
+        written); False when the protocol is no longer open or another page holds its draft."""
 
     def add_event(self, protocol: str, *, operator_id: int, roles: Collection[str], at: datetime,
-                  note: str | None, to_status: str | None, closes: bool) -> str | None: ...
+                  note: str | None, to_status: str | None, closes: bool,
+                  expected: datetime | None = None) -> str | None:
+        """A note and/or a status change; ConflictError when the attendance changed since ``expected``."""
+
+    def add_contact(self, protocol: str, contact: dict, *, to_status: str, closes: bool, actor_id: int,
+                    roles: Collection[str], at: datetime, expected: datetime | None = None,
+                    service_order: dict | None = None, call_protocol: str | None = None) -> ContactResult | None:
+        """A later contact, its work order, the new status and its history in ONE transaction."""
+
+    def open_with_title(self, client_id: int, title_code: str, since: datetime) -> list[dict]: ...
+
+
+@runtime_checkable
+class OwnershipStore(Protocol):
+    """Who holds an attendance (its responsible, its queue), transfers, who serves which queue."""
+
+    def transfer_attendance(self, protocol: str, *, actor_id: int, roles: Collection[str],
+                            reassign_roles: Collection[str], at: datetime, to_owner: int | None,
+                            to_queue: str | None, reason: str,
+                            expected: datetime | None = None) -> TransferResult | None:
+        """Check who may move it and move it in ONE transaction (two at once: one wins, whole)."""
+
+    def active_operators(self) -> pd.DataFrame: ...
+
+    def operator_queues(self) -> pd.DataFrame: ...
+
+    def queues_of(self, operator_id: int) -> list[str]: ...
+
+    def set_operator_queues(self, operator_id: int, queue_codes: list[str], *, actor_id: int | None,
+                            roles: Collection[str], at: datetime) -> str | None: ...
+
+
+@runtime_checkable
+class ServiceOrderStore(Protocol):
+    """Work orders (O.S.): the list, one in full, status changes."""
+
+    def list_service_orders(self, q: OrderQuery) -> pd.DataFrame: ...
+
+    def service_order_detail(self, order_id: int) -> OrderDetail | None: ...
+
+    def active_technician(self, technician_id: int) -> bool | None: ...
+
+    def change_service_order(self, order_id: int, *, actor_id: int, roles: Collection[str], at: datetime,
+                             to_status: str, allowed_from: Collection[str], note: str | None,
+                             scheduled_on: date | None = None, scheduled_period: str | None = None,
+                             technician_id: int | None = None, expected: datetime | None = None,
+                             close_attendance: dict | None = None) -> OrderChange:
+        """Check the order's status and move it (closing its attendance when asked) in ONE transaction."""
+
+
+@runtime_checkable
+class DraftStore(Protocol):
+    """Typed work saved as the operator goes; claim tokens so two pages never overwrite each other."""
+
+    def save_draft(self, *, draft_key: str, kind: str, operator_id: int, roles: Collection[str],
+                   protocol: str | None, client_id: int | None, step: str, state: str, version: int,
+                   claim: str, at: datetime) -> DraftSave:
+        """Check the claim, owner, version and protocol and write, in ONE transaction."""
+
+    def claim_draft(self, draft_key: str, *, operator_id: int, roles: Collection[str], claim: str,
+                    at: datetime) -> DraftRow | None: ...
+
+    def discard_draft(self, draft_key: str, *, operator_id: int, roles: Collection[str], claim: str) -> bool: ...
+
+    def open_drafts(self, *, operator_id: int, kind: str | None = None) -> list[DraftRow]: ...
+
+    def draft(self, draft_key: str) -> DraftRow | None: ...
 
 
 @runtime_checkable
@@ -237,10 +319,10 @@ class AnalystStore(Protocol):
 
 
 DOMAINS: tuple[type, ...] = (DeskStore, ReferenceStore, OperatorStore, ClientStore, ProtocolStore, AttendanceStore,
-                             DashboardStore, BulkStore, AnalystStore)
+                             OwnershipStore, ServiceOrderStore, DraftStore, DashboardStore, BulkStore, AnalystStore)
 
 
 @runtime_checkable
-class Store(DeskStore, ReferenceStore, OperatorStore, ClientStore, ProtocolStore, AttendanceStore, DashboardStore,
-            BulkStore, AnalystStore, Protocol):
+class Store(DeskStore, ReferenceStore, OperatorStore, ClientStore, ProtocolStore, AttendanceStore, OwnershipStore,
+            ServiceOrderStore, DraftStore, DashboardStore, BulkStore, AnalystStore, Protocol):
     """Everything a backend implements: the services' view of the database."""

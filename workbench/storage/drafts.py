@@ -7,7 +7,8 @@ the token of the page (browser tab) that holds the draft: a save or a finish
 carrying another token is refused, so two tabs of one operator never
 overwrite each other; the tab that resumes a draft takes the claim.
 
-Every check and its write are one write transaction. Drafts of kind
+Every check and its write are one write transaction (serialised with the
+finish and the exit of the same protocol by ``_critical`` on PostgreSQL). Drafts of kind
 ``atendimento`` live exactly as long as their protocol is 'aberto': the
 finish, the "Sair sem salvar?" and the stale sweep delete them in the same
 transaction that closes the protocol (see ``storage/protocols.py`` and
@@ -67,6 +68,7 @@ class DraftsMixin(StoreBase):
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
+            self._critical(con, "protocol", draft_key)     # an attendance's key is its protocol: the finish's lock
             if kind == ATTENDANCE_KIND and self._scalar(
                     con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol]) != "aberto":
                 return DraftSave("closed")
@@ -94,6 +96,7 @@ class DraftsMixin(StoreBase):
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
+            self._critical(con, "protocol", draft_key)
             row = self._draft(con, draft_key)
             if row is None or row.operator_id != operator_id:
                 return None

@@ -45,6 +45,7 @@ class OwnershipMixin(StoreBase):
         """
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "protocol", protocol)      # two transfers at once: the second sees the first
             state = current_attendance(con, protocol, expected)
             if state is None:
                 return None
@@ -85,12 +86,16 @@ class OwnershipMixin(StoreBase):
     def active_operators(self) -> pd.DataFrame:
         """Active operators with their queues: operator_id, username, name, role, queues (codes)."""
         with self._read() as con:
-            return self._df(con, """
-                SELECT o.operator_id, o.username, o.name, o.role,
-                       coalesce(list(q.queue_code ORDER BY q.queue_code) FILTER (WHERE q.queue_code IS NOT NULL),
-                                []) AS queues
-                FROM operators o LEFT JOIN operator_queues q USING (operator_id)
-                WHERE o.active GROUP BY ALL ORDER BY o.name""")
+            ops = self._df(con, "SELECT operator_id, username, name, role FROM operators WHERE active "
+                                "ORDER BY name, operator_id")
+            pairs = con.execute("SELECT q.operator_id, q.queue_code FROM operator_queues q "
+                                "JOIN operators o ON o.operator_id = q.operator_id AND o.active "
+                                "ORDER BY q.operator_id, q.queue_code").fetchall()
+        served: dict[int, list[str]] = {}
+        for operator_id, code in pairs:
+            served.setdefault(int(operator_id), []).append(code)
+        ops["queues"] = [served.get(int(i), []) for i in ops["operator_id"]]
+        return ops
 
     def operator_queues(self) -> pd.DataFrame:
         """Every (operator_id, queue_code) pair."""
@@ -108,6 +113,7 @@ class OwnershipMixin(StoreBase):
         ``"queue:<code>"`` for what does not exist (nothing written)."""
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "operator_queues", operator_id)
             if not self._one(con, "SELECT 1 FROM operators WHERE operator_id = ?", [operator_id]):
                 return "operator"
             known = {r[0] for r in con.execute("SELECT code FROM queues").fetchall()}

@@ -52,6 +52,7 @@ class ProtocolsMixin(DraftsMixin):
         """
         with self._write() as con:
             self._check_actor(con, operator_id, roles)
+            self._critical(con, "protocol", protocol)
             if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol]) != "aberto":
                 return "closed"
             if not self._check_claim(con, protocol, claim):

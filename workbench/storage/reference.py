@@ -21,6 +21,9 @@ REFERENCE_TABLES = {
     "titles": ["code", "label", "script_code", "type_code", "sort"],
     "technicians": ["technician_id", "name", "city", "active"],
 }
+# The key each upsert conflicts on.
+_KEYS = {"origins": "code", "statuses": "code", "queues": "code", "attendance_types": "code", "titles": "code",
+         "plans": "plan_id", "routing_points": "routing_point_id", "technicians": "technician_id"}
 
 
 class ReferenceMixin(StoreBase):

@@ -26,6 +26,13 @@ class ClientRecord(NamedTuple):
     counts: pd.DataFrame
 
 
+class OrderDetail(NamedTuple):
+    """One work order with its client, attendance and technician (``data``), and its history."""
+
+    data: dict
+    history: pd.DataFrame
+
+
 class ScriptDefinition(NamedTuple):
     version: int
     definition: dict

@@ -19,6 +19,7 @@ import pandas as pd
 from workbench.errors import ConflictError
 from workbench.storage import open_attendances
 from workbench.storage.base import StoreBase
+from workbench.storage.results import OrderDetail
 
 OPEN_ORDER_STATUSES = ("Aberta", "Agendada", "Em Execução")
 CLIENT_ADDRESS = "concat_ws(', ', c.street, c.number, c.district, c.city, c.state, c.zip)"
@@ -27,14 +28,15 @@ CLIENT_ADDRESS = "concat_ws(', ', c.street, c.number, c.district, c.city, c.stat
 def insert_order(con, *, protocol: str, client_id: int, contract_id: int, at: datetime, operator_id: int,
                  description: str, address: str | None = None, city: str | None = None,
                  preferred_period: str | None = None) -> int:
-    """A new order 'Aberta' and its first history row (inside the caller's write transaction).
+    """A new order 'Aberta' and its first history row (inside the caller's write transaction, which
+    serialises the next number: ``store._critical(con, "next_id", "service_orders")``).
 
     ``address``/``city`` default to the client's."""
     order_id = con.execute("SELECT coalesce(max(order_id), 0) + 1 FROM service_orders").fetchall()[0][0]
     con.execute(f"""INSERT INTO service_orders (order_id, protocol, client_id, contract_id, status, description,
                         created_at, updated_at, address, city, preferred_period)
                     SELECT ?, ?, ?, ?, 'Aberta', ?, ?, ?, coalesce(?, {CLIENT_ADDRESS}), coalesce(?, c.city), ?
-                    FROM (SELECT 1) LEFT JOIN clients c ON c.client_id = ?""",
+                    FROM (SELECT 1) AS one LEFT JOIN clients c ON c.client_id = ?""",
                 [order_id, protocol, client_id, contract_id, description, at, at, address, city, preferred_period,
                  client_id])
     con.execute("INSERT INTO service_order_events (order_id, event_at, operator_id, to_status, note) "
@@ -114,7 +116,7 @@ class ServiceOrdersMixin(StoreBase):
         with self._read() as con:
             return self._df(con, sql, list(OPEN_ORDER_STATUSES) + params + [q.limit + 1, q.offset])
 
-    def service_order_detail(self, order_id: int) -> tuple[dict, pd.DataFrame] | None:
+    def service_order_detail(self, order_id: int) -> OrderDetail | None:
         """(the order with its client, attendance and technician, its history); None when unknown."""
         with self._read() as con:
             rows = self._rows(con, """
@@ -143,7 +145,7 @@ class ServiceOrdersMixin(StoreBase):
                 LEFT JOIN operators o USING (operator_id)
                 LEFT JOIN technicians te ON te.technician_id = e.technician_id
                 WHERE e.order_id = ? ORDER BY e.event_at""", [order_id])
-        return rows[0], history
+        return OrderDetail(rows[0], history)
 
     def active_technician(self, technician_id: int) -> bool | None:
         """True/False for an active/inactive technician; None when unknown."""
@@ -163,11 +165,13 @@ class ServiceOrdersMixin(StoreBase):
         """
         with self._write() as con:
             self._check_actor(con, actor_id, roles)
+            self._critical(con, "service_order", order_id)
             row = self._one(con, "SELECT status, protocol, updated_at FROM service_orders WHERE order_id = ?",
                             [order_id])
             if row is None:
                 return OrderChange(None, False)
             previous, protocol, updated_at = row
+            self._critical(con, "protocol", protocol)      # its attendance may be closed in this transaction
             if expected is not None and updated_at != expected:
                 by = self._scalar(con, "SELECT o.name FROM service_order_events e LEFT JOIN operators o "
                                        "USING (operator_id) WHERE e.order_id = ? ORDER BY e.event_at DESC LIMIT 1",
