@@ -15,6 +15,9 @@ CONTACT = dict(origin="E-mail", person_name="Maria José", said="Continua sem in
                checks="Cliente reiniciou o roteador")
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
 def desk(wb):
     ids = flowdata.seed(wb)
@@ -22,7 +25,7 @@ def desk(wb):
 
 
 def _audit(wb, protocol):
-    return rawdb.query(wb.path, "SELECT action, details FROM audit_log WHERE entity_id = ? ORDER BY event_at",
+    return rawdb.query(wb, "SELECT action, details FROM audit_log WHERE entity_id = ? ORDER BY event_at",
                        [protocol])
 
 

@@ -17,9 +17,13 @@ from workbench.services.drafts import DraftSnapshot
 from workbench.services.wizard import AttendanceDraft
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
-def desk(tmp_path):
-    return deskdata.fresh(tmp_path)
+def desk(wb):
+    """(workbench, {client code: id}) over deskdata's tiny desk, on the test's backend."""
+    return wb, deskdata.seed(wb)
 
 
 def _log_row(wb, protocol):
@@ -201,9 +205,9 @@ def test_stale_sweep_spares_a_draft_saved_recently(desk):
                                              version=1, claim="t"))
     assert other.version == 1
     with wb.store._write() as con:                        # both issued two days ago; one saved since
-        con.execute("UPDATE protocol_log SET issued_at = issued_at - INTERVAL 2 DAY WHERE protocol IN (?, ?)",
+        con.execute("UPDATE protocol_log SET issued_at = issued_at - INTERVAL '2 days' WHERE protocol IN (?, ?)",
                     [kept.protocol, swept.protocol])
-        con.execute("UPDATE drafts SET saved_at = saved_at - INTERVAL 2 DAY WHERE draft_key IN (?, ?)",
+        con.execute("UPDATE drafts SET saved_at = saved_at - INTERVAL '2 days' WHERE draft_key IN (?, ?)",
                     [swept.protocol, "contato:x"])
     session.new_attendance(ids["C0003"])                  # the sweep runs with every new protocol
     assert _log_row(wb, kept.protocol).outcome == "aberto"
@@ -244,7 +248,7 @@ KILLED = textwrap.dedent("""
 
 def test_a_killed_kernel_resumes_from_its_last_save(desk):
     wb, ids = desk
-    proc = subprocess.run([sys.executable, "-c", KILLED, str(wb.path), str(ids["C0001"])],
+    proc = subprocess.run([sys.executable, "-c", KILLED, wb.store.target, str(ids["C0001"])],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     protocol = proc.stdout.strip()
@@ -252,5 +256,5 @@ def test_a_killed_kernel_resumes_from_its_last_save(desk):
     assert resumed.problem == "Digitado antes de o processo morrer" and resumed.origin == "Fax"
     assert resumed.question["id"] == "luz_los" and len(resumed.report()) == 1
     assert resumed.resumed_step == "script"
-    audit = rawdb.query(wb.path, "SELECT action FROM audit_log WHERE entity_id = ?", [protocol]).action.tolist()
+    audit = rawdb.query(wb, "SELECT action FROM audit_log WHERE entity_id = ?", [protocol]).action.tolist()
     assert "rascunho_retomado" in audit

@@ -6,16 +6,17 @@ import pandas as pd
 import pytest
 
 import deskdata
-import workbench
 from workbench.errors import NotFoundError, ValidationError
 from workbench.widgets.desk.app import DeskApp
 from workbench.widgets.desk.lookup import LookupScreen
 from workbench.widgets.detail import AttendanceDetail
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
-def desk(tmp_path):
-    wb = workbench.open(tmp_path / "desk.duckdb", create=True)
+def desk(wb):
     ids = deskdata.seed(wb)
     return wb, ids
 

@@ -13,6 +13,7 @@ import pytest
 
 import workbench
 from workbench.errors import BusyError, StoreError, ValidationError
+from workbench.storage.migrations import LATEST
 
 import pgcluster
 import rawdb
@@ -82,7 +83,7 @@ def test_several_servers_starting_at_once_migrate_once(pg_database, backend):
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0 and out.strip() == "ok", err
     wb = workbench.open(pg_database)
-    assert wb.store.schema_version() == 4
+    assert wb.store.schema_version() == LATEST
     assert len(wb.reference()["origins"]) == 5
 
 
@@ -122,7 +123,7 @@ def test_a_connection_lost_mid_finish_writes_nothing_and_the_retry_works(desk, p
 
     session = desk.login("atendente", "atendente123")
     client_id = int(desk.sql("SELECT min(client_id) AS c FROM contracts WHERE status = 'Ativo'").c[0])
-    draft = session.new_attendance(client_id)
+    draft = session.new_attendance(client_id, "Telefônico")
     draft.set_data(contract_id=int(draft.contracts.contract_id[0]), person_name="Maria", problem="Sem sinal",
                    title="Informações gerais")
     draft.set_first_contact(type="Informação", checks="Dúvida", resolved=True, solution="Informado")
@@ -163,7 +164,7 @@ def test_snapshot_is_a_consistent_duckdb_copy_opened_with_the_same_api(desk, tmp
 def test_command_line_on_a_postgres_desk(pg_database, tmp_path):
     env = {"WORKBENCH_DB": pg_database}
     init = _cli("init", env=env)
-    assert init.returncode == 0 and "esquema v4" in init.stdout
+    assert init.returncode == 0 and f"esquema v{LATEST}" in init.stdout
     status = _cli("status", env=env)
     assert status.returncode == 0 and "PostgreSQL" in status.stdout
     assert pgcluster.Cluster.PASSWORD not in status.stdout + init.stdout      # the URL is shown without it
@@ -173,7 +174,7 @@ def test_command_line_on_a_postgres_desk(pg_database, tmp_path):
     assert restore.returncode == 2 and "pg_restore" in restore.stderr
     snapshot = _cli("snapshot", str(tmp_path / "copia.duckdb"), env=env)
     assert snapshot.returncode == 0, snapshot.stderr
-    assert workbench.open(tmp_path / "copia.duckdb").store.schema_version() == 4
+    assert workbench.open(tmp_path / "copia.duckdb").store.schema_version() == LATEST
 
 
 def test_copy_moves_a_duckdb_desk_to_postgres_and_back(tmp_path, pg_database, demo_template):
@@ -186,8 +187,11 @@ def test_copy_moves_a_duckdb_desk_to_postgres_and_back(tmp_path, pg_database, de
     assert "attendances 400" in moved.stdout and "clients 60" in moved.stdout
     assert pgcluster.Cluster.PASSWORD not in moved.stdout
     duck, pg = workbench.open(source), workbench.open(pg_database)
-    for table in ("clients", "contracts", "attendances", "protocol_log", "operators", "script_versions"):
-        assert duck.sql(f"SELECT count(*) AS n FROM {table}").n[0] == pg.sql(f"SELECT count(*) AS n FROM {table}").n[0]
+    for table in ("clients", "contracts", "attendances", "protocol_log", "operators", "script_versions",
+                  "attendance_contacts", "service_orders", "service_order_events", "open_attendances", "queues",
+                  "operator_queues"):
+        count = f"SELECT count(*) AS n FROM {table}"
+        assert rawdb.query(duck, count).n[0] == rawdb.query(pg, count).n[0], table
     assert list(pg.search_clients("silva")["code"]) == list(duck.search_clients("silva")["code"])
     # protocol numbering continues where the file left it, and the operators log in with their passwords
     last = rawdb.query(duck, "SELECT max(last_seq) AS s FROM protocol_counter WHERE day = current_date").s[0]

@@ -17,6 +17,9 @@ import rawdb
 TOMORROW = date.today() + timedelta(days=1)
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
 def desk(wb):
     ids = flowdata.seed(wb)
@@ -68,7 +71,7 @@ def test_from_aberta_to_finalizada_closing_the_attendance(desk):
     assert attendance.data["status"] == "Concluído" and attendance.data["closed_at"] is not None
     os_events = attendance.history[attendance.history.kind == "os"]
     assert len(os_events) == 3 and "atendimento encerrado" in os_events.note.iloc[-1]
-    actions = rawdb.query(wb.path, "SELECT action FROM audit_log WHERE entity = 'service_order' AND entity_id = ?",
+    actions = rawdb.query(wb, "SELECT action FROM audit_log WHERE entity = 'service_order' AND entity_id = ?",
                           [str(order_id)]).action
     assert actions.tolist() == ["os_alterada"] * 3
 
@@ -159,7 +162,7 @@ def test_two_operators_changing_the_same_order_at_once(desk):
     wb, ids, session, protocol, order_id = desk
     seen = wb.service_order(order_id).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Agendada"), ("supervisor", "supervisor123", "Cancelada")]
-    results = flowdata.run_at_once(WORKER, [[str(wb.path), str(order_id), u, pw, status, seen]
+    results = flowdata.run_at_once(WORKER, [[wb.store.target, str(order_id), u, pw, status, seen]
                                             for u, pw, status in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     assert next(r for r in results if not r["ok"])["kind"] == "ConflictError"

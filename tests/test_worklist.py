@@ -17,6 +17,9 @@ import flowdata
 import rawdb
 
 
+pytestmark = pytest.mark.backends("duckdb", "postgres")
+
+
 @pytest.fixture
 def desk(wb):
     return wb, flowdata.seed(wb)
@@ -57,7 +60,7 @@ def test_transfer_to_a_queue_then_someone_of_that_queue_takes_it(desk):
     moves = history[history.kind == "transferencia"]
     assert moves.note.tolist() == ["Precisa de análise do N2", "Assumido da fila"]
     assert "De Atendente Teste / Suporte N1 para Suporte N2" in moves.description.iloc[0]
-    audit = rawdb.query(wb.path, "SELECT details FROM audit_log WHERE action = 'atendimento_transferido' "
+    audit = rawdb.query(wb, "SELECT details FROM audit_log WHERE action = 'atendimento_transferido' "
                                  "AND entity_id = ? ORDER BY event_at", [protocol]).details
     assert json.loads(audit.iloc[0])["motivo"] == "Precisa de análise do N2" and len(audit) == 2
 
@@ -135,10 +138,10 @@ def test_deadline_states_and_urgency_order(desk):
     session = flowdata.login(wb, "atendente")
     late, soon, later = (flowdata.register(session, ids[c]) for c in ("C0001", "C0002", "C0003"))
     with wb.store._write() as con:             # age two of them: one past Anatel's 10 days, one past its 24 h
-        con.execute("UPDATE attendances SET created_at = created_at - INTERVAL 11 DAY, "
-                    "due_at = due_at - INTERVAL 11 DAY WHERE protocol = ?", [late])
-        con.execute("UPDATE attendances SET created_at = created_at - INTERVAL 30 HOUR, "
-                    "due_at = due_at - INTERVAL 30 HOUR WHERE protocol = ?", [soon])
+        con.execute("UPDATE attendances SET created_at = created_at - INTERVAL '11 days', "
+                    "due_at = due_at - INTERVAL '11 days' WHERE protocol = ?", [late])
+        con.execute("UPDATE attendances SET created_at = created_at - INTERVAL '30 hours', "
+                    "due_at = due_at - INTERVAL '30 hours' WHERE protocol = ?", [soon])
         from workbench.storage import open_attendances
         open_attendances.rebuild(con)
     mine = session.worklist()
@@ -168,7 +171,7 @@ def test_two_operators_transferring_the_same_attendance_at_once(desk):
     protocol = flowdata.register(session, ids["C0001"])
     seen = wb.attendance(protocol).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Suporte N2"), ("supervisor", "supervisor123", "Comercial")]
-    results = flowdata.run_at_once(WORKER, [[str(wb.path), protocol, user, pw, queue, seen]
+    results = flowdata.run_at_once(WORKER, [[wb.store.target, protocol, user, pw, queue, seen]
                                             for user, pw, queue in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     refused = next(r for r in results if not r["ok"])

@@ -16,6 +16,7 @@ import pandas as pd
 
 from workbench.errors import ValidationError
 from workbench.storage.bulk import CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, InsertedClients
+from workbench.storage import open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
 
@@ -28,8 +29,9 @@ class PgBulkMixin(BulkMixin):
         """Append every (table, Arrow table/DataFrame) of ``batches`` in ONE write transaction (COPY).
 
         Refuses (ValidationError) when ``clients`` already has rows, unless
-        ``replace``. ``memory_limit`` is DuckDB's and is ignored here. Rebuilds
-        the client search index at the end. Returns rows appended per table.
+        ``replace`` (drafts go too). ``memory_limit`` is DuckDB's and is ignored
+        here. Attendances get their ``search_text``; the client search index and
+        the open attendances are rebuilt at the end. Returns rows appended per table.
         """
         counts: dict[str, int] = {t: 0 for t in DEMO_TABLES}
         with self._write() as con:
@@ -38,14 +40,19 @@ class PgBulkMixin(BulkMixin):
             if existing and not replace:
                 raise ValidationError(f"O banco de dados já tem {existing} clientes; use --replace para substituí-los.")
             if replace:
-                con.execute("TRUNCATE " + ", ".join(DEMO_TABLES))
+                con.execute("TRUNCATE " + ", ".join(DEMO_TABLES + ("drafts",)))
             for table, data in batches:
                 if table not in DEMO_TABLES:
                     raise ValueError(f"tabela não permitida em carga em massa: {table}")
                 counts[table] += copy_frame(con.raw, table, data)
+            # the normalised problem text of the rows that came without it (as DuckDB's load writes it)
+            con.execute(f"UPDATE attendances SET search_text = {open_attendances.SEARCH_TEXT.format('problem')} "
+                        "WHERE search_text IS NULL")
             for table in DEMO_TABLES:
                 con.execute(f"ANALYZE {table}")
             search.index_clients(con)
+            open_attendances.rebuild(con)
+            con.execute("ANALYZE open_attendances")
         return counts
 
     def existing_clients(self, codes: list[str], documents: list[str]) -> pd.DataFrame:

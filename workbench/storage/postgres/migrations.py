@@ -27,6 +27,7 @@ from workbench.storage.postgres.connection import SCHEMA, connect, describe
 
 EXTENSIONS = ("pg_trgm", "unaccent", "fuzzystrmatch")
 _LOCK_KEY = 0x776f726b62656e63    # "workbenc": the migrations' advisory lock
+ANALYST_VIEWS = "workbench_analyst"     # workbench.storage.postgres.analyst.VIEWS
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,26 @@ class Migration:
             con.execute(self.sql())
 
 
+def _desk_workflow(con: PgConnection) -> None:
+    from workbench.storage import workflow_schema
+
+    workflow_schema.apply(con)
+
+
+def _drafts(con: PgConnection) -> None:
+    from workbench.storage import migrations
+
+    migrations._drafts(con)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", "m001_initial.sql"),
     Migration(2, "client search index", "m002_client_search.sql"),
     Migration(3, "index of attendances by client", "m003_attendances_by_client.sql"),
     Migration(4, "password hashes and login lock state apart from operators", "m004_login_secrets.sql"),
+    Migration(5, "queues, owners, later contacts, work-order workflow, open attendances",
+              "m005_desk_workflow.sql", _desk_workflow),
+    Migration(6, "drafts of typed work; protocol origin chosen later", "m006_drafts.sql", _drafts),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -122,6 +138,8 @@ def ensure_schema(url: str, *, create: bool = True) -> list[int]:
                 if migration.version <= current_version(con):
                     continue
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+                # the analysts' views depend on the tables a step may rewrite: made again after the steps
+                con.execute(f"DROP SCHEMA IF EXISTS {ANALYST_VIEWS} CASCADE")
                 con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_migrations ("
                             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
                             " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)")
