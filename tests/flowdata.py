@@ -53,3 +53,16 @@ def run_at_once(worker: str, runs: list[list[str]]) -> list[dict]:
         assert proc.returncode == 0, err
         results.append(json.loads(out))
     return results
+
+
+# For workers of run_at_once that must act at the same moment: each calls ``together(folder, name, n)``
+# when ready (logged in), and all go on once ``n`` have arrived (so process start-up does not keep
+# them apart).
+TOGETHER = """
+def together(folder, name, n):
+    import os, time
+    open(os.path.join(folder, name), "w").close()
+    limit = time.monotonic() + 120
+    while len(os.listdir(folder)) < n and time.monotonic() < limit:
+        time.sleep(0.002)
+"""

@@ -3,6 +3,8 @@ attendance reopened, the same-title warning, and two operators on the same atten
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from workbench.errors import ConflictError, NotFoundError, SessionRevoked, ValidationError
@@ -143,3 +145,32 @@ def test_a_stale_screen_or_a_disabled_operator_writes_nothing(desk):
     with pytest.raises(SessionRevoked):
         bruno.add_contact(protocol, **CONTACT)
     assert len(wb.attendance(protocol).contacts) == 1
+
+
+CONTACTS_AT_ONCE = flowdata.TOGETHER + textwrap.dedent("""
+    import json, sys
+    import workbench
+    target, protocol, user, password, folder = sys.argv[1:6]
+    session = workbench.open(target).login(user, password)
+    together(folder, user, 2)
+    done = [session.add_contact(protocol, origin="E-mail", person_name="Maria José", said=f"Ligação {i} de {user}",
+                                checks="Cliente reiniciou o roteador") for i in range(4)]
+    print(json.dumps([[d.seq, d.reopened] for d in done]))
+""")
+
+
+def test_two_operators_adding_contacts_to_a_closed_attendance_at_once(desk, tmp_path):
+    """Each contact reads the attendance inside its own write: numbers never repeat, and the closed
+    attendance is reopened once (by whichever contact came first), on both backends."""
+    wb, ids = desk
+    protocol = flowdata.register(flowdata.login(wb, "atendente"), ids["C0001"], resolved=True)
+    assert wb.attendance(protocol).data["closed_at"] is not None
+    runs = [[wb.store.target, protocol, "atendente", "atendente123", str(tmp_path)],
+            [wb.store.target, protocol, "bruno", flowdata.PASSWORD, str(tmp_path)]]
+    done = [tuple(d) for result in flowdata.run_at_once(CONTACTS_AT_ONCE, runs) for d in result]
+    assert sorted(seq for seq, _ in done) == list(range(2, 10))
+    assert [seq for seq, reopened in done if reopened] == [2]
+    detail = wb.attendance(protocol)
+    assert sorted(detail.contacts.seq) == list(range(2, 10))
+    assert len(detail.history[detail.history.kind == "contato"]) == 8
+    assert detail.data["closed_at"] is None

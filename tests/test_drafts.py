@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 import deskdata
+import flowdata
 import rawdb
 from workbench.errors import DraftConflict, NotFoundError, ValidationError
 from workbench.services.drafts import DraftSnapshot
@@ -258,3 +259,38 @@ def test_a_killed_kernel_resumes_from_its_last_save(desk):
     assert resumed.resumed_step == "script"
     audit = rawdb.query(wb, "SELECT action FROM audit_log WHERE entity_id = ?", [protocol]).action.tolist()
     assert "rascunho_retomado" in audit
+
+
+TABS_AT_ONCE = flowdata.TOGETHER + textwrap.dedent("""
+    import json, sys
+    import workbench
+    from workbench.errors import DraftConflict
+    from workbench.services.drafts import DraftSnapshot
+    target, claim, folder = sys.argv[1:4]
+    session = workbench.open(target).login("atendente", "atendente123")
+    together(folder, claim, 2)
+    outcomes = []
+    for i in range(12):
+        snap = DraftSnapshot(key=f"contato:corrida-{i}", kind="contato", step="contato",
+                             values={"texto": claim}, version=1, claim=claim)
+        try:
+            session.save_draft(snap)
+            outcomes.append("saved")
+        except DraftConflict as exc:
+            outcomes.append(exc.reason)
+    print(json.dumps(outcomes))
+""")
+
+
+def test_two_tabs_saving_new_drafts_at_once_one_holds_each(desk, tmp_path):
+    """The claim is checked and written in one transaction: of two tabs saving the same new draft at
+    once, one holds it and the other is told so (never an error, never both), on both backends."""
+    wb, _ids = desk
+    first, second = flowdata.run_at_once(TABS_AT_ONCE, [[wb.store.target, "aba-1", str(tmp_path)],
+                                                              [wb.store.target, "aba-2", str(tmp_path)]])
+    assert all(sorted(pair) == ["claimed", "saved"] for pair in zip(first, second)), (first, second)
+    stored = {d.key: d for d in deskdata.login(wb).drafts("contato")}
+    assert len(stored) == 12
+    for i, outcome in enumerate(first):
+        assert stored[f"contato:corrida-{i}"].claim == ("aba-1" if outcome == "saved" else "aba-2")
+        assert stored[f"contato:corrida-{i}"].values == {"texto": stored[f"contato:corrida-{i}"].claim}
