@@ -143,12 +143,13 @@ def test_list_filters(desk):
             wb.service_orders(**bad)
 
 
-WORKER = textwrap.dedent("""
+WORKER = flowdata.TOGETHER + textwrap.dedent("""
     import json, sys
     import workbench
     from workbench.errors import ConflictError, ValidationError
-    path, order_id, user, password, status, expected = sys.argv[1:7]
+    path, order_id, user, password, status, expected, folder = sys.argv[1:8]
     session = workbench.open(path).login(user, password)
+    together(folder, user, 2)
     try:
         session.change_service_order(int(order_id), status, note=f"por {user}", expected=expected,
                                      scheduled_on="2030-01-02", period="manha", technician=2)
@@ -158,12 +159,12 @@ WORKER = textwrap.dedent("""
 """)
 
 
-def test_two_operators_changing_the_same_order_at_once(desk):
+def test_two_operators_changing_the_same_order_at_once(desk, tmp_path):
     wb, ids, session, protocol, order_id = desk
     seen = wb.service_order(order_id).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Agendada"), ("supervisor", "supervisor123", "Cancelada")]
-    results = flowdata.run_at_once(WORKER, [[wb.store.target, str(order_id), u, pw, status, seen]
-                                            for u, pw, status in runs])
+    results = flowdata.run_at_once(WORKER, [[wb.store.target, str(order_id), u, pw, status, seen,
+                                              str(tmp_path)] for u, pw, status in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     assert next(r for r in results if not r["ok"])["kind"] == "ConflictError"
     history = wb.service_order(order_id).history

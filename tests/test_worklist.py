@@ -150,13 +150,14 @@ def test_deadline_states_and_urgency_order(desk):
     assert mine.countdown.iloc[0].startswith("Anatel: venceu há")
 
 
-WORKER = textwrap.dedent("""
+WORKER = flowdata.TOGETHER + textwrap.dedent("""
     import json, sys
     import workbench
     from workbench.errors import ConflictError
-    path, protocol, user, password, queue, expected = sys.argv[1:7]
+    path, protocol, user, password, queue, expected, folder = sys.argv[1:8]
     wb = workbench.open(path)
     session = wb.login(user, password)
+    together(folder, user, 2)
     try:
         session.transfer(protocol, to_queue=queue, reason=f"Enviado por {user}", expected=expected)
         print(json.dumps({"ok": True}))
@@ -165,13 +166,13 @@ WORKER = textwrap.dedent("""
 """)
 
 
-def test_two_operators_transferring_the_same_attendance_at_once(desk):
+def test_two_operators_transferring_the_same_attendance_at_once(desk, tmp_path):
     wb, ids = desk
     session = flowdata.login(wb, "atendente")
     protocol = flowdata.register(session, ids["C0001"])
     seen = wb.attendance(protocol).data["updated_at"].isoformat()
     runs = [("atendente", "atendente123", "Suporte N2"), ("supervisor", "supervisor123", "Comercial")]
-    results = flowdata.run_at_once(WORKER, [[wb.store.target, protocol, user, pw, queue, seen]
+    results = flowdata.run_at_once(WORKER, [[wb.store.target, protocol, user, pw, queue, seen, str(tmp_path)]
                                             for user, pw, queue in runs])
     assert sorted(r["ok"] for r in results) == [False, True]
     refused = next(r for r in results if not r["ok"])
