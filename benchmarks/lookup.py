@@ -21,10 +21,12 @@ _MIX = {"CPF com pontuação": "CPF/CNPJ", "CPF só dígitos": "CPF/CNPJ", "CNPJ
 
 def _protocols(wb, n: int, seed: int = 5) -> list[tuple[str, str]]:
     """[(outcome, protocol)]: ``n`` protocols of the log, every outcome represented when present."""
+    # a fixed pseudo-random sample, the same on both backends
     df = wb.sql("""SELECT outcome, protocol FROM (
-                       SELECT outcome, protocol, row_number() OVER (PARTITION BY outcome ORDER BY hash(protocol) + ?)
+                       SELECT outcome, protocol, row_number() OVER (
+                                  PARTITION BY outcome ORDER BY (CAST(protocol AS BIGINT) * 7919 + ?) % 100003, protocol)
                               AS k
-                       FROM protocol_log) WHERE k <= ? ORDER BY k, outcome""", [seed, int(n)])
+                       FROM protocol_log) p WHERE k <= ? ORDER BY k, outcome""", [seed, int(n)])
     return list(df.itertuples(index=False, name=None))[:n]
 
 
@@ -48,7 +50,7 @@ def measure(ctx) -> list[Measurement]:
             wb.lookup(f"20000101{i:06d}")
         except NotFoundError:
             missing.append(_ms(t))
-    mix = query_mix(wb.path, total=ctx.search_queries)
+    mix = query_mix(ctx.duckdb_path or wb.path, total=ctx.search_queries)   # drawn from the DuckDB desk
     ours: dict[str, list[float]] = {}
     base: dict[str, list[float]] = {}
     for category, text in mix:

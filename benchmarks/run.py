@@ -36,7 +36,7 @@ class Context:
 
 
 # Measurements that run on PostgreSQL too (--postgres): the desk's operations.
-PORTABLE = ("search", "attendances", "wizard", "dashboard", "concurrency")
+PORTABLE = ("search", "lookup", "drafts", "attendances", "wizard", "dashboard", "concurrency")
 
 
 MEASUREMENTS = {
