@@ -290,8 +290,8 @@ class DashboardStore(Protocol):
 
     def dashboard_repeats(self, b: Bounds) -> int: ...
 
-    def dashboard_metrics(self, b: Bounds, now: datetime, *,
-                          repeats_since: datetime | None = None) -> DashboardMetrics: ...
+    def dashboard_metrics(self, b: Bounds, now: datetime, *, repeats_since: datetime | None = None,
+                          backlog_start: int | None = None) -> DashboardMetrics: ...
 
 
 @runtime_checkable
