@@ -48,6 +48,7 @@ def _start_attendance(page) -> str:
 
 
 def _finish(page, title: str) -> None:
+    page.get_by_text("Telefônico", exact=True).click()        # no origin is preselected
     B.click(page, "Continuar")
     B.wait_text(page, "Dados do Atendimento")
     _inp(page, "nome-da-pessoa").fill("João")
