@@ -424,25 +424,27 @@ def _store_two_clients(wb, tmp_path) -> None:
     assert import_clients(wb.store, first).loaded == 2
 
 
+@pytest.mark.backends("duckdb", "postgres")
 def test_clients_another_process_writes_during_the_import_are_not_duplicated(tmp_path, wb, monkeypatch):
-    from workbench.storage import bulk
+    from workbench.services import importer
 
     src = tmp_path / "clientes.csv"
     src.write_text("code;kind;name;document\nX1;PF;Ana Um;52998224725\nX2;PF;Bia Dois;39053344705\n"
                    "X3;PF;Caio Tres;11144477735\nX4;PF;Davi Quatro;71428793860\n", encoding="utf-8")
     _store_two_clients(wb, tmp_path)
-    real_plan = bulk.search_placement.plan
+    real_validate = importer.validate_clients
 
-    def plan_meanwhile(existing, keys):        # the file is checked; before its first batch, another import
-        _another_process_imports(wb.path, tmp_path, "code;kind;name;document\n"
+    def validate_meanwhile(frame, store):      # the file is checked; before its first batch, another import
+        checked = real_validate(frame, store)
+        _another_process_imports(wb.store.target, tmp_path, "code;kind;name;document\n"
                                  "x3;PF;Outro Caio;86288366757\nY9;PF;Outra Davi;714.287.938-60\n")
-        return real_plan(existing, keys)
+        return checked
 
-    monkeypatch.setattr(bulk.search_placement, "plan", plan_meanwhile)
+    monkeypatch.setattr(importer, "validate_clients", validate_meanwhile)
     report = import_clients(wb.store, src)
     conflict = "código ou documento cadastrado por outro processo durante a importação"
     assert report.loaded == 2 and report.rejected == [(4, "X3", conflict), (5, "X4", conflict)]
-    rows, indexed = _clients(wb.path)
+    rows, indexed = _clients(wb)
     assert [r[0] for r in rows] == ["P1", "P2", "x3", "Y9", "X1", "X2"] and indexed == 6
 
 

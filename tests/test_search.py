@@ -219,6 +219,7 @@ def _stored_tokens(con) -> dict[int, set[str]]:
     return tokens
 
 
+@pytest.mark.backends("duckdb")              # DuckDB's index layout (PostgreSQL's has no payload)
 def test_tokens_from_the_payload_are_the_stored_tokens(swb):
     with swb.store._read() as con:
         stored = _stored_tokens(con)
@@ -244,6 +245,7 @@ def test_long_terms_find_what_the_stored_tokens_found(swb, text):
     assert sorted(codes(swb.search_clients(text))) == expected
 
 
+@pytest.mark.backends("duckdb")
 def test_migration_7_drops_the_stored_haystack(swb):
     with swb.store._write() as con:                 # the layout of a file from before migration 7
         con.execute("DROP INDEX client_search_nid")
@@ -263,3 +265,22 @@ def test_migration_7_drops_the_stored_haystack(swb):
                                  "WHERE table_name = 'client_search'")["index_name"].tolist() == ["client_search_nid"]
     assert codes(upgraded.search_clients("11222333000181")) == ["C0000003"]
     assert codes(upgraded.search_clients("1122233300019")) == []
+
+
+@pytest.mark.backends("postgres")
+def test_migration_7_on_postgresql_leaves_the_trigram_index_as_it_is(swb):
+    """PostgreSQL's search index never stored a haystack: the step runs on an existing desk and changes nothing."""
+    with swb.store._write() as con:                 # a desk from before migration 7
+        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    upgraded = workbench.open(swb.store.target, create=False)
+    assert upgraded.store.schema_version() == 7
+    columns = rawdb.query(swb, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'workbench' "
+                               "AND table_name = 'client_search' ORDER BY ordinal_position")
+    assert columns["column_name"].tolist() == ["client_id", "name_key", "first_words", "words"]
+    indexes = rawdb.query(swb, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'workbench' "
+                               "AND tablename = 'client_search' ORDER BY indexname")
+    assert indexes["indexname"].tolist() == ["client_search_order", "client_search_pkey", "client_search_words"]
+    assert "gin_trgm_ops" in indexes["indexdef"][2]
+    assert codes(upgraded.search_clients("11222333000181")) == ["C0000003"]
+    assert codes(upgraded.search_clients("1122233300019")) == []
+    assert codes(upgraded.search_clients("irmaos conceicao")) == ["C0000007"]

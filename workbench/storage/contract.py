@@ -35,7 +35,7 @@ import pandas as pd
 from workbench.storage.attendance_lists import ListQuery
 from workbench.storage.attendances import StoredAttendance
 from workbench.storage.backup import RestoreReport
-from workbench.storage.bulk import InsertedClients
+from workbench.storage.bulk import ClientsMark, InsertedClients
 from workbench.storage.contacts import ContactResult
 from workbench.storage.dashboard import DashboardCounts, ListResult
 from workbench.storage.dashboard_metrics import DashboardMetrics
@@ -155,9 +155,16 @@ class ClientStore(Protocol):
 
     def existing_clients(self, codes: list[str], documents: list[str]) -> pd.DataFrame: ...
 
+    def clients_mark(self) -> ClientsMark:
+        """Where the stored clients end now: read before a file is checked against them, then given to
+        :meth:`insert_clients` as ``checked``."""
+
     def insert_clients(self, frame: pd.DataFrame, *, batch_rows: int | None = None,
-                       progress: Callable[[int, int], None] | None = None) -> InsertedClients:
-        """Insert validated clients in short batches, each indexed for search in its transaction."""
+                       progress: Callable[[int, int], None] | None = None,
+                       checked: ClientsMark | None = None) -> InsertedClients:
+        """Insert validated clients in short batches, each indexed for search in its transaction; each
+        batch re-checks codes and documents (all of them, or only the clients written after ``checked``
+        where the backend gains by it) and lists the clashes in ``conflicts``."""
 
 
 @runtime_checkable

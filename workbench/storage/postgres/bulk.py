@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import ValidationError
-from workbench.storage.bulk import CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, InsertedClients
+from workbench.storage.bulk import (CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, ClientsMark,
+                                    InsertedClients)
 from workbench.storage import open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
@@ -64,10 +65,17 @@ class PgBulkMixin(BulkMixin):
                 [[str(c).lower() for c in codes], [str(d) for d in documents]])
 
     def insert_clients(self, frame: pd.DataFrame, *, batch_rows: int | None = None,
-                       progress: Callable[[int, int], None] | None = None) -> InsertedClients:
+                       progress: Callable[[int, int], None] | None = None,
+                       checked: ClientsMark | None = None) -> InsertedClients:
         """Insert validated clients (no ``client_id``) in batches, each its own write transaction that
         re-checks codes and documents (rows another process added meanwhile are skipped and listed in
-        ``conflicts``) and indexes the new clients for search; returns the new ids."""
+        ``conflicts``) and indexes the new clients for search; returns the new ids.
+
+        ``checked`` (the mark :meth:`clients_mark` read before the file was checked) is accepted and
+        not needed here: the re-check looks up only the batch's own codes and documents through their
+        indexes, whatever the number of stored clients (DuckDB's scans every code and document, and
+        narrows that scan to the clients written after the mark).
+        """
         result = InsertedClients()
         if frame.empty:
             return result

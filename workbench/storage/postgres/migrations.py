@@ -63,6 +63,21 @@ def _drafts(con: PgConnection) -> None:
     migrations._drafts(con)
 
 
+def _narrow_client_search(con: PgConnection) -> None:
+    """Migration 7: DuckDB's ``client_search`` stops storing ``haystack``; PostgreSQL's never stored one.
+
+    Here search matches a term inside the name words through the GIN trigram index on
+    ``client_search.words`` and at the start of codes, documents, phones and e-mails through the
+    b-tree on ``client_keys.key`` (``schema/m002_client_search.sql``), whatever the term's length:
+    there is no 12-character key to verify long terms after, so no column to drop and no new index
+    to build. The DuckDB step's portable SQL runs all the same (it drops the column only where it
+    finds one), so both backends record the same step.
+    """
+    from workbench.storage import migrations
+
+    migrations._narrow_client_search(con)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", "m001_initial.sql"),
     Migration(2, "client search index", "m002_client_search.sql"),
@@ -71,6 +86,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "queues, owners, later contacts, work-order workflow, open attendances",
               "m005_desk_workflow.sql", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", "m006_drafts.sql", _drafts),
+    Migration(7, "client search index without the stored haystack", apply=_narrow_client_search),
 )
 LATEST = MIGRATIONS[-1].version
 
