@@ -22,10 +22,11 @@ CREATE FUNCTION hour(timestamptz) RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE STRICT
     AS $$ SELECT date_part('hour', $1)::integer $$;
 
--- DuckDB's integer division operator
+-- DuckDB's integer division operator (bigint / bigint truncates, as DuckDB's // does; inlined,
+-- where div() went through numeric for every row)
 CREATE FUNCTION int_div(bigint, bigint) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    AS $$ SELECT div($1, $2)::bigint $$;
+    AS $$ SELECT $1 / $2 $$;
 CREATE OPERATOR // (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = int_div);
 
 -- DuckDB's arg_max(value, key) for text values keyed by integers (the last answer of a script)
@@ -218,6 +219,8 @@ CREATE INDEX protocol_log_client ON protocol_log (client_id);
 -- the few protocols still open: each allocation marks the stale ones abandoned without reading the log
 CREATE INDEX protocol_log_open ON protocol_log (issued_at) WHERE outcome = 'aberto';
 CREATE INDEX attendances_created ON attendances (created_at);
+-- the dashboard's closures per hour of the period: without it, a scan of every attendance per refresh
+CREATE INDEX attendances_closed ON attendances (closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX attendance_events_protocol ON attendance_events (protocol, event_at);
 CREATE INDEX service_orders_protocol ON service_orders (protocol);
 CREATE INDEX contracts_client ON contracts (client_id);
