@@ -270,10 +270,13 @@ def test_migration_7_drops_the_stored_haystack(swb):
 @pytest.mark.backends("postgres")
 def test_migration_7_on_postgresql_leaves_the_trigram_index_as_it_is(swb):
     """PostgreSQL's search index never stored a haystack: the step runs on an existing desk and changes nothing."""
-    with swb.store._write() as con:                 # a desk from before migration 7
-        con.execute("DELETE FROM schema_migrations WHERE version = 7")
+    with swb.store._write() as con:                 # a desk from before migrations 7 and 8
+        con.execute("DROP SCHEMA workbench_analyst CASCADE")     # the analysts' views read the column
+        con.execute("ALTER TABLE attendances DROP COLUMN client_name")
+        con.execute("DELETE FROM schema_migrations WHERE version >= 7")
     upgraded = workbench.open(swb.store.target, create=False)
-    assert upgraded.store.schema_version() == 7
+    assert upgraded.store.schema_version() == migrations.LATEST
+    assert rawdb.query(swb, "SELECT count(*) AS n FROM schema_migrations WHERE version = 7").n[0] == 1
     columns = rawdb.query(swb, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'workbench' "
                                "AND table_name = 'client_search' ORDER BY ordinal_position")
     assert columns["column_name"].tolist() == ["client_id", "name_key", "first_words", "words"]

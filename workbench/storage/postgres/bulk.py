@@ -17,7 +17,7 @@ import pandas as pd
 from workbench.errors import ValidationError
 from workbench.storage.bulk import (CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, ClientsMark,
                                     InsertedClients)
-from workbench.storage import open_attendances
+from workbench.storage import migrations, open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
 
@@ -49,6 +49,7 @@ class PgBulkMixin(BulkMixin):
             # the normalised problem text of the rows that came without it (as DuckDB's load writes it)
             con.execute(f"UPDATE attendances SET search_text = {open_attendances.SEARCH_TEXT.format('problem')} "
                         "WHERE search_text IS NULL")
+            con.execute(migrations.FILL_CLIENT_NAMES)           # the client's name copied in (migration 8)
             for table in DEMO_TABLES:
                 con.execute(f"ANALYZE {table}")
             search.index_clients(con)

@@ -78,6 +78,14 @@ def _narrow_client_search(con: PgConnection) -> None:
     migrations._narrow_client_search(con)
 
 
+def _attendance_client_names(con: PgConnection) -> None:
+    """Migration 8: ``attendances.client_name``, the DuckDB step's portable SQL (add the column, fill it
+    from ``clients``); written with each attendance by the shared mixin, and by bulk loads."""
+    from workbench.storage import migrations
+
+    migrations._attendance_client_names(con)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", "m001_initial.sql"),
     Migration(2, "client search index", "m002_client_search.sql"),
@@ -87,6 +95,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               "m005_desk_workflow.sql", _desk_workflow),
     Migration(6, "drafts of typed work; protocol origin chosen later", "m006_drafts.sql", _drafts),
     Migration(7, "client search index without the stored haystack", apply=_narrow_client_search),
+    Migration(8, "client name copied into attendances", apply=_attendance_client_names),
 )
 LATEST = MIGRATIONS[-1].version
 
