@@ -7,7 +7,8 @@ then the page's work through the widgets and the services, sent to the kernel as
 resident memory (RSS) at the login screen and at the end, the peak, the unique memory (USS: what one
 more kernel adds, the libraries' code being shared between kernels: a second kernel of the same page
 does the same work first and stays up, as on a server with more than one operator; alone, a kernel's
-USS would count that code too), the proportional share (PSS) and the heavy modules imported.
+USS would count that code too), the proportional share (PSS), the heavy modules imported and the
+widgets alive; for the desk, the same after ten more attendances (a kernel must not grow with each).
 
 ``python -m benchmarks.memory DB [atendimento|painel]`` prints the raw figures.
 """
@@ -40,24 +41,31 @@ def _wb_probe():
     m = kb("/proc/self/smaps_rollup", ("Rss", "Pss", "Private_Clean", "Private_Dirty"))
     peak = kb("/proc/self/status", ("VmHWM",))["VmHWM"]      # this process's peak (ru_maxrss survives exec)
     loaded = [name for name in %r if sys.modules.get(name) is not None]
+    widget = sys.modules.get("ipywidgets.widgets.widget")       # the widgets alive (not closed)
     return json.dumps({"rss": m["Rss"], "pss": m["Pss"], "uss": m["Private_Clean"] + m["Private_Dirty"],
                        "peak": peak, "heavy": [name for name in loaded if name in %r], "loaded": loaded,
-                       "modules": len(sys.modules), "argv": sys.argv})
+                       "modules": len(sys.modules), "widgets": len(widget._instances) if widget else 0,
+                       "argv": sys.argv})
 print("WBPROBE" + _wb_probe())
 """ % (WATCHED, HEAVY)
 
 # The desk as an operator uses it, through the widgets (each click's outcome checked: a click
 # swallows errors): login, Pesquisar Cliente, the client, a whole attendance in the wizard (origin,
 # data, every script question, report, first contact, Finalizar), the header's lookup of that
-# protocol, and Meus Atendimentos.
+# protocol, and Meus Atendimentos. DESK_MORE repeats it from the Área de Trabalho (no login), as
+# the next calls of the day do: a kernel that kept every screen it showed would grow with each.
 DESK_WORK = """
-def _wb_desk():
+def _wb_desk(login=True):
     def check(cond, what):
         if not cond:
             raise AssertionError(f"{what}: screen {app.screen!r}, status {app.status.value!r}")
-    app.login.username.value, app.login.password.value = "atendente", "atendente123"
-    app.login.submit()
-    check(app.screen == "desktop", "login")
+    if login:
+        app.login.username.value, app.login.password.value = "atendente", "atendente123"
+        app.login.submit()
+        check(app.screen == "desktop", "login")
+    else:
+        app.home_btn.click()
+        check(app.screen == "desktop", "Área de Trabalho")
     app.show_search()
     app.search.text.value = "silva"
     app.search.search_btn.click()
@@ -98,6 +106,11 @@ def _wb_desk():
     check(app.screen == "worklist", "Meus Atendimentos")
 _wb_desk()
 """
+DESK_MORE = """
+for _wb_round in range(%d):
+    _wb_desk(login=False)
+"""
+MORE_ATTENDANCES = 10
 
 # The dashboard: login (builds every view, each tab drawn with data), a refresh, a view exported
 # in each format (CSV and Excel: neither needs pyarrow) and the list of abandoned protocols.
@@ -175,12 +188,14 @@ def _kernel(db: str, notebook: str, timeout: float):
         km.shutdown_kernel(now=True)
 
 
-def run_page(db: str, notebook: str, work: str, timeout: float = 900, *, peer: bool = False) -> dict:
+def run_page(db: str, notebook: str, work: str, timeout: float = 900, *, peer: bool = False,
+             more: int = 0) -> dict:
     """Start a kernel, run ``notebook``'s cells, probe, run ``work``, probe; returns both probes.
 
     ``peer``: a second kernel of the page does the same first and stays up while this one is
     measured, as on a server with more than one operator: the libraries' code is then shared, and
-    the USS is what one more operator's kernel adds.
+    the USS is what one more operator's kernel adds. ``more`` (the desk): then that many more
+    attendances (:data:`DESK_MORE`), probed as ``"more"``.
     """
     with ExitStack() as stack:
         for run in [stack.enter_context(_kernel(db, notebook, timeout)) for _ in range(2 if peer else 1)]:
@@ -189,7 +204,11 @@ def run_page(db: str, notebook: str, work: str, timeout: float = 900, *, peer: b
             login = run(PROBE)
             run(work)
             after = run(PROBE)
-        return {"login": login[0], "after": after[0]}
+        probes = {"login": login[0], "after": after[0]}
+        if more:
+            run(DESK_MORE % more)
+            probes["more"] = run(PROBE)[0]
+        return probes
 
 
 def measure(ctx) -> list[Measurement]:
@@ -197,17 +216,21 @@ def measure(ctx) -> list[Measurement]:
     for (label, (notebook, work)), goal, done in zip(PAGES.items(), (DESK_GOAL_MB, DASHBOARD_GOAL_MB),
                                                      ("login + pesquisa + atendimento completo + consulta + "
                                                       "Meus Atendimentos", "login + todas as visões + exportações")):
-        r = run_page(str(ctx.wb.path), notebook, work, peer=not ctx.quick)      # quick: no peer, USS counts shared code
+        more = MORE_ATTENDANCES if work is DESK_WORK else 0
+        r = run_page(str(ctx.wb.path), notebook, work, peer=not ctx.quick, more=more)  # quick: no peer
         a, login = r["after"], r["login"]
+        grown = (f"; após mais {more} atendimentos {r['more']['rss']:.0f} MB ({r['more']['widgets']} widgets "
+                 f"abertos; {a['widgets']} após o primeiro)") if more else ""
         out.append(Measurement(
             f"memória do kernel: {label}", value=f"{a['rss']:.0f} MB",
             note=f"RSS após {done}; pico {a['peak']:.0f} MB; USS {a['uss']:.0f} MB (o que mais um kernel "
                  f"acrescenta, com outro da mesma página aberto); tela de login {login['rss']:.0f} MB "
-                 f"(USS {login['uss']:.0f}); módulos pesados: {', '.join(a['heavy']) or 'nenhum'}; "
+                 f"(USS {login['uss']:.0f}){grown}; módulos pesados: {', '.join(a['heavy']) or 'nenhum'}; "
                  f"meta ≤ {goal} MB"))
     return out
 
 
 if __name__ == "__main__":
     for name in sys.argv[2:] or list(PAGES):
-        print(name, json.dumps(run_page(sys.argv[1], *PAGES[name], peer=True)), flush=True)
+        extra = MORE_ATTENDANCES if name == "atendimento" else 0
+        print(name, json.dumps(run_page(sys.argv[1], *PAGES[name], peer=True, more=extra)), flush=True)

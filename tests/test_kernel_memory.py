@@ -7,7 +7,8 @@ attendance through the wizard, the header's lookup and Meus Atendimentos; for th
 login and every view. Neither kernel imports pyarrow (pandas would: some 60 MB per kernel),
 matplotlib or the debugger; the desk imports no chart library; and neither login screen imports
 pandas, DuckDB or the chart library (a cold page shows its login sooner, a kernel waiting for
-its operator is smaller).
+its operator is smaller). And the desk's kernel does not grow with every attendance: the screens
+it drops are closed with their widgets (``workbench/widgets/release.py``).
 """
 
 from __future__ import annotations
@@ -35,3 +36,12 @@ def test_the_dashboard_kernel_imports_bqplot_after_the_login_and_never_pyarrow(d
     assert not (NEVER | NOT_BEFORE_LOGIN) & set(login["loaded"]), login["loaded"]
     assert "bqplot" in after["heavy"]
     assert not NEVER & set(after["loaded"]), after["loaded"]
+
+
+def test_the_desk_kernel_closes_the_screens_it_drops_so_more_attendances_add_no_widgets(desk):
+    # each attendance builds a client's record, a wizard, a lookup and Meus Atendimentos anew: kept
+    # open, that was about 780 more widgets (3 MB) per attendance for the rest of the page's life
+    result = memory.run_page(str(desk.path), *memory.PAGES["atendimento"], timeout=300, more=3)
+    first, more = result["after"]["widgets"], result["more"]["widgets"]
+    assert 0 < first < 600, result["after"]
+    assert more <= first + 100, (first, more)

@@ -12,6 +12,9 @@ The header holds the lookup box (any protocol, CPF/CNPJ, phone, code or name)
 on every screen. Leaving the wizard by any route (the header's buttons, the
 lookup, "Sair do sistema") asks "Sair sem salvar?" first: new screens and
 header buttons go through :meth:`DeskApp.guarded` to get the same question.
+A screen the desk drops (replaced, and neither the search, the client's record
+nor the wizard it keeps) is closed with its widgets (:mod:`workbench.widgets.release`),
+so a page's kernel does not grow with every attendance.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from typing import Callable
 
 from workbench.widgets.common import Runner, button
+from workbench.widgets.release import close_widgets
 from workbench.widgets.shell import AppShell
 
 
@@ -34,6 +38,7 @@ class DeskApp(AppShell):
         self.wizard = None
         self.screen = "login"
         self.lookup_box = LookupBox(self.lookup)
+        self._screens: list = []             # the screens shown since the last release (see show)
         self.home_btn = button("Área de Trabalho", icon="home")
         self.home_btn.on_click(lambda _b: self.guarded(self.show_desktop))
         super().__init__(db, wb=wb, actions=(self.lookup_box, self.home_btn))
@@ -42,6 +47,16 @@ class DeskApp(AppShell):
         self.screen = name
         self.status.clear()
         self.show(widget)
+
+    def show(self, widget) -> None:
+        """Show ``widget`` in the body, then close the screens shown before that the desk no longer
+        keeps: each move builds its screen anew, and a screen left open would stay in the kernel."""
+        super().show(widget)
+        kept = [self.login, widget, self.search, self.client, self.wizard]
+        for screen in self._screens:
+            if not any(screen is k for k in kept):
+                close_widgets(screen, keep=[self, self.lookup_box, *kept])
+        self._screens = [s for s in kept[1:] if s is not None]
 
     # -- leaving the wizard -------------------------------------------------------------
     def guarded(self, action: Callable[[], None]) -> None:

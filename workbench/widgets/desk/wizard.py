@@ -37,6 +37,7 @@ from workbench.widgets.desk.contact import F_ADDRESS, exclusive
 from workbench.widgets.desk.wizard_save import WizardKeeper
 from workbench.widgets.desk.wizard_script import ScriptSteps
 from workbench.widgets.keys import Keys
+from workbench.widgets.release import close_widgets
 
 STEPS = {"origem": "Origem do Atendimento", "dados": "Dados do Atendimento", "script": "Script de Atendimento",
          "relatorio": "Relatório do Script", "primeiro": "Primeiro Contato"}
@@ -118,7 +119,7 @@ class AttendanceWizard(ScriptSteps, w.VBox):
         for b in buttons:
             if b in self._all_buttons:
                 self._all_buttons.remove(b)
-                b.close()
+                close_widgets(b)                 # with its layout and style
 
     def _nav(self, *buttons):
         return w.HBox(list(buttons), layout=w.Layout(margin="12px 0 0 0", justify_content="flex-end"))
