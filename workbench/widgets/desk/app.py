@@ -55,7 +55,7 @@ class DeskApp(AppShell):
         kept = [self.login, widget, self.search, self.client, self.wizard]
         for screen in self._screens:
             if not any(screen is k for k in kept):
-                close_widgets(screen, keep=[self, self.lookup_box, *kept])
+                close_widgets(screen, keep=[self, self.header, self.body, self.status, *self.actions, *kept])
         self._screens = [s for s in kept[1:] if s is not None]
 
     # -- leaving the wizard -------------------------------------------------------------
