@@ -52,13 +52,15 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import duckdb
 
 from workbench import settings
 from workbench.errors import BusyError, CorruptDatabaseError, DiskFullError, StoreError, WorkbenchError
 from workbench.storage import gate
+
+T = TypeVar("T")
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
 _CORRUPT_MARKERS = ("Corrupt database file", "Could not read enough bytes", "database has been invalidated",
@@ -141,21 +143,27 @@ def connect(path: Path, *, read_only: bool, timeout: float | None = None) -> duc
     if timeout is None:
         timeout = float(settings.get("lock_timeout"))
     deadline = time.monotonic() + timeout
+    con = _retrying(lambda: duckdb.connect(str(path), read_only=read_only, config=_config()), deadline,
+                    lambda exc: _store_error(path, exc))
+    con.execute("SET TimeZone = ?", [settings.get("timezone")])
+    return con
+
+
+def _retrying(attempt: Callable[[], T], deadline: float, failure: Callable[[duckdb.Error], Exception]) -> T:
+    """``attempt()`` until it gets the file: a lock conflict is tried again after a growing, jittered
+    pause until ``deadline`` (then BusyError); any other error raises ``failure(error)``."""
     delay = 0.005
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only, config=_config())
+            return attempt()
         except duckdb.Error as exc:
-            if is_lock_error(exc):
-                if time.monotonic() >= deadline:
-                    raise BusyError() from exc
-                LockStats.retries += 1
-                time.sleep(delay * random.uniform(0.5, 1.5))
-                delay = min(delay * 2, 0.2)
-                continue
-            raise _store_error(path, exc) from exc
-        con.execute("SET TimeZone = ?", [settings.get("timezone")])
-        return con
+            if not is_lock_error(exc):
+                raise failure(exc) from exc
+            if time.monotonic() >= deadline:
+                raise BusyError() from exc
+            LockStats.retries += 1
+            time.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 0.2)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -253,30 +261,26 @@ def _attach(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyCo
     ``timeout`` seconds, then BusyError. A unit of work nested in another (same thread) shares the
     file the outer one attached, if it is the same file, writable or read the same way."""
     deadline = time.monotonic() + timeout
-    delay = 0.005
     if _Engine.attached is not None:
         if _Engine.attached[0] != str(path) or (_Engine.attached[1] and not read_only):
             raise StoreError(f"{path}: uma unidade de trabalho não pode abrir outro banco de dados, "
                              "nem gravar dentro de uma leitura.")
         return _cursor(_engine(), path)
     sql = f"ATTACH {_quote(path)} AS {ALIAS}" + (" (READ_ONLY)" if read_only else "")
-    while True:
+
+    def attach() -> duckdb.DuckDBPyConnection:
         engine = _engine()
-        try:
-            engine.execute(f"DETACH DATABASE IF EXISTS {ALIAS}")
-            engine.execute(sql)
-        except duckdb.Error as exc:
-            if is_lock_error(exc):
-                if time.monotonic() >= deadline:
-                    raise BusyError() from exc
-                LockStats.retries += 1
-                time.sleep(delay * random.uniform(0.5, 1.5))
-                delay = min(delay * 2, 0.2)
-                continue
-            _drop_engine()
-            raise _store_error(path, exc) from exc
-        _Engine.attached = (str(path), read_only)
-        return _cursor(engine, path)
+        engine.execute(f"DETACH DATABASE IF EXISTS {ALIAS}")
+        engine.execute(sql)
+        return engine
+
+    def failure(exc: duckdb.Error) -> Exception:
+        _drop_engine()
+        return _store_error(path, exc)
+
+    engine = _retrying(attach, deadline, failure)
+    _Engine.attached = (str(path), read_only)
+    return _cursor(engine, path)
 
 
 def _cursor(engine: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyConnection:
