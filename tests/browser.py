@@ -157,6 +157,17 @@ def wait_text(page, text: str, timeout: float = 30_000):
     page.get_by_text(text, exact=False).locator("visible=true").first.wait_for(timeout=timeout)
 
 
+def answer_script(page, questions: int = 10) -> None:
+    """Answer each script question with its first option until "Relatório do Script" shows."""
+    for _ in range(questions):
+        page.locator(".wb-field-opcoes input[type=radio]").first.check()
+        click(page, "Próxima Pergunta")
+        page.wait_for_timeout(400)
+        if page.get_by_text("Relatório do Script", exact=True).locator("visible=true").count():
+            break
+    wait_text(page, "Relatório do Script")
+
+
 def shot(page, name: str) -> Path:
     OUTPUT.mkdir(exist_ok=True)
     path = OUTPUT / f"{name}.png"

@@ -98,13 +98,7 @@ def test_full_attendance_with_script(page, desk_db):
     B.click(page, "Ver", 0)
     B.shot(page, "desk_06_script")
     B.click(page, "Fechar", 0)
-    for _ in range(10):
-        page.locator(".wb-field-opcoes input[type=radio]").first.check()
-        B.click(page, "Próxima Pergunta")
-        page.wait_for_timeout(400)
-        if page.get_by_text("Relatório do Script", exact=True).locator("visible=true").count():
-            break
-    B.wait_text(page, "Relatório do Script")
+    B.answer_script(page)
     B.shot(page, "desk_07_relatorio")
     B.click(page, "Continuar")
     B.wait_text(page, "Primeiro Contato")

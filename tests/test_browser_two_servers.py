@@ -56,13 +56,7 @@ def _finish(page, title: str) -> None:
     _inp(page, "titulo").select_option(label=title)
     B.click(page, "Continuar")
     B.wait_text(page, "Script de Atendimento")
-    for _ in range(10):
-        page.locator(".wb-field-opcoes input[type=radio]").first.check()
-        B.click(page, "Próxima Pergunta")
-        page.wait_for_timeout(400)
-        if page.get_by_text("Relatório do Script", exact=True).locator("visible=true").count():
-            break
-    B.wait_text(page, "Relatório do Script")
+    B.answer_script(page)
     B.click(page, "Continuar")
     B.wait_text(page, "Primeiro Contato")
     _inp(page, "verificacoes-realizadas-neste-contato").fill("Reiniciada a ONU")
