@@ -23,6 +23,15 @@ WAL past :data:`WAL_CHECKPOINT`, so a reader never replays more than that
 dozen draft saves instead of by each. Copies and backups checkpoint first
 (:mod:`workbench.storage.filecopy`).
 
+A writer attaches the file with row groups of :data:`ROW_GROUP_ROWS`, half DuckDB's
+default. Rows appended by short commits land in small row groups that DuckDB's
+checkpoint merges (its vacuum) once they fill one, compressing them anew inside
+the commit that filled it: at the default size, the client import's batch that
+filled a row group of ``clients`` and one of ``client_search`` held the file
+870 ms (50-230 ms for the others), and an operator's finish can fill one of
+``attendances`` the same way. Half the size halves that stall. It is a setting
+of each attach, not of the file: every writer of the workbench uses it.
+
 A commit that raises leaves the WAL exactly as it was before it. DuckDB
 takes back a WAL write that fails, but a commit that also checkpoints (one
 past the bound, or one appending to a table with an index, which DuckDB
@@ -76,6 +85,8 @@ ALIAS = "desk"                   # the attached file's catalog name inside the e
 # The WAL size past which a commit checkpoints (DuckDB's default: 16 MiB, which every
 # reader would then replay: about 45 ms for 1 MB of draft saves on this machine).
 WAL_CHECKPOINT = "128KiB"
+# Rows per row group a writer builds (DuckDB's default: 122,880; see the module docstring).
+ROW_GROUP_ROWS = 61_440
 
 
 class _Engine:
@@ -266,7 +277,7 @@ def _attach(path: Path, *, read_only: bool, timeout: float) -> duckdb.DuckDBPyCo
             raise StoreError(f"{path}: uma unidade de trabalho não pode abrir outro banco de dados, "
                              "nem gravar dentro de uma leitura.")
         return _cursor(_engine(), path)
-    sql = f"ATTACH {_quote(path)} AS {ALIAS}" + (" (READ_ONLY)" if read_only else "")
+    sql = f"ATTACH {_quote(path)} AS {ALIAS} " + ("(READ_ONLY)" if read_only else f"(ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
 
     def attach() -> duckdb.DuckDBPyConnection:
         engine = _engine()
