@@ -173,6 +173,8 @@ def _reader(path: str, seconds: float, queue) -> None:
 
 def measure_concurrency(ctx) -> list[Measurement]:
     writers, readers = (2, 1) if ctx.quick else (8, 2)
+    writers = writers if getattr(ctx, "writers", None) is None else ctx.writers
+    readers = readers if getattr(ctx, "readers", None) is None else ctx.readers
     seconds = 10.0 if ctx.quick else 60.0
     mpctx = mp.get_context("spawn")
     queue = mpctx.Queue()
@@ -198,18 +200,21 @@ def measure_concurrency(ctx) -> list[Measurement]:
             peak = max(peak, r[2])
             busy += r[3]
             retries += r[4]
-    label = f"{writers} escritores + {readers} painéis, {seconds:.0f} s"
+    label = f"{writers} escritores + {readers} painéis, {seconds:.0f} s" if readers else \
+        f"{writers} escritores, {seconds:.0f} s"
     done = len(finish)
     stored = ctx.wb.sql("""SELECT (SELECT count(*) FROM attendances WHERE protocol IN (SELECT unnest(?::VARCHAR[]))) AS a,
                                   (SELECT count(*) - count(DISTINCT protocol) FROM protocol_log) AS dup""",
                         [written]).iloc[0]
-    return [Measurement(f"concorrência ({label}): protocolo", protocol,
+    rows = [Measurement(f"concorrência ({label}): protocolo", protocol,
                         note=f"{done} atendimentos ({done / seconds:.1f}/s), {int(stored.a)} gravados, "
                              f"{busy} falhas (BusyError), {len(written) - len(set(written)) + int(stored.dup)} "
                              f"protocolos repetidos, {retries} novas tentativas de lock, "
                              f"{waited / max(done, 1) * 1000:.0f} ms de espera na fila por atendimento"),
-            Measurement(f"concorrência ({label}): finalizar", finish),
-            Measurement(f"concorrência ({label}): painel", refresh, note=f"pico RSS leitor {peak / 1024:.0f} MB")]
+            Measurement(f"concorrência ({label}): finalizar", finish)]
+    if readers:
+        rows.append(Measurement(f"concorrência ({label}): painel", refresh, note=f"pico RSS leitor {peak / 1024:.0f} MB"))
+    return rows
 
 
 def _cpu_note() -> str:

@@ -33,6 +33,8 @@ class Context:
     quick: bool
     search_queries: int
     duckdb_path: Path | None = None      # the DuckDB desk (the search mix is drawn from it)
+    writers: int | None = None           # the concurrency lane's writer processes (None: 8, --quick 2)
+    readers: int | None = None           # and its dashboard processes (None: 2, --quick 1)
 
 
 # Measurements that run on PostgreSQL too (--postgres): the desk's operations.
@@ -96,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true",
                         help="also copy the desk into a throwaway PostgreSQL server (durable) and run the desk's "
                              "measurements there, in the same run")
+    parser.add_argument("--postgres-url", help="with --postgres: use this server (a new database, dropped at the end) "
+                                               "instead of a throwaway one")
+    parser.add_argument("--writers", type=int, help="writer processes of the concurrency lane (default 8; --quick 2)")
+    parser.add_argument("--readers", type=int,
+                        help="dashboard processes refreshing every 0.5 s in the concurrency lane (default 2; --quick 1)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     default = "/tmp/workbench-bench-quick.duckdb" if args.quick else "/tmp/workbench-bench.duckdb"
@@ -106,14 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"máquina: {machine()}", flush=True)
     rows = ensure_database(path, sizes["clients"], sizes["attendances"])
     wb = workbench.open(path, create=False)
-    ctx = Context(wb=wb, quick=args.quick, search_queries=sizes["search_queries"], duckdb_path=path)
+    ctx = Context(wb=wb, quick=args.quick, search_queries=sizes["search_queries"], duckdb_path=path,
+                  writers=args.writers, readers=args.readers)
     for name in args.only or MEASUREMENTS:
         print(f"medindo: {name}", flush=True)
         rows += MEASUREMENTS[name](ctx)
     if args.postgres:
         from benchmarks import postgres
 
-        rows += postgres.measure(ctx, [n for n in (args.only or MEASUREMENTS) if n in PORTABLE], MEASUREMENTS)
+        rows += postgres.measure(ctx, [n for n in (args.only or MEASUREMENTS) if n in PORTABLE], MEASUREMENTS,
+                                  server_url=args.postgres_url)
     print()
     print(f"máquina: {machine()}")
     print(f"banco: {path} ({sizes['clients']:,} clientes, {sizes['attendances']:,} atendimentos)")

@@ -210,6 +210,60 @@ def test_copy_moves_a_duckdb_desk_to_postgres_and_back(tmp_path, pg_database, de
     assert exists.returncode == 2 and "já existe" in exists.stderr
 
 
+def _schema_objects(url: str) -> set[tuple]:
+    from workbench.storage.postgres.duckcopy import declared_builds
+
+    with workbench.open(url).store._read() as con:
+        return declared_builds(con)
+
+
+def test_copy_builds_every_index_and_constraint_after_the_rows(tmp_path, pg_server, pg_database, demo_template):
+    """The copy drops the indexes and constraints while the rows go in and builds them after: the
+    copied desk has every one a freshly created desk has, and they hold (a repeated key is refused)."""
+    import shutil
+
+    fresh = pg_server.fresh()
+    try:
+        workbench.open(fresh, create=True)
+        declared = _schema_objects(fresh)
+    finally:
+        pg_server.drop(fresh)
+    source = tmp_path / "origem.duckdb"
+    shutil.copy(demo_template, source)
+    moved = _cli("--db", str(source), "copy", "--to", pg_database)
+    assert moved.returncode == 0, moved.stderr
+    assert _schema_objects(pg_database) == declared
+    assert any(kind == "gin" for _n, table, kind in declared if table == "client_search")
+    pg = workbench.open(pg_database)
+    with pytest.raises(Exception, match="duplicate key|unique"):
+        with pg.store._write() as con:
+            con.execute("INSERT INTO clients SELECT * FROM clients LIMIT 1")
+
+
+def test_a_copy_that_would_lose_an_index_writes_nothing(tmp_path, pg_database, demo_template, monkeypatch):
+    """The rebuilt schema is checked against the one read before the load: a missing index fails the
+    copy, and its transaction leaves the database as it was (no rows, the index still there)."""
+    import shutil
+
+    from workbench.storage.postgres import duckcopy
+
+    source = tmp_path / "origem.duckdb"
+    shutil.copy(demo_template, source)
+    dest = workbench.open(pg_database, create=True)
+    before = _schema_objects(pg_database)
+    original = duckcopy.drop_for_load
+
+    def drops_one_more(con, deferred):
+        original(con, deferred)
+        con.execute("ALTER TABLE schema_migrations DROP CONSTRAINT schema_migrations_pkey")
+
+    monkeypatch.setattr(duckcopy, "drop_for_load", drops_one_more)
+    with pytest.raises(StoreError, match="schema_migrations_pkey"):
+        duckcopy.to_postgres(source, dest.store)
+    assert _schema_objects(pg_database) == before
+    assert rawdb.query(dest, "SELECT count(*) AS n FROM clients").n[0] == 0
+
+
 def test_migrations_have_the_versions_and_names_of_duckdbs(backend):
     from workbench.storage import migrations as duck
     from workbench.storage.postgres import migrations as pg

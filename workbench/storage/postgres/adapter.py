@@ -135,16 +135,18 @@ def _plain(value):
     return value
 
 
-def copy_arrow(con: psycopg.Connection, table: str, batches, columns: Sequence[str]) -> int:
+def copy_arrow(con: psycopg.Connection, table: str, batches, columns: Sequence[str], *,
+               freeze: bool = False) -> int:
     """Append Arrow record batches (an Arrow table, a RecordBatchReader or a list of batches) to ``table``
     with COPY in CSV (written by Arrow, every value quoted so that an empty text stays apart from NULL);
-    returns the rows written."""
+    returns the rows written. ``freeze`` writes the rows frozen (COPY FREEZE: only for a table created or
+    truncated in the same transaction; no later vacuum has to visit them)."""
     import pyarrow.csv as pacsv
 
     options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
     names = ", ".join(f'"{c}"' for c in columns)
     rows = 0
-    with con.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT csv)') as copy:
+    with con.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN (FORMAT csv{", FREEZE" if freeze else ""})') as copy:
         for batch in (batches.to_batches(max_chunksize=50_000) if hasattr(batches, "to_batches") else batches):
             if not batch.num_rows:
                 continue

@@ -23,6 +23,9 @@ generic plan of a LIKE with a parameter cannot use the trigram index.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import duckdb
 import pandas as pd
 
@@ -86,14 +89,25 @@ def _word_pattern(term: str) -> str:
     return f"%{term}%" if len(term) >= MIN_INNER else f"% {term}%"
 
 
-def _match(options: list[str]) -> tuple[str, list]:
-    """SQL (over ``s.client_id``) true when the client matches any of ``options``."""
-    words = " OR ".join("s.words LIKE ?" for _ in options)
-    keys = " OR ".join("(key >= ? AND key < ?)" for _ in options)
-    params: list = [_word_pattern(o) for o in options]
+def _key_ranges(options: list[str]) -> tuple[str, list]:
+    params: list = []
     for o in options:
         params += [o, o + _AFTER]
-    return f"({words} OR s.client_id IN (SELECT client_id FROM client_keys WHERE {keys}))", params
+    return " OR ".join("(key >= ? AND key < ?)" for _ in options), params
+
+
+def _match(options: list[str]) -> tuple[str, list]:
+    """SQL (over ``s``, a ``client_search`` row) true when the client matches any of ``options``.
+
+    The key matches come as an array computed once (``ANY(ARRAY(SELECT …))``, an init plan), not
+    as ``IN (SELECT …)`` (a filter on every row read): the planner then answers the condition with
+    a BitmapOr of the trigram index and the primary key, and ANDs it with the other terms'
+    conditions, so the rows read are the few matching every term, whichever term comes first.
+    """
+    words = " OR ".join("s.words LIKE ?" for _ in options)
+    keys, more = _key_ranges(options)
+    return (f"({words} OR s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys})))",
+            [_word_pattern(o) for o in options] + more)
 
 
 class PgSearchMixin(StoreBase):
@@ -121,26 +135,29 @@ class PgSearchMixin(StoreBase):
 
     @staticmethod
     def _pg_candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:
-        """[(client_id, rank)] of the best ``fetch`` clients matching every term (each: any of its options)."""
+        """[(client_id, rank)] of the best ``fetch`` clients matching every term (each: any of its options).
+
+        One scan of ``client_search`` whose condition ANDs every term's (see :func:`_match`); rank 0
+        when the single term equals a code or document key, 1 when an option of the first term starts
+        the name or trade name, else 2.
+        """
         whole = terms[0] if len(terms) == 1 else None
-        parts, params = [], []
-        for option in alternatives[0]:
-            parts.append("SELECT s.client_id, CASE WHEN s.first_words LIKE ? THEN 1 ELSE 2 END AS rank "
-                         "FROM client_search s WHERE s.words LIKE ?")
-            params += [f"% {option}%", _word_pattern(option)]
-            parts.append(f"SELECT k.client_id, CASE WHEN k.kind IN ({KIND_CODE}, {KIND_DOCUMENT}) AND k.key = ? "
-                         "THEN 0 ELSE 2 END FROM client_keys k WHERE k.key >= ? AND k.key < ?")
-            params += [whole if whole is not None else "", option, option + _AFTER]
+        params: list = []
+        exact = "FALSE"
+        if whole is not None and any(whole.startswith(o) for o in alternatives[0]):
+            exact = (f"s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys "
+                     f"WHERE key = ? AND kind IN ({KIND_CODE}, {KIND_DOCUMENT})))")
+            params.append(whole)
+        starts = " OR ".join("s.first_words LIKE ?" for _ in alternatives[0])
+        params += [f"% {o}%" for o in alternatives[0]]
         filters = []
-        for options in alternatives[1:]:
+        for options in alternatives:
             sql, more = _match(options)
             filters.append(sql)
             params += more
-        where = (" WHERE " + " AND ".join(filters)) if filters else ""
-        sql = (f"WITH first AS (SELECT client_id, min(rank) AS rank FROM ({' UNION ALL '.join(parts)}) u "
-               f"GROUP BY client_id) "
-               f"SELECT f.client_id, f.rank FROM first f JOIN client_search s USING (client_id){where} "
-               f"ORDER BY f.rank, s.name_key, f.client_id LIMIT {int(fetch)}")
+        sql = (f"SELECT s.client_id, CASE WHEN {exact} THEN 0 WHEN {starts} THEN 1 ELSE 2 END AS rank "
+               f"FROM client_search s WHERE {' AND '.join(filters)} "
+               f"ORDER BY rank, s.name_key, s.client_id LIMIT {int(fetch)}")
         return con.execute(sql, params, prepare=False).fetchall()
 
     @staticmethod
@@ -148,9 +165,10 @@ class PgSearchMixin(StoreBase):
         """Each term's options for the typo-tolerant retry; None when a term matching nothing has no similar word."""
         missing, candidates = set(), {}
         for i, term in enumerate(terms):
-            sql, params = _match([term])
-            if not con.execute(f"SELECT EXISTS (SELECT 1 FROM client_search s WHERE {sql})", params,
-                               prepare=False).fetchall()[0][0]:
+            keys, params = _key_ranges([term])
+            if not con.execute(f"SELECT EXISTS (SELECT 1 FROM client_search s WHERE s.words LIKE ?) "
+                               f"OR EXISTS (SELECT 1 FROM client_keys WHERE {keys})",
+                               [_word_pattern(term), *params], prepare=False).fetchall()[0][0]:
                 missing.add(i)
             if term.isdigit() or len(term) < 3:
                 continue
@@ -172,20 +190,44 @@ class PgSearchMixin(StoreBase):
         return out
 
 
+_SCORER: duckdb.DuckDBPyConnection | None = None      # this process's in-memory DuckDB (scores only)
+_SCORER_LOCK = threading.Lock()
+
+
+def _scorer() -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's in-memory DuckDB, opened once: opening one costs ~50 ms, a cursor ~1 ms."""
+    global _SCORER
+    with _SCORER_LOCK:
+        if _SCORER is None:
+            _SCORER = duckdb.connect(":memory:")
+        return _SCORER.cursor()
+
+
+def _forget_scorer() -> None:                # a forked child opens its own
+    global _SCORER
+    _SCORER = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_scorer)
+
+
 def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tuple[int, str]]:
-    """[(term index, word)]: the FUZZY_WORDS_PER_TERM words most similar to each term (Jaro-Winkler, as DuckDB)."""
+    """[(term index, word)]: the FUZZY_WORDS_PER_TERM words most similar to each term (Jaro-Winkler,
+    computed by DuckDB exactly as the DuckDB store scores them)."""
     pairs = [(i, terms[i], w) for i, words in candidates.items() for w in words]
     if not pairs:
         return []
-    con = duckdb.connect(":memory:")
+    con = _scorer()
     try:
-        con.register("pairs", pd.DataFrame(pairs, columns=["term", "t", "word"]))
         rows = con.execute(f"""
+            WITH pairs AS (SELECT unnest(?) AS term, unnest(?) AS t, unnest(?) AS word)
             SELECT term, word FROM (
                 SELECT term, word, jaro_winkler_similarity(word, t) AS s,
                        row_number() OVER (PARTITION BY term ORDER BY jaro_winkler_similarity(word, t) DESC, word) AS r
                 FROM pairs) WHERE s >= {FUZZY_MIN_SIMILARITY} AND r <= {FUZZY_WORDS_PER_TERM}
-            ORDER BY term, s DESC, word""").fetchall()
+            ORDER BY term, s DESC, word""", [[p[0] for p in pairs], [p[1] for p in pairs],
+                                             [p[2] for p in pairs]]).fetchall()
     finally:
         con.close()
     return [(int(i), w) for i, w in rows]
