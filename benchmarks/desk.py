@@ -213,7 +213,8 @@ def measure_concurrency(ctx) -> list[Measurement]:
                              f"{waited / max(done, 1) * 1000:.0f} ms de espera na fila por atendimento"),
             Measurement(f"concorrência ({label}): finalizar", finish)]
     if readers:
-        rows.append(Measurement(f"concorrência ({label}): painel", refresh, note=f"pico RSS leitor {peak / 1024:.0f} MB"))
+        rows.append(Measurement(f"concorrência ({label}): painel", refresh,
+                                note=f"pico RSS leitor {peak / 1024:.0f} MB"))
     return rows
 
 

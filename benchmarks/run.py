@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                                                "instead of a throwaway one")
     parser.add_argument("--writers", type=int, help="writer processes of the concurrency lane (default 8; --quick 2)")
     parser.add_argument("--readers", type=int,
-                        help="dashboard processes refreshing every 0.5 s in the concurrency lane (default 2; --quick 1)")
+                        help="dashboard processes refreshing every 0.5 s in the concurrency lane "
+                             "(default 2; --quick 1)")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     default = "/tmp/workbench-bench-quick.duckdb" if args.quick else "/tmp/workbench-bench.duckdb"
