@@ -112,6 +112,18 @@ def _engine() -> duckdb.DuckDBPyConnection:
     return _Engine.con
 
 
+@contextmanager
+def scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the process's engine for a computation over values the caller passes in (no file
+    is attached for it): the PostgreSQL search scores typo candidates with DuckDB's own functions."""
+    with _PROCESS_LOCK:
+        cur = _engine().cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+
 def _drop_engine() -> None:
     """Close the engine (a failed unit of work may have left it unusable; a fork is coming)."""
     con, _Engine.con = _Engine.con, None

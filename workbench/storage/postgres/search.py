@@ -23,13 +23,10 @@ generic plan of a LIKE with a parameter cannot use the trigram index.
 
 from __future__ import annotations
 
-import os
-import threading
-
-import duckdb
 import pandas as pd
 
 from workbench.storage.base import StoreBase
+from workbench.storage.connection import scratch
 from workbench.storage.results import SearchResult
 from workbench.storage.search import DISPLAY_COLUMNS, FUZZY_MIN_SIMILARITY, FUZZY_WORDS_PER_TERM
 from workbench.storage.search_index import (KIND_CODE, KIND_DOCUMENT, KIND_PHONE, KIND_WORD, MIN_INNER,
@@ -190,36 +187,13 @@ class PgSearchMixin(StoreBase):
         return out
 
 
-_SCORER: duckdb.DuckDBPyConnection | None = None      # this process's in-memory DuckDB (scores only)
-_SCORER_LOCK = threading.Lock()
-
-
-def _scorer() -> duckdb.DuckDBPyConnection:
-    """A cursor on this process's in-memory DuckDB, opened once: opening one costs ~50 ms, a cursor ~1 ms."""
-    global _SCORER
-    with _SCORER_LOCK:
-        if _SCORER is None:
-            _SCORER = duckdb.connect(":memory:")
-        return _SCORER.cursor()
-
-
-def _forget_scorer() -> None:                # a forked child opens its own
-    global _SCORER
-    _SCORER = None
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_scorer)
-
-
 def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tuple[int, str]]:
     """[(term index, word)]: the FUZZY_WORDS_PER_TERM words most similar to each term (Jaro-Winkler,
     computed by DuckDB exactly as the DuckDB store scores them)."""
     pairs = [(i, terms[i], w) for i, words in candidates.items() for w in words]
     if not pairs:
         return []
-    con = _scorer()
-    try:
+    with scratch() as con:
         rows = con.execute(f"""
             WITH pairs AS (SELECT unnest(?) AS term, unnest(?) AS t, unnest(?) AS word)
             SELECT term, word FROM (
@@ -228,6 +202,4 @@ def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tu
                 FROM pairs) WHERE s >= {FUZZY_MIN_SIMILARITY} AND r <= {FUZZY_WORDS_PER_TERM}
             ORDER BY term, s DESC, word""", [[p[0] for p in pairs], [p[1] for p in pairs],
                                              [p[2] for p in pairs]]).fetchall()
-    finally:
-        con.close()
     return [(int(i), w) for i, w in rows]
