@@ -336,6 +336,12 @@ def readonly(value="") -> w.HTML:
 
 def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
     """A read-only grid of label/value pairs, as an HTML table."""
+    return w.HTML(kv_html(rows, columns))
+
+
+def kv_html(rows: list[tuple[str, object]], columns: int = 2) -> str:
+    """The markup of :func:`kv_table`, for a widget that already exists (a widget made only for its
+    value would stay open in the kernel: see ``widgets/release.py``)."""
     cells = []
     for i in range(0, len(rows), columns):
         chunk = rows[i:i + columns]
@@ -343,4 +349,4 @@ def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
             f"<td style='color:#52606d;padding:2px 8px 2px 0;white-space:nowrap'>{esc(k)}</td>"
             f"<td style='padding:2px 18px 2px 0'><b>{esc(v)}</b></td>" for k, v in chunk)
         cells.append(f"<tr>{tds}</tr>")
-    return w.HTML(f"<table style='border-collapse:collapse'>{''.join(cells)}</table>")
+    return f"<table style='border-collapse:collapse'>{''.join(cells)}</table>"

@@ -138,8 +138,8 @@ class Keys(anywidget.AnyWidget):
     fields = traitlets.List().tag(sync=True)          # classes of the fields whose shown values go with an Enter
 
     def __init__(self, focus: w.Widget | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.layout = w.Layout(width="0px", height="0px", margin="0")
+        # the layout given here, not assigned after: an assigned one leaves the default layout open
+        super().__init__(layout=w.Layout(width="0px", height="0px", margin="0"), **kwargs)
         self._actions: dict[str, Callable[[], None]] = {}
         self._fields: dict[str, w.Widget] = {}
         self.on_msg(self._message)
