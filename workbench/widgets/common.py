@@ -335,7 +335,13 @@ def readonly(value="") -> w.HTML:
 
 
 def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
-    """A read-only grid of label/value pairs, as an HTML table."""
+    """A read-only grid of label/value pairs, as an HTML table (a new widget: see :func:`kv_html`)."""
+    return w.HTML(kv_html(rows, columns))
+
+
+def kv_html(rows: list[tuple[str, object]], columns: int = 2) -> str:
+    """The HTML of :func:`kv_table`, for a widget that is already shown (no widget made: a widget
+    made only for its text would stay open, and in the kernel's memory, for the page's life)."""
     cells = []
     for i in range(0, len(rows), columns):
         chunk = rows[i:i + columns]
@@ -343,4 +349,4 @@ def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
             f"<td style='color:#52606d;padding:2px 8px 2px 0;white-space:nowrap'>{esc(k)}</td>"
             f"<td style='padding:2px 18px 2px 0'><b>{esc(v)}</b></td>" for k, v in chunk)
         cells.append(f"<tr>{tds}</tr>")
-    return w.HTML(f"<table style='border-collapse:collapse'>{''.join(cells)}</table>")
+    return f"<table style='border-collapse:collapse'>{''.join(cells)}</table>"

@@ -18,7 +18,7 @@ from datetime import date, datetime
 import ipywidgets as w
 
 from workbench.services import formatting
-from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_html, title
 from workbench.widgets.table import Table
 
 HISTORY = {"event_at": "Data", "operator": "Operador", "kind": "Evento", "description": "Detalhe"}
@@ -121,7 +121,7 @@ class AttendanceDetail(w.VBox):
         texts = [("Problema Descrito pelo Cliente", d.get("problem")),
                  ("Verificações Realizadas neste Contato", d.get("checks_done")),
                  ("Descrição da Solução do Problema", d.get("solution"))]
-        body = kv_table([(k, v if v is not None else "") for k, v in rows], columns=2).value
+        body = kv_html([(k, v if v is not None else "") for k, v in rows], columns=2)
         body += "".join(f"<div style='margin-top:6px'><span style='color:#52606d'>{esc(k)}</span>"
                         f"<div class='wb-card' style='white-space:pre-wrap'>{esc(v) or '&mdash;'}</div></div>"
                         for k, v in texts)

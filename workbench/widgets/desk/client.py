@@ -12,7 +12,7 @@ from typing import Callable
 
 import ipywidgets as w
 
-from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, on_enter, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_html, on_enter, title
 from workbench.widgets.detail import AttendanceDetail
 from workbench.widgets.in_place import DetailInPlace
 from workbench.widgets.keys import Keys
@@ -209,7 +209,7 @@ class ClientScreen(w.VBox):
                 ("Endereço", address), ("Cidade/UF", city), ("CEP", d.get("zip") or "")]
         s = record.summary or {}
         by_status = ", ".join(f"{k}: {v}" for k, v in (s.get("by_status") or {}).items())
-        self.data_html.value = kv_table(rows, columns=2).value + (
+        self.data_html.value = kv_html(rows, columns=2) + (
             f"<p style='margin-top:8px'>Atendimentos: <b>{esc(s.get('total', 0))}</b> "
             f"(abertos: <b>{esc(s.get('open', 0))}</b>) {esc(by_status)}</p>")
         self.contracts.set_data(record.contracts)

@@ -24,7 +24,7 @@ from workbench.errors import ConflictError
 from workbench.services.fields import RULES
 from workbench.services.service_orders import (F_DATE, F_PERIOD, F_RESOLVED, F_SOLUTION, F_STATUS, F_TECH,
                                                PERIODS, SCHEDULE_PERIODS, STATUSES)
-from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_table, title
+from workbench.widgets.common import Field, Runner, Status, button, css, esc, kv_html, title
 from workbench.widgets.detail import _fmt
 from workbench.widgets.in_place import DetailInPlace
 from workbench.widgets.keys import Keys
@@ -200,7 +200,7 @@ class ServiceOrderView(w.VBox):
                 ("Data agendada", _fmt(d.get("scheduled_on"))), ("Período", d.get("scheduled_period_label")),
                 ("Técnico", d.get("technician")), ("Aberta em", _fmt(d.get("created_at"))),
                 ("Encerrada em", _fmt(d.get("closed_at"))), ("Observações", d.get("notes"))]
-        self.summary.value = kv_table([(k, "" if v is None else v) for k, v in rows], columns=2).value + (
+        self.summary.value = kv_html([(k, "" if v is None else v) for k, v in rows], columns=2) + (
             f"<div style='margin-top:6px'><span style='color:#52606d'>Serviço</span>"
             f"<div class='wb-card' style='white-space:pre-wrap'>{esc(d.get('description')) or '&mdash;'}</div></div>")
         self.history.set_data(order.history)
