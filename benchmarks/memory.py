@@ -26,8 +26,9 @@ from benchmarks.util import Measurement
 DESK_GOAL_MB = 150
 DASHBOARD_GOAL_MB = 300
 HEAVY = ("pyarrow", "matplotlib", "bqplot", "scipy", "PIL", "plotly", "ipydatagrid", "openpyxl", "faker")
-# watched too: what a login screen needs none of (pandas, DuckDB) and what a served kernel leaves out
-WATCHED = HEAVY + ("pandas", "duckdb", "debugpy", "sqlite3")
+# watched too: what a login screen needs none of (pandas, DuckDB), what the desk needs none of
+# (pandas, numpy) and what a served kernel leaves out
+WATCHED = HEAVY + ("pandas", "numpy", "duckdb", "debugpy", "sqlite3")
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 PROBE = """
@@ -81,7 +82,7 @@ def _wb_desk(login=True):
     check(wz.step == "dados", "origin")
     wz.plan.value = wz.plan.value or wz.plan.options[0][1]
     wz.person.value, wz.problem.value = "Teste", "Sem internet"
-    titles = wz.draft.session.workbench.reference()["titles"]
+    titles = wz.draft.session.workbench.reference_cached()["titles"]
     wz.title_choice.value = titles[titles.script_code.notna() & (titles.script_code != "")].label.iloc[0]
     wz.data_continue.click()
     if wz.step == "mesmo":                       # this client has that title open: a new attendance all the same
@@ -104,13 +105,50 @@ def _wb_desk(login=True):
     check(app.screen == "lookup", "lookup")
     app.show_worklist()
     check(app.screen == "worklist", "Meus Atendimentos")
-_wb_desk()
+    return protocol
+_wb_protocol = _wb_desk()
 """
 DESK_MORE = """
 for _wb_round in range(%d):
     _wb_desk(login=False)
 """
 MORE_ATTENDANCES = 10
+
+# The desk's other screens (not measured by :func:`measure`; tests/test_kernel_memory.py runs them
+# after DESK_WORK): Fila, Ordens de Serviço and one order, a later contact on the attendance just
+# registered, then an admin's Operadores.
+DESK_OTHER = """
+def _wb_other(protocol):
+    from workbench.widgets.desk.service_orders import ServiceOrderView, ServiceOrdersScreen
+    from workbench.widgets.desk.worklist import QueueScreen
+    from workbench.widgets.detail import AttendanceDetail
+
+    def check(cond, what):
+        if not cond:
+            raise AssertionError(f"{what}: screen {app.screen!r}, status {app.status.value!r}")
+    app.show_queue()
+    check(app.screen == "queue", "Fila")
+    orders = ServiceOrdersScreen(app.wb, app.session)
+    check(len(orders.table), "Ordens de Serviço")
+    order = ServiceOrderView(app.wb, app.session, int(orders.table.df.iloc[0]["order_id"]))
+    check(len(order.history), "O.S.")
+    detail = AttendanceDetail(app.wb, protocol, session=app.session)
+    form = detail.new_contact()
+    form.origin.value, form.person.value, form.said.value = "E-mail", "José", "Caiu de novo"
+    form.outcome_fields.checks.value, form.outcome_fields.resolved.value = "ONU reiniciada", True
+    form.outcome_fields.solution.value = "Reiniciada"
+    form.save_btn.click()
+    check("Contato nº 2 registrado" in detail.status.value, "Novo contato: " + detail.status.value)
+    for w in (orders, order, detail):
+        w.close()
+    app.logout()
+    app.login.username.value, app.login.password.value = "admin", "admin123"
+    app.login.submit()
+    check(app.screen == "desktop", "admin login")
+    app.show_operators()
+    check(app.screen == "operators" and len(app.body.children[0].table) >= 3, "Operadores")
+_wb_other(_wb_protocol)
+"""
 
 # The dashboard: login (builds every view, each tab drawn with data), a refresh, a view exported
 # in each format (CSV and Excel: neither needs pyarrow) and the list of abandoned protocols.

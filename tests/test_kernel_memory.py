@@ -7,8 +7,10 @@ attendance through the wizard, the header's lookup and Meus Atendimentos; for th
 login and every view. Neither kernel imports pyarrow (pandas would: some 60 MB per kernel),
 matplotlib or the debugger; the desk imports no chart library; and neither login screen imports
 pandas, DuckDB or the chart library (a cold page shows its login sooner, a kernel waiting for
-its operator is smaller). And the desk's kernel does not grow with every attendance: the screens
-it drops are closed with their widgets (``workbench/widgets/release.py``).
+its operator is smaller). The desk never imports pandas nor numpy (some 50 MB of a desk's kernel):
+its store methods and services give plain tables (``workbench/frame.py``), whatever screen it
+shows. And the desk's kernel does not grow with every attendance: the screens it drops are closed
+with their widgets (``workbench/widgets/release.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from benchmarks import memory
 
 NEVER = {"pyarrow", "matplotlib", "debugpy", "sqlite3"}
 NOT_BEFORE_LOGIN = {"pandas", "duckdb", "bqplot"}
+NOT_ON_THE_DESK = {"pandas", "numpy"}
 
 
 def test_the_desk_kernel_imports_no_chart_library_and_its_login_screen_nothing_heavy(desk):
@@ -27,7 +30,17 @@ def test_the_desk_kernel_imports_no_chart_library_and_its_login_screen_nothing_h
     assert Path(login["argv"][0]).parts[-3:] == ("workbench", "server", "kernel.py"), login["argv"]
     assert not (NEVER | NOT_BEFORE_LOGIN) & set(login["loaded"]), login["loaded"]
     assert after["heavy"] == [], after                 # no pyarrow, matplotlib, bqplot, openpyxl, faker...
-    assert {"pandas", "duckdb"} <= set(after["loaded"]) and not NEVER & set(after["loaded"]), after["loaded"]
+    assert "duckdb" in after["loaded"] and not (NEVER | NOT_ON_THE_DESK) & set(after["loaded"]), after["loaded"]
+
+
+def test_no_screen_of_the_desk_imports_pandas_or_numpy(desk):
+    # the whole journey (login, search, client, wizard, lookup, Meus Atendimentos), then Fila, the
+    # work orders and one order, a later contact, and an admin's Operadores: pandas and numpy
+    # would add some 50 MB to every operator's kernel
+    result = memory.run_page(str(desk.path), "atendimento.ipynb", memory.DESK_WORK + memory.DESK_OTHER,
+                             timeout=300)
+    loaded = set(result["after"]["loaded"])
+    assert "duckdb" in loaded and not NOT_ON_THE_DESK & loaded, loaded
 
 
 def test_the_dashboard_kernel_imports_bqplot_after_the_login_and_never_pyarrow(desk):

@@ -40,11 +40,11 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'workbench' has no attribute {name!r}")
 
 
-def open(path=None, *, create: bool = False) -> Workbench:  # noqa: A001 - the documented name
+def open(path=None, *, create: bool = False, tables: str = "pandas") -> Workbench:  # noqa: A001 - the documented name
     """Open the workbench database at ``path``; ``create=True`` creates a missing one (see :meth:`Workbench.open`)."""
     from workbench.api import Workbench
 
-    return Workbench.open(path, create=create)
+    return Workbench.open(path, create=create, tables=tables)
 
 
 __all__ = [

@@ -9,8 +9,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from pathlib import Path
 
-import pandas as pd
-
 from workbench import settings
 from workbench.errors import NotFoundError, StoreError, ValidationError
 from workbench.services import analyst, arguments, auth, records
@@ -18,6 +16,7 @@ from workbench.services.caches import DashboardCache
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
 from workbench.storage import open_store
+from workbench.frame import Frame, as_pandas
 
 
 class Workbench:
@@ -28,15 +27,19 @@ class Workbench:
     the file under it; ``with workbench.open(...) as wb:`` closes it at the end.
     """
 
-    def __init__(self, store):
+    def __init__(self, store, *, tables: str = "pandas"):
+        """``tables``: what the methods return tables as: ``"pandas"`` (DataFrames, the analysts' API)
+        or ``"plain"`` (:class:`~workbench.frame.Frame`: the desk's pages, which never import pandas)."""
         self.store = store
-        self._reference: dict[str, pd.DataFrame] | None = None
+        self.table_kind = arguments.choice(tables, "Tabelas", ("pandas", "plain"))
+        self._reference: dict[str, Frame] | None = None
+        self._reference_pandas: dict | None = None
         self.snapshot_info = None      # set on the Workbench returned by snapshot()
         self.dashboard_cache = DashboardCache()
 
     # -- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, create: bool = False) -> "Workbench":
+    def open(cls, path: str | Path | None = None, *, create: bool = False, tables: str = "pandas") -> "Workbench":
         """Open the database at ``path``, upgrading its schema when it is older.
 
         ``path`` defaults to ``$WORKBENCH_DB`` or the default place (see the
@@ -45,6 +48,7 @@ class Workbench:
         instead, with the reference data shipped with the package. The process
         stays registered on the database until :meth:`close`; while a restore
         runs, waits for it (up to ``WORKBENCH_LOCK_TIMEOUT``), then raises BusyError.
+        ``tables="plain"``: tables come back as plain :class:`~workbench.frame.Frame` (no pandas).
         """
         path = arguments.database(path, "Banco de dados", optional=True)
         create = arguments.boolean(create, "Criar")
@@ -54,7 +58,7 @@ class Workbench:
         store.register()
         try:
             applied = store.ensure_schema(create=create)
-            wb = cls(store)
+            wb = cls(store, tables=tables)
             if 1 in applied:
                 wb.load_reference()
         except BaseException:
@@ -95,7 +99,7 @@ class Workbench:
             max_age = float(settings.get("snapshot_max_age"))
         max_age = arguments.number(max_age, "max_age", minimum=0)
         info = self.store.write_snapshot(path, max_age=max_age)
-        snap = Workbench(open_store(info.path, read_only=True))
+        snap = Workbench(open_store(info.path, read_only=True), tables=self.table_kind)
         snap.snapshot_info = info
         return snap
 
@@ -118,18 +122,28 @@ class Workbench:
         """Validate and load the reference CSVs and scripts; returns new script versions."""
         data_dir = arguments.path(data_dir, "Pasta de dados", optional=True)
         tables, scripts = read_reference_dir(Path(data_dir or settings.get("data_dir")))
-        self._reference = None
+        self._reference = self._reference_pandas = None
         return self.store.load_reference(tables, scripts)
 
-    def reference(self) -> dict[str, pd.DataFrame]:
+    def reference(self) -> dict:
         """Origins, statuses, attendance types, titles, plans, routing points and scripts."""
-        return self.store.reference()
+        return self._out(self.store.reference())
 
-    def reference_cached(self) -> dict[str, pd.DataFrame]:
-        """Reference tables read once per Workbench (they change only on `workbench init`)."""
+    def reference_cached(self, *, pandas: bool = False) -> dict:
+        """Reference tables read once per Workbench (they change only on `workbench init`), as
+        plain :class:`~workbench.frame.Frame` (what the services use), or DataFrames (``pandas=True``:
+        the dashboard's)."""
         if self._reference is None:
             self._reference = self.store.reference()
-        return self._reference
+        if not pandas:
+            return self._reference
+        if self._reference_pandas is None:
+            self._reference_pandas = as_pandas(self._reference)
+        return self._reference_pandas
+
+    def _out(self, value):
+        """``value`` with its tables as this Workbench gives them (see ``tables``)."""
+        return value if self.table_kind == "plain" else as_pandas(value)
 
     # -- operators ---------------------------------------------------------
     def login(self, username: str, password: str, *, client: str | None = None) -> Session:
@@ -187,7 +201,7 @@ class Workbench:
         if not found:
             raise NotFoundError(f"Operador '{username}' não encontrado.")
 
-    def operators(self, *, by: Session) -> pd.DataFrame:
+    def operators(self, *, by: Session):
         """Every operator with role, state, failed logins of the current window and lock (admins only).
 
         Columns: operator_id, username, name, role, active, created_at, failed_logins, locked_until,
@@ -195,9 +209,11 @@ class Workbench:
         """
         by.operator.require("gerir_operadores")
         frame = self.store.operators(at=auth.now(), window=auth.WINDOW)
-        served = self.store.operator_queues().groupby("operator_id")["queue_code"].apply(list)
+        served: dict[int, list[str]] = {}
+        for row in self.store.operator_queues().rows():
+            served.setdefault(row["operator_id"], []).append(row["queue_code"])
         frame["queues"] = [list(served.get(i, [])) for i in frame["operator_id"]]
-        return frame
+        return self._out(frame)
 
     def set_operator_queues(self, operator_id: int, queues, *, by: Session | None = None) -> None:
         """The queues (labels or codes) an operator serves, replacing the previous ones (admins;
@@ -215,7 +231,7 @@ class Workbench:
             raise ValidationError(f"Fila desconhecida: {missing.split(':', 1)[1]}.", field="Fila")
 
     # -- client search ------------------------------------------------------------
-    def search_clients(self, text: str, limit: int = 50) -> pd.DataFrame:
+    def search_clients(self, text: str, limit: int = 50) :
         """Pesquisar Cliente: clients matching ``text``, best match first.
 
         Accent- and case-insensitive; matches every word (any order, also inside
@@ -233,7 +249,7 @@ class Workbench:
         """
         from workbench.services import search
 
-        return search.search_clients(self.store, text, limit)
+        return self._out(search.search_clients(self.store, text, limit))
 
     def lookup(self, text: str, limit: int = 20):
         """Find anything from anywhere: a protocol, a CPF/CNPJ, a phone, a client code, an e-mail or a name.
@@ -251,18 +267,18 @@ class Workbench:
         """
         from workbench.services import lookup
 
-        return lookup.lookup(self.store, text, limit=limit, reference=self.reference_cached())
+        return self._out(lookup.lookup(self.store, text, limit=limit, reference=self.reference_cached()))
 
     # -- reading the desk -------------------------------------------------------
     def client(self, client_id: int) -> records.ClientRecord:
         """The client's record: ``data`` (dict), ``contracts`` (plan, routing point,
         access Habilitado/Desabilitado, status) and ``summary`` of attendances."""
-        return records.client_record(self.store, client_id)
+        return self._out(records.client_record(self.store, client_id))
 
     def attendances(self, client_id: int | None = None, status=None, text: str | None = None,
                     order_by: str = "created_at", descending: bool = True, limit: int = 200,
                     offset: int = 0, *, owner_id: int | None = None, queue=None, unassigned: bool = False,
-                    open_only: bool = False) -> pd.DataFrame:
+                    open_only: bool = False) :
         """The attendance list of one client or of everyone, newest first unless ``order_by`` says.
 
         ``status``: a label or code, or a list of them; ``text`` searches the
@@ -274,43 +290,43 @@ class Workbench:
         ``countdown`` say how late an open one is). ``attrs["truncated"]`` tells
         whether more rows follow this page.
         """
-        return records.list_attendances(self.store, self.reference_cached(), client_id=client_id,
-                                        status=status, text=text, order_by=order_by,
-                                        descending=descending, limit=limit, offset=offset, owner_id=owner_id,
-                                        queue=queue, unassigned=unassigned, open_only=open_only)
+        return self._out(records.list_attendances(
+            self.store, self.reference_cached(), client_id=client_id, status=status, text=text, order_by=order_by,
+            descending=descending, limit=limit, offset=offset, owner_id=owner_id, queue=queue,
+            unassigned=unassigned, open_only=open_only))
 
     def attendance(self, protocol: str) -> records.AttendanceDetail:
         """One attendance in full: data, script report, work orders, later contacts and history.
 
         ``protocol`` may also be the protocol of a call that was added to it as a later contact."""
-        return records.attendance_detail(self.store, protocol)
+        return self._out(records.attendance_detail(self.store, protocol))
 
     def service_orders(self, status=None, *, city: str | None = None, routing_point: int | None = None,
                        technician=None, since=None, until=None, protocol: str | None = None, limit: int = 200,
-                       offset: int = 0) -> pd.DataFrame:
+                       offset: int = 0) :
         """Ordens de Serviço: work orders matching every filter given (status: one or a list;
         ``since``/``until``: the order's day, its scheduled date or else its opening date), open ones
         first. ``attrs["truncated"]``."""
         from workbench.services import service_orders
 
-        return service_orders.list_service_orders(self.store, self.reference_cached(), status=status, city=city,
-                                                  routing_point=routing_point, technician=technician, since=since,
-                                                  until=until, protocol=protocol, limit=limit, offset=offset)
+        return self._out(service_orders.list_service_orders(
+            self.store, self.reference_cached(), status=status, city=city, routing_point=routing_point,
+            technician=technician, since=since, until=until, protocol=protocol, limit=limit, offset=offset))
 
     def service_order(self, order_id: int):
         """One work order: ``data``, ``history`` and ``next_statuses`` (what it may go to now)."""
         from workbench.services import service_orders
 
-        return service_orders.service_order(self.store, order_id)
+        return self._out(service_orders.service_order(self.store, order_id))
 
     def protocol_log(self, client_id: int | None = None, outcome: str | None = None,
-                     since=None, until=None, limit: int = 1000) -> pd.DataFrame:
+                     since=None, until=None, limit: int = 1000) :
         """Every protocol ever given (newest first) with its outcome:
         'aberto' (wizard in progress), 'registrado' or 'abandonado'."""
-        return records.protocol_log(self.store, client_id=client_id, outcome=outcome, since=since,
-                                    until=until, limit=limit)
+        return self._out(records.protocol_log(self.store, client_id=client_id, outcome=outcome, since=since,
+                                              until=until, limit=limit))
 
-    def sql(self, query: str, params=None, *, max_rows: int = analyst.MAX_ROWS) -> pd.DataFrame:
+    def sql(self, query: str, params=None, *, max_rows: int = analyst.MAX_ROWS) :
         """Run one read-only SELECT over the tables of :meth:`tables`; returns a DataFrame.
 
         ``params``: a list for ``?`` placeholders or a dict for ``$name``. Only
@@ -325,7 +341,7 @@ class Workbench:
         """
         return analyst.analyst_sql(self.store, query, params, max_rows=max_rows)
 
-    def tables(self) -> pd.DataFrame:
+    def tables(self) :
         """The data dictionary of :meth:`sql`: every queryable table and column, its type and a
         description in Portuguese (columns ``table, column, type, description, table_description``)."""
         return analyst.catalog(self.store)

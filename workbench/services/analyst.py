@@ -13,10 +13,11 @@ import warnings
 from datetime import date, datetime
 from decimal import Decimal
 
-import pandas as pd
-
+from workbench.lazy import lazy
 from workbench.errors import ValidationError
 from workbench.services import arguments
+
+pd = lazy("pandas")                      # only when a DataFrame is made
 
 MAX_ROWS = 100_000
 MAX_ROWS_LIMIT = 5_000_000

@@ -13,16 +13,15 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sys
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
-
 from workbench import settings
 from workbench.errors import ValidationError
 from workbench.services.fields import TextRule, text_problem
+from workbench.frame import Column
 
 INT32_MAX = 2**31 - 1           # ids are INTEGER columns
 _DIGITS = re.compile(r"\s*[+-]?\d{1,19}\s*")
@@ -77,7 +76,8 @@ def boolean(value, field: str) -> bool:
     """True/False (numpy booleans too); 'sim', 1 or 'no' are refused rather than guessed."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, np.bool_):
+    np = sys.modules.get("numpy")                # a numpy boolean can only come from a loaded numpy
+    if np is not None and isinstance(value, np.bool_):
         return bool(value)
     raise ValidationError(f"{field} deve ser True ou False (recebido {_shown(value)}).", field=field)
 
@@ -165,7 +165,8 @@ def timestamp(value, field: str, *, optional: bool = True) -> datetime | None:
     if value is None and optional:
         return None
     parsed = None
-    if isinstance(value, pd.Timestamp):
+    pd = sys.modules.get("pandas")               # a pandas Timestamp can only come from a loaded pandas
+    if pd is not None and isinstance(value, pd.Timestamp):
         parsed = None if pd.isna(value) else value.to_pydatetime()
     elif isinstance(value, datetime):
         parsed = value
@@ -191,7 +192,9 @@ def labels(value, field: str) -> list[str] | None:
     if value is None:
         return None
     items = [value] if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple, set, frozenset, pd.Series)):
+    pd = sys.modules.get("pandas")
+    series = (pd.Series,) if pd is not None else ()
+    if not isinstance(items, (list, tuple, set, frozenset, Column) + series):
         raise ValidationError(f"{field} deve ser um texto ou uma lista de textos (recebido {_shown(value)}).",
                               field=field)
     out = [string(v, field, max_len=100) for v in items]

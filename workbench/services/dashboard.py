@@ -120,7 +120,7 @@ def _store(session):
 
 
 def _ref(session) -> dict[str, pd.DataFrame]:
-    return session.workbench.reference_cached()
+    return session.workbench.reference_cached(pandas=True)
 
 
 def choices(session) -> dict[str, list[tuple[str, Any]]]:

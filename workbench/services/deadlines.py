@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import numpy as np
-import pandas as pd
+from workbench.frame import Frame, missing
 
 DEADLINE_LABELS = {"no_prazo": "No prazo", "vence_24h": "Vence em 24 h", "vencido": "Vencido",
                    "anatel": "Fora do prazo Anatel"}
@@ -24,9 +23,9 @@ SOON = timedelta(hours=24)
 
 
 def deadline_state(is_open: bool, due_at, anatel_due_at, now: datetime) -> str:
-    if not is_open or due_at is None or pd.isna(due_at):
+    if not is_open or missing(due_at):
         return ""
-    if anatel_due_at is not None and not pd.isna(anatel_due_at) and anatel_due_at < now:
+    if not missing(anatel_due_at) and anatel_due_at < now:
         return "anatel"
     if due_at < now:
         return "vencido"
@@ -56,15 +55,12 @@ def countdown(state: str, due_at, anatel_due_at, now: datetime) -> str:
     return f"vence em {_span(due_at - now)}"
 
 
-def with_deadlines(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
+def with_deadlines(frame: Frame, now: datetime) -> Frame:
     """``frame`` (is_open, due_at, anatel_due_at) with the columns ``deadline`` (state) and ``countdown``."""
-    if frame.empty:
-        return frame.assign(deadline=pd.Series(dtype=object), countdown=pd.Series(dtype=object))
-    at = pd.Timestamp(now)
-    due, anatel = pd.to_datetime(frame["due_at"], utc=True), pd.to_datetime(frame["anatel_due_at"], utc=True)
-    is_open = frame["is_open"].fillna(False).astype(bool).to_numpy() & due.notna().to_numpy()
-    states = np.select([~is_open, (anatel < at).to_numpy(), (due < at).to_numpy(), (due < at + SOON).to_numpy()],
-                       ["", "anatel", "vencido", "vence_24h"], "no_prazo")
-    texts = [countdown(state, d, a, now) if state else ""
-             for state, d, a in zip(states, due.to_numpy(dtype=object), anatel.to_numpy(dtype=object))]
-    return frame.assign(deadline=states.astype(object), countdown=texts)
+    states, texts = [], []
+    for is_open, due, anatel in zip(frame["is_open"].tolist(), frame["due_at"].tolist(),
+                                    frame["anatel_due_at"].tolist()):
+        state = deadline_state(not missing(is_open) and bool(is_open), due, None if missing(anatel) else anatel, now)
+        states.append(state)
+        texts.append(countdown(state, due, anatel, now) if state else "")
+    return frame.assign(deadline=states, countdown=texts)

@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 from validate_docbr import CNPJ, CPF
+
+from workbench.lazy import lazy
+
+np = lazy("numpy")                    # the vectorised checks (import, demo data) only
 
 _NON_DIGITS = re.compile(r"\D+")
 _NON_DOCUMENT = re.compile(r"[^0-9A-Za-z]+")
 _CPF = CPF()
 _CNPJ = CNPJ()
-CNPJ_SYMBOLS = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
-_CPF_W1 = np.arange(10, 1, -1)                      # 10..2
-_CPF_W2 = np.arange(11, 1, -1)                      # 11..2
-_CNPJ_W1 = np.array([5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
-_CNPJ_W2 = np.array([6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+CNPJ_SYMBOLS = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CPF_W1 = tuple(range(10, 1, -1))                    # 10..2
+_CPF_W2 = tuple(range(11, 1, -1))                    # 11..2
+_CNPJ_W1 = (5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
+_CNPJ_W2 = (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def only_digits(text: object) -> str:
@@ -142,7 +145,8 @@ def random_cnpjs(rng: np.random.Generator, n: int, alphanumeric: float = 0.0) ->
     root[same, 7] = (root[same, 0] + 1) % 10
     if alphanumeric > 0:
         alnum = rng.random(n) < alphanumeric
-        symbols = CNPJ_SYMBOLS[rng.integers(0, len(CNPJ_SYMBOLS), size=(int(alnum.sum()), 8))] - ord("0")
+        table = np.frombuffer(CNPJ_SYMBOLS, dtype=np.uint8)
+        symbols = table[rng.integers(0, len(table), size=(int(alnum.sum()), 8))] - ord("0")
         symbols[:, 2] = rng.integers(17, 43, size=len(symbols))       # at least one letter
         root[alnum] = symbols
     branch = np.tile(np.array([0, 0, 0, 1]), (n, 1))

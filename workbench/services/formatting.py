@@ -34,6 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workbench import settings
+from workbench.frame import missing
 
 EMPTY = "—"
 KINDS = ("text", "code", "int", "decimal", "number", "hours", "pct", "trend", "days", "bool", "date", "datetime")
@@ -67,18 +68,8 @@ def tz() -> ZoneInfo:
 
 
 def is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (str, int)):      # never missing: answered without importing pandas (the login screen)
-        return False
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, dict)) else False
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, and pandas' NaT/NA (these only when pandas is loaded: the desk never imports it)."""
+    return missing(value)
 
 
 def _thousands(text: str) -> str:
@@ -114,12 +105,15 @@ def trend(value: Any) -> str:
 
 def local_datetime(value: Any) -> datetime:
     """A naive local datetime for an aware one (naive values are taken as local already)."""
-    import pandas as pd
+    if not isinstance(value, datetime):
+        if isinstance(value, date):
+            return datetime.combine(value, datetime.min.time())
+        import pandas as pd                       # a text or a numpy datetime: pandas reads them
 
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert(tz()).tz_localize(None)
-    return ts.to_pydatetime()
+        value = pd.Timestamp(value).to_pydatetime()
+    if value.tzinfo is not None:
+        value = value.astimezone(tz()).replace(tzinfo=None)
+    return value
 
 
 def date_text(value: Any) -> str:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import search
@@ -40,7 +40,7 @@ class LookupResult:
     text: str
     kind: str
     protocol: dict | None = None
-    clients: pd.DataFrame | None = None
+    clients: Frame | None = None
 
     @property
     def registered(self) -> bool:
@@ -126,11 +126,11 @@ def _named(row: dict, reference: dict) -> dict:
         if code is None:
             return None
         df = reference[table]
-        match = df.loc[df["code"] == code]
+        match = df[df["code"] == code]
         return code if match.empty else match.iloc[0]["label"]
 
     statuses = reference["statuses"]
-    is_open = statuses.loc[statuses["code"] == row["status_code"], "is_open"]
+    is_open = statuses[statuses["code"] == row["status_code"]]["is_open"]
     named = {"origin": label("origins", row["origin_code"]), "title": label("titles", row["title_code"]),
              "status": label("statuses", row["status_code"]),
              "is_open": None if is_open.empty else bool(is_open.iloc[0])}

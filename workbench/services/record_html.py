@@ -10,7 +10,7 @@ import html
 from datetime import date, datetime
 from typing import Any, Iterable
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.services.formatting import display
 
@@ -21,7 +21,7 @@ _CELL = "padding:2px 10px;border-bottom:1px solid #e4e7eb;text-align:left;vertic
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         kind = "bool"
-    elif isinstance(value, (datetime, pd.Timestamp)):
+    elif isinstance(value, datetime):
         kind = "datetime"
     elif isinstance(value, date):
         kind = "date"
@@ -39,13 +39,13 @@ def fields_table(pairs: Iterable[tuple[str, Any]]) -> str:
     return f"<table style='{_TABLE}'>{rows}</table>"
 
 
-def frame_table(frame: pd.DataFrame, columns: dict[str, str], empty: str) -> str:
+def frame_table(frame: Frame, columns: dict[str, str], empty: str) -> str:
     if frame is None or not len(frame):
         return f"<p style='color:#7b8794;font-style:italic'>{html.escape(empty)}</p>"
     keys = [k for k in columns if k in frame.columns]
     head = "".join(f"<th style='{_CELL};background:#e4ebf2'>{html.escape(columns[k])}</th>" for k in keys)
     body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{_text(v)}</td>" for v in row) + "</tr>"
-                   for row in frame[keys].astype(object).itertuples(index=False, name=None))
+                   for row in zip(*[frame[k].tolist() for k in keys]))
     return f"<table style='{_TABLE}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import arguments
@@ -40,7 +40,7 @@ class ClientRecord:
     """What "Cadastro do Cliente" shows (a notebook displays it as tables)."""
 
     data: dict
-    contracts: pd.DataFrame
+    contracts: Frame
     summary: dict
 
     def _repr_html_(self) -> str:
@@ -60,10 +60,10 @@ class AttendanceDetail:
     """
 
     data: dict
-    answers: pd.DataFrame
+    answers: Frame
     service_order: dict | None
-    history: pd.DataFrame
-    contacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    history: Frame
+    contacts: Frame = field(default_factory=Frame)
     service_orders: list[dict] = field(default_factory=list)
 
     def _repr_html_(self) -> str:
@@ -85,7 +85,7 @@ def client_record(store, client_id) -> ClientRecord:
             data[key] = format_phone(data[key])
     summary = {
         "total": int(counts["n"].sum()) if len(counts) else 0,
-        "open": int(counts.loc[counts["is_open"], "n"].sum()) if len(counts) else 0,
+        "open": sum(int(n) for n, o in zip(counts["n"].tolist(), counts["is_open"].tolist()) if o),
         "last_at": counts["last_at"].max() if len(counts) else None,
         "by_status": dict(zip(counts["status"], counts["n"].astype(int))),
     }
@@ -124,26 +124,22 @@ def queue_codes(reference: dict, queue) -> list[str] | None:
     return codes
 
 
-def named(frame: pd.DataFrame, reference: dict) -> pd.DataFrame:
+def named(frame: Frame, reference: dict) -> Frame:
     """A page of the store's list (codes) with the labels the screens show, from the reference data.
 
     Plain dictionary look-ups over the page's values (a page is at most :data:`MAX_PAGE` rows): a
     fraction of what ``Series.map`` costs per column on a hot path (the worklist, every queue)."""
-    def labels(column: str, table: str, key: str = "code", value: str = "label") -> pd.Series:
+    def labels(column: str, table: str, key: str = "code", value: str = "label") -> list:
         ref = reference[table]
         found = dict(zip(ref[key].tolist(), ref[value].tolist()))
-        values = [found.get(v) for v in frame[column].tolist()]
-        if all(v is None for v in values):              # no rows or no labels: the dtype pandas gives then
-            return frame[column].map(found)
-        return pd.Series(values, index=frame.index)
+        return [found.get(v) for v in frame[column].tolist()]
 
     statuses = reference["statuses"]
-    open_by_code = dict(zip(statuses["code"].tolist(), statuses["is_open"].astype(bool).tolist()))
+    open_by_code = dict(zip(statuses["code"].tolist(), (bool(v) for v in statuses["is_open"].tolist())))
     return frame.assign(
         title=labels("title_code", "titles"),
         status=labels("status_code", "statuses"),
-        is_open=pd.Series([bool(open_by_code.get(v, False)) for v in frame["status_code"].tolist()],
-                          index=frame.index, dtype=bool),
+        is_open=[bool(open_by_code.get(v, False)) for v in frame["status_code"].tolist()],
         origin=labels("origin_code", "origins"),
         type=labels("type_code", "attendance_types"),
         queue=labels("queue_code", "queues"),
@@ -158,7 +154,7 @@ def title_codes(reference: dict, needle: str) -> tuple[str, ...]:
 
 def list_attendances(store, reference: dict, *, client_id=None, status=None, text=None, order_by="created_at",
                      descending=True, limit=200, offset=0, owner_id=None, queue=None, unassigned=False,
-                     open_only=False, served_by=None, now=None) -> pd.DataFrame:
+                     open_only=False, served_by=None, now=None) -> Frame:
     """Any attendance list (see ``Workbench.attendances``): :data:`LIST_COLUMNS`, ``attrs["truncated"]``."""
     client_id = arguments.identifier(client_id, "Cliente", optional=True)
     owner_id = arguments.identifier(owner_id, "Responsável", optional=True)
@@ -259,7 +255,7 @@ def add_followup(session, protocol: str, *, note: str | None, status=None, expec
 
 
 def protocol_log(store, *, client_id=None, outcome=None, since: datetime | None = None,
-                 until: datetime | None = None, limit: int = 1000) -> pd.DataFrame:
+                 until: datetime | None = None, limit: int = 1000) -> Frame:
     client_id = arguments.identifier(client_id, "Cliente", optional=True)
     outcome = arguments.choice(outcome, "Situação", OUTCOMES, optional=True)
     since = arguments.timestamp(since, "Desde")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
+from workbench.lazy import lazy
 from workbench.errors import ReferenceDataError
 from workbench.services.scripts import load_script_file
+
+pd = lazy("pandas")                      # only when a DataFrame is made
 
 _CSV_COLUMNS = {
     "origins": {"code": str, "label": str, "sort": int},

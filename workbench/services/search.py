@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import ValidationError
 from workbench.services import arguments
@@ -61,18 +61,18 @@ def validate(text, limit) -> tuple[str, int]:
     return text[:MAX_CHARS], limit
 
 
-def search_clients(store, text, limit: int = 50) -> pd.DataFrame:
+def search_clients(store, text, limit: int = 50) -> Frame:
     """Clients matching ``text``, best first (see :meth:`workbench.api.Workbench.search_clients`)."""
     text, limit = validate(text, limit)
     terms = search_terms(text)
     if terms:
         found, fuzzy = store.search_clients(terms, limit)
     else:
-        found, fuzzy = pd.DataFrame(columns=RESULT_COLUMNS), False
+        found, fuzzy = Frame(columns=RESULT_COLUMNS), False
     truncated = len(found) > limit
     df = found.iloc[:limit]
-    out = pd.DataFrame({c: (df[c].to_numpy() if c in df else []) for c in RESULT_COLUMNS})
-    out["client_id"] = out["client_id"].astype("int64")
+    out = Frame({c: (df[c].tolist() if c in df else [None] * len(df)) for c in RESULT_COLUMNS}, RESULT_COLUMNS)
+    out["client_id"] = [int(v) for v in out["client_id"]]
     out["document"] = [format_document(d) for d in out["document"]]
     out["phone"] = [format_phone(p) for p in out["phone"]]
     out.attrs.update({"truncated": truncated, "limit": limit, "text": text, "fuzzy": fuzzy})

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import arguments
@@ -51,7 +51,7 @@ class ServiceOrderDetail:
     ``next_statuses`` the statuses it may go to now."""
 
     data: dict
-    history: pd.DataFrame
+    history: Frame
     next_statuses: tuple[str, ...]
 
 
@@ -86,7 +86,7 @@ def _technician_id(reference: dict, value) -> int:
 
 
 def list_service_orders(store, reference: dict, *, status=None, city=None, routing_point=None, technician=None,
-                        since=None, until=None, protocol=None, limit=200, offset=0) -> pd.DataFrame:
+                        since=None, until=None, protocol=None, limit=200, offset=0) -> Frame:
     """Orders matching every filter given, open ones first, then by day (the scheduled date, else the
     opening date) and number; ``attrs["truncated"]``."""
     wanted = arguments.labels(status, F_STATUS) or []

@@ -13,10 +13,10 @@ dead kernel (``session.resume_attendance``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.services import arguments, drafts
@@ -42,7 +42,7 @@ class AttendanceDraft(ScriptWalk):
     session: "Session"
     protocol: str
     client: dict
-    contracts: pd.DataFrame
+    contracts: Frame
     origin: str | None
     issued_at: object
     _ref: dict = field(repr=False)
@@ -283,7 +283,7 @@ class AttendanceDraft(ScriptWalk):
         return {
             "protocol": self.protocol, "client_id": int(self.client["client_id"]),
             "client_name": self.client.get("name"),
-            "issued_at": pd.Timestamp(self.issued_at).isoformat(), "origin": self.origin,
+            "issued_at": self.issued_at.isoformat(), "origin": self.origin,
             "contract_id": self.contract_id, "person_name": self.person_name, "problem": self.problem,
             "title": self.title, "type": self.type, "checks": self.checks, "resolved": self.resolved,
             "solution": self.solution, "request_os": self.request_os,
@@ -302,7 +302,7 @@ class AttendanceDraft(ScriptWalk):
         wb = session.workbench
         record = wb.client(state["client_id"])
         draft = cls(session=session, protocol=arguments.protocol(state["protocol"]), client=record.data,
-                    contracts=record.contracts, origin=None, issued_at=pd.Timestamp(state["issued_at"]),
+                    contracts=record.contracts, origin=None, issued_at=datetime.fromisoformat(str(state["issued_at"])),
                     _ref=wb.reference_cached(), claim=claim or drafts.new_claim())
         ref = draft._ref
         if state.get("origin") in list(ref["origins"]["label"]):
@@ -387,7 +387,7 @@ def _raise(errors: dict[str, str]) -> None:
         raise ValidationError(errors[first], field=first, errors=errors)
 
 
-def _label(table: pd.DataFrame, value: str, field_label: str) -> str:
+def _label(table: Frame, value: str, field_label: str) -> str:
     """The label of a reference row given its label or its code."""
     value = arguments.string(value, field_label, max_len=200)
     for column in ("label", "code"):
@@ -397,5 +397,5 @@ def _label(table: pd.DataFrame, value: str, field_label: str) -> str:
     raise ValidationError(f"{field_label} inválido: '{value[:60]}'.", field=field_label)
 
 
-def _code(table: pd.DataFrame, label: str) -> str:
+def _code(table: Frame, label: str) -> str:
     return table[table["label"] == label].iloc[0]["code"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
+from workbench.frame import Frame, missing
 
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.services import arguments
@@ -29,7 +29,7 @@ class ScriptWalk:
     @property
     def has_script(self) -> bool:
         row = self._title_row()
-        return row is not None and pd.notna(row["script_code"]) and bool(row["script_code"])
+        return row is not None and not missing(row["script_code"]) and bool(row["script_code"])
 
     def start_script(self) -> None:
         """Load the title's script (latest version) after the data step is valid."""
@@ -115,7 +115,7 @@ class ScriptWalk:
         self._position -= 1
         return True
 
-    def report(self) -> pd.DataFrame:
+    def report(self) -> Frame:
         """The questions asked and the answers given, in order."""
         rows = []
         if self._script is not None:
@@ -123,7 +123,7 @@ class ScriptWalk:
             for seq, ans in enumerate(self._answers, 1):
                 q = questions[ans.question_id]
                 rows.append({"seq": seq, "question": q["text"], "answer": q["options"][ans.option_index]["text"]})
-        return pd.DataFrame(rows, columns=["seq", "question", "answer"])
+        return Frame.from_records(rows, ["seq", "question", "answer"])
 
     def _restore_answers(self, state: dict) -> None:
         questions = self._script[1]["questions"]

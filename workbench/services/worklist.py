@@ -15,7 +15,7 @@ the earliest deadline first within each.
 
 from __future__ import annotations
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services import arguments, records
@@ -36,7 +36,7 @@ REFUSALS = {
 }
 
 
-def queues_for(session) -> pd.DataFrame:
+def queues_for(session) -> Frame:
     """The queues this operator's "Fila" shows (code, label, serves): the ones it serves, or every
     queue for supervisors and admins."""
     session.operator.require("atender")
@@ -49,7 +49,7 @@ def queues_for(session) -> pd.DataFrame:
     return queues.reset_index(drop=True)
 
 
-def worklist(session, *, limit: int = WORKLIST_PAGE, offset: int = 0) -> pd.DataFrame:
+def worklist(session, *, limit: int = WORKLIST_PAGE, offset: int = 0) -> Frame:
     """Meus Atendimentos: the open attendances this operator is responsible for, most urgent first."""
     session.operator.require("atender")
     wb = session.workbench
@@ -59,7 +59,7 @@ def worklist(session, *, limit: int = WORKLIST_PAGE, offset: int = 0) -> pd.Data
 
 
 def queue_list(session, queue=None, *, unassigned: bool = False, limit: int = WORKLIST_PAGE,
-               offset: int = 0) -> pd.DataFrame:
+               offset: int = 0) -> Frame:
     """Fila: the open attendances of ``queue`` (label or code; None = every queue of :func:`queues_for`),
     most urgent first; ``unassigned`` keeps only those nobody holds.
 
@@ -79,7 +79,7 @@ def queue_list(session, queue=None, *, unassigned: bool = False, limit: int = WO
     return frame
 
 
-def transfer_targets(session) -> dict[str, pd.DataFrame]:
+def transfer_targets(session) -> dict[str, Frame]:
     """What a transfer may choose: ``operators`` (active: operator_id, name, role, queues) and ``queues``."""
     session.operator.require("atender")
     wb = session.workbench

@@ -32,14 +32,16 @@ import time
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
+from workbench.lazy import lazy
 from workbench import settings
 from workbench.errors import BusyError, StoreError, ValidationError
 from workbench.storage import catalog, gate
 from workbench.storage.base import StoreBase
 from workbench.storage.results import QueryResult
 from workbench.storage.connection import _PROCESS_LOCK, is_lock_error, translate_error
+
+pd = lazy("pandas")
 
 ALIAS = "wb_desk_file"                    # the attached file; never reachable by name from a query
 TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import COMPLAINT_DAYS, DEMAND_DAYS
@@ -103,7 +103,7 @@ def _urgency(now_param: str = "?") -> str:
 
 
 class AttendanceListsMixin(StoreBase):
-    def list_attendances(self, query: ListQuery) -> pd.DataFrame:
+    def list_attendances(self, query: ListQuery) -> Frame:
         """One page (``limit`` + 1 rows, to tell a cut list) of an attendance list; see the module."""
         with self._read() as con:
             open_statuses = {r[0] for r in con.execute("SELECT code FROM statuses WHERE is_open").fetchall()}
@@ -114,7 +114,7 @@ class AttendanceListsMixin(StoreBase):
             if not from_open and query.order_by == "title" and query.client_id is None:
                 query = self._title_window(con, query, open_statuses)
             sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
-            return self._df(con, sql, params)
+            return self._frame(con, sql, params)
 
     def _title_window(self, con, q: ListQuery, open_statuses: set[str]) -> ListQuery:
         """A page of millions of rows ordered by title: count the rows of each title first (a narrow

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import ConflictError
 from workbench.storage import open_attendances
@@ -19,10 +19,10 @@ class StoredAttendance:
     """One attendance as stored: its data, script answers, work orders, history and later contacts."""
 
     data: dict
-    answers: pd.DataFrame
+    answers: Frame
     orders: list[dict]
-    history: pd.DataFrame
-    contacts: pd.DataFrame
+    history: Frame
+    contacts: Frame
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class AttendancesMixin(DraftsMixin):
                 LEFT JOIN queues q ON q.code = a.queue_code
                 LEFT JOIN scripts sc ON sc.code = a.script_code
                 WHERE a.protocol = ?""", [protocol])
-            answers = self._df(con, "SELECT seq, question, answer FROM script_answers "
+            answers = self._frame(con, "SELECT seq, question, answer FROM script_answers "
                                     "WHERE protocol = ? ORDER BY seq", [protocol])
             orders = self._rows(con, """
                 SELECT so.order_id, so.status, so.description, so.created_at, so.updated_at, so.address,
@@ -106,7 +106,7 @@ class AttendancesMixin(DraftsMixin):
                        so.notes, so.closed_at
                 FROM service_orders so LEFT JOIN technicians te ON te.technician_id = so.technician_id
                 WHERE so.protocol = ? ORDER BY so.order_id""", [protocol])
-            history = self._df(con, """
+            history = self._frame(con, """
                 SELECT e.event_at, o.name AS operator, e.kind, fs.label AS from_status,
                        ts.label AS to_status, e.note, fo.name AS from_owner, tow.name AS to_owner,
                        fq.label AS from_queue, tq.label AS to_queue, e.contact_seq, e.order_id
@@ -119,7 +119,7 @@ class AttendancesMixin(DraftsMixin):
                 LEFT JOIN queues fq ON fq.code = e.from_queue
                 LEFT JOIN queues tq ON tq.code = e.to_queue
                 WHERE e.protocol = ? ORDER BY e.event_at, e.kind""", [protocol])
-            contacts = self._df(con, """
+            contacts = self._frame(con, """
                 SELECT k.seq, k.contact_at, o.name AS operator, og.label AS origin, k.person_name, k.said,
                        k.checks_done, k.resolved, k.solution, k.os_requested, k.order_id,
                        fs.label AS from_status, ts.label AS to_status, k.call_protocol

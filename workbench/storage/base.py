@@ -10,11 +10,11 @@ from typing import Any, Collection, Iterator, Sequence
 import json
 
 import duckdb
-import pandas as pd
 
 from workbench.errors import SessionRevoked, StoreError
 from workbench.storage.connection import unit_of_work
 from workbench.storage.dashboard_sql import DASHBOARD_MEMORY
+from workbench.frame import Frame
 
 
 class StoreBase:
@@ -65,8 +65,14 @@ class StoreBase:
             raise SessionRevoked()
 
     @staticmethod
-    def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
+    def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None):
+        """The result as a pandas DataFrame (the dashboard, the analysts' queries: pandas is their product)."""
         return con.execute(sql, params or []).df()
+
+    @staticmethod
+    def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> Frame:
+        """The result as a :class:`Frame` of plain values (what the desk's methods return: no pandas)."""
+        return Frame.from_cursor(con.execute(sql, params or []))
 
     @staticmethod
     def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None) -> list[dict]:

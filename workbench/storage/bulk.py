@@ -12,12 +12,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-import numpy as np
-import pandas as pd
 
+from workbench.lazy import lazy
 from workbench.errors import ValidationError
 from workbench.storage import gate, migrations, open_attendances, search_index, search_placement
 from workbench.storage.base import StoreBase
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 # An import writes batches sized to hold the database about BATCH_SECONDS (the first one has
 # IMPORT_BATCH_ROWS rows; a batch at most twice the one before), and between two it stands aside

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.base import StoreBase
 from workbench.storage.results import ClientRecord
@@ -15,7 +15,7 @@ class ClientsMixin(StoreBase):
             rows = self._rows(con, "SELECT * FROM clients WHERE client_id = ?", [client_id])
             if not rows:
                 return None
-            contracts = self._df(con, """
+            contracts = self._frame(con, """
                 SELECT ct.contract_id, p.name AS plan, r.name AS routing_point, ct.access_enabled,
                        CASE WHEN ct.access_enabled THEN 'Habilitado' ELSE 'Desabilitado' END AS access,
                        ct.status, ct.started_on
@@ -24,7 +24,7 @@ class ClientsMixin(StoreBase):
                 JOIN routing_points r USING (routing_point_id)
                 WHERE ct.client_id = ?
                 ORDER BY ct.status = 'Ativo' DESC, ct.started_on DESC""", [client_id])
-            counts = self._df(con, """
+            counts = self._frame(con, """
                 SELECT s.label AS status, s.is_open, count(*) AS n, max(a.created_at) AS last_at
                 FROM attendances a JOIN statuses s ON s.code = a.status_code
                 WHERE a.client_id = ?

@@ -30,8 +30,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-import pandas as pd
+import pandas as pd                      # the dashboard, the import, the analysts (no page imports this module)
 
+from workbench.frame import Frame
 from workbench.storage.attendance_lists import ListQuery
 from workbench.storage.attendances import StoredAttendance
 from workbench.storage.backup import RestoreReport
@@ -46,6 +47,7 @@ from workbench.storage.ownership import TransferResult
 from workbench.storage.results import ClientRecord, OrderDetail, QueryResult, ScriptDefinition, SearchResult
 from workbench.storage.service_orders import OrderChange, OrderQuery
 from workbench.storage.snapshot import SnapshotInfo
+
 
 
 @runtime_checkable
@@ -102,7 +104,7 @@ class ReferenceStore(Protocol):
         """Upsert the reference tables and add a version of each changed script, in one transaction;
         returns the new script versions."""
 
-    def reference(self) -> dict[str, pd.DataFrame]: ...
+    def reference(self) -> dict[str, Frame]: ...
 
     def script_definition(self, code: str, version: int | None = None) -> ScriptDefinition | None: ...
 
@@ -137,7 +139,7 @@ class OperatorStore(Protocol):
                      active: bool | None = None, role: str | None = None,
                      password_hash: str | None = None) -> bool: ...
 
-    def operators(self, *, at: datetime, window: timedelta) -> pd.DataFrame: ...
+    def operators(self, *, at: datetime, window: timedelta) -> Frame: ...
 
 
 @runtime_checkable
@@ -190,7 +192,7 @@ class ProtocolStore(Protocol):
     def protocol_state(self, protocol: str) -> str | None: ...
 
     def protocol_log(self, *, client_id: int | None, outcome: str | None, since: datetime | None,
-                     until: datetime | None, limit: int) -> pd.DataFrame: ...
+                     until: datetime | None, limit: int) -> Frame: ...
 
 
 @runtime_checkable
@@ -198,7 +200,7 @@ class AttendanceStore(Protocol):
     """Attendances: the lists (one client's, by status or text, worklists, queues), one in full, the finished
     wizard, follow-up, later contacts."""
 
-    def list_attendances(self, query: ListQuery) -> pd.DataFrame: ...
+    def list_attendances(self, query: ListQuery) -> Frame: ...
 
     def attendance_detail(self, protocol: str) -> StoredAttendance | None: ...
 
@@ -230,9 +232,9 @@ class OwnershipStore(Protocol):
                             expected: datetime | None = None) -> TransferResult | None:
         """Check who may move it and move it in ONE transaction (two at once: one wins, whole)."""
 
-    def active_operators(self) -> pd.DataFrame: ...
+    def active_operators(self) -> Frame: ...
 
-    def operator_queues(self) -> pd.DataFrame: ...
+    def operator_queues(self) -> Frame: ...
 
     def queues_of(self, operator_id: int) -> list[str]: ...
 
@@ -244,7 +246,7 @@ class OwnershipStore(Protocol):
 class ServiceOrderStore(Protocol):
     """Work orders (O.S.): the list, one in full, status changes."""
 
-    def list_service_orders(self, q: OrderQuery) -> pd.DataFrame: ...
+    def list_service_orders(self, q: OrderQuery) -> Frame: ...
 
     def service_order_detail(self, order_id: int) -> OrderDetail | None: ...
 

@@ -18,12 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
 
+from workbench.lazy import lazy
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import (BACKLOG, PATH_KEY_SQL, PATH_SEPARATOR, Bounds,
                                              DrillContext, age_sql, bucket_case, deadlines, drill_where,
                                              filter_where, parse_drill, protocol_range)
+
+pd = lazy("pandas")
 
 
 _LIST_ORDER = {

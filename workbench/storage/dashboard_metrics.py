@@ -25,12 +25,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-import pandas as pd
 
+from workbench.lazy import lazy
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DEMAND_DAYS, OS_OPEN,
                                              REOPENED, REPEAT, REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql,
                                              bucket_case, deadlines, filter_where, protocol_range)
+
+pd = lazy("pandas")
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.base import StoreBase
 
@@ -220,16 +220,15 @@ class OperatorsMixin(StoreBase):
                         {"active": active, "role": role, "password_changed": password_hash is not None})
             return True
 
-    def operators(self, *, at: datetime, window: timedelta) -> pd.DataFrame:
+    def operators(self, *, at: datetime, window: timedelta) -> Frame:
         """Every operator with the failures of its current window and its lock (no hashes)."""
         with self._read() as con:
-            frame = self._df(con, "SELECT operator_id, username, name, role, active, created_at "
+            frame = self._frame(con, "SELECT operator_id, username, name, role, active, created_at "
                                   "FROM operators ORDER BY name")
             guard = self._rows(con, "SELECT username_key, failures, locked_until FROM login_guard "
                                     "WHERE coalesce(locked_until, window_start + ?) > ?", [window, at])
         by_key = {g["username_key"]: g for g in guard}
         rows = [by_key.get(login_key(u), {}) for u in frame["username"]]
         frame["failed_logins"] = [int(g.get("failures", 0)) for g in rows]
-        frame["locked_until"] = pd.Series([g.get("locked_until") for g in rows], index=frame.index,
-                                          dtype=frame["created_at"].dtype)      # the desk's time zone
+        frame["locked_until"] = [g.get("locked_until") for g in rows]
         return frame

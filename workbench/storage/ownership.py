@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage import open_attendances
 from workbench.storage.attendances import current_attendance
@@ -83,10 +83,10 @@ class OwnershipMixin(StoreBase):
             return TransferResult(result.from_owner, result.from_queue, None, name)
 
     # -- who serves which queue ------------------------------------------------------------
-    def active_operators(self) -> pd.DataFrame:
+    def active_operators(self) -> Frame:
         """Active operators with their queues: operator_id, username, name, role, queues (codes)."""
         with self._read() as con:
-            ops = self._df(con, "SELECT operator_id, username, name, role FROM operators WHERE active "
+            ops = self._frame(con, "SELECT operator_id, username, name, role FROM operators WHERE active "
                                 "ORDER BY name, operator_id")
             pairs = con.execute("SELECT q.operator_id, q.queue_code FROM operator_queues q "
                                 "JOIN operators o ON o.operator_id = q.operator_id AND o.active "
@@ -97,10 +97,10 @@ class OwnershipMixin(StoreBase):
         ops["queues"] = [served.get(int(i), []) for i in ops["operator_id"]]
         return ops
 
-    def operator_queues(self) -> pd.DataFrame:
+    def operator_queues(self) -> Frame:
         """Every (operator_id, queue_code) pair."""
         with self._read() as con:
-            return self._df(con, "SELECT operator_id, queue_code FROM operator_queues ORDER BY operator_id, queue_code")
+            return self._frame(con, "SELECT operator_id, queue_code FROM operator_queues ORDER BY operator_id, queue_code")
 
     def queues_of(self, operator_id: int) -> list[str]:
         with self._read() as con:

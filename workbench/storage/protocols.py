@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.drafts import DraftsMixin
 
@@ -123,9 +123,9 @@ class ProtocolsMixin(DraftsMixin):
             return self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [protocol])
 
     def protocol_log(self, *, client_id: int | None, outcome: str | None, since: datetime | None,
-                     until: datetime | None, limit: int) -> pd.DataFrame:
+                     until: datetime | None, limit: int) -> Frame:
         with self._read() as con:
-            return self._df(con, """
+            return self._frame(con, """
                 WITH page AS (
                     SELECT * FROM protocol_log
                     WHERE (?::INTEGER IS NULL OR client_id = ?)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage import open_attendances
 from workbench.storage.base import StoreBase
@@ -27,7 +27,7 @@ _KEYS = {"origins": "code", "statuses": "code", "queues": "code", "attendance_ty
 
 
 class ReferenceMixin(StoreBase):
-    def load_reference(self, tables: dict[str, pd.DataFrame], scripts: list[dict]) -> dict[str, int]:
+    def load_reference(self, tables: dict[str, Frame], scripts: list[dict]) -> dict[str, int]:
         """Upsert reference tables and add a script version whenever a script changed.
 
         All in one transaction: a bad file upstream means nothing is written.
@@ -64,19 +64,19 @@ class ReferenceMixin(StoreBase):
             open_attendances.rebuild(con)
         return new_versions
 
-    def reference(self) -> dict[str, pd.DataFrame]:
+    def reference(self) -> dict[str, Frame]:
         """Every reference table as a DataFrame, in display order."""
         with self._read() as con:
             return {
-                "origins": self._df(con, "SELECT * FROM origins ORDER BY sort"),
-                "statuses": self._df(con, "SELECT * FROM statuses ORDER BY sort"),
-                "attendance_types": self._df(con, "SELECT * FROM attendance_types ORDER BY sort"),
-                "queues": self._df(con, "SELECT * FROM queues ORDER BY sort, label"),
-                "technicians": self._df(con, "SELECT * FROM technicians ORDER BY name"),
-                "titles": self._df(con, "SELECT * FROM titles ORDER BY sort, label"),
-                "plans": self._df(con, "SELECT * FROM plans ORDER BY plan_id"),
-                "routing_points": self._df(con, "SELECT * FROM routing_points ORDER BY routing_point_id"),
-                "scripts": self._df(con, """
+                "origins": self._frame(con, "SELECT * FROM origins ORDER BY sort"),
+                "statuses": self._frame(con, "SELECT * FROM statuses ORDER BY sort"),
+                "attendance_types": self._frame(con, "SELECT * FROM attendance_types ORDER BY sort"),
+                "queues": self._frame(con, "SELECT * FROM queues ORDER BY sort, label"),
+                "technicians": self._frame(con, "SELECT * FROM technicians ORDER BY name"),
+                "titles": self._frame(con, "SELECT * FROM titles ORDER BY sort, label"),
+                "plans": self._frame(con, "SELECT * FROM plans ORDER BY plan_id"),
+                "routing_points": self._frame(con, "SELECT * FROM routing_points ORDER BY routing_point_id"),
+                "scripts": self._frame(con, """
                     SELECT s.code, s.name, max(v.version) AS version
                     FROM scripts s JOIN script_versions v ON v.script_code = s.code
                     GROUP BY s.code, s.name ORDER BY s.name"""),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import pandas as pd
+from workbench.frame import Frame
 
 
 class SearchResult(NamedTuple):
     """Up to ``limit + 1`` clients in rank order (with a ``rank`` column), and whether the typo fallback found them."""
 
-    frame: pd.DataFrame
+    frame: Frame
     fuzzy: bool
 
 
@@ -22,15 +22,15 @@ class ClientRecord(NamedTuple):
     """A client's data, contracts, and attendance counts by status."""
 
     data: dict
-    contracts: pd.DataFrame
-    counts: pd.DataFrame
+    contracts: Frame
+    counts: Frame
 
 
 class OrderDetail(NamedTuple):
     """One work order with its client, attendance and technician (``data``), and its history."""
 
     data: dict
-    history: pd.DataFrame
+    history: Frame
 
 
 class ScriptDefinition(NamedTuple):
@@ -41,5 +41,5 @@ class ScriptDefinition(NamedTuple):
 class QueryResult(NamedTuple):
     """The first ``max_rows`` rows of an analyst's query, and whether more followed."""
 
-    frame: pd.DataFrame
+    frame: Frame
     truncated: bool

@@ -16,7 +16,7 @@ One unit of work per search, all integer work until the last step:
 
 from __future__ import annotations
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.base import StoreBase
 from workbench.storage.results import SearchResult
@@ -74,7 +74,7 @@ class SearchMixin(StoreBase):
                     ranked = self._candidates(con, terms, alternatives, fetch)
                     used_fuzzy, long_terms = True, []
             if not ranked:
-                return SearchResult(pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
+                return SearchResult(Frame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
             rows = self._fetch(con, [r[0] for r in ranked], bool(long_terms))
         # plain Python on at most limit + 1 rows: cheaper than pandas for this size
         by_nid = {row[0]: row for row in rows}
@@ -87,7 +87,7 @@ class SearchMixin(StoreBase):
             records.append([int(row[1]), *[f or None for f in fields], int(rank)])
             if len(records) == fetch:
                 break
-        return SearchResult(pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
+        return SearchResult(Frame.from_rows(DISPLAY_COLUMNS + ["rank"], records), used_fuzzy)
 
     def reindex_clients(self, client_ids: list[int] | None = None) -> None:
         """Index ``client_ids`` for search (None: rebuild the whole index), in one write."""

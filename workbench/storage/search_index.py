@@ -38,14 +38,17 @@ from __future__ import annotations
 from typing import Iterable
 
 import duckdb
-import numpy as np
-import pandas as pd
+
+from workbench.lazy import lazy
+
+np = lazy("numpy")           # numpy and pandas only when the index is written (not for a search)
+pd = lazy("pandas")
 
 KEY_CHARS = 12
 BASE = 38
-POW = np.array([BASE ** (KEY_CHARS - 1 - i) for i in range(KEY_CHARS)], dtype=np.int64)
+POW = tuple(BASE ** (KEY_CHARS - 1 - i) for i in range(KEY_CHARS))
 # 0 = end of text, 1 = space, 2..11 = digits, 12..37 = letters: order preserving.
-_LUT = np.zeros(256, dtype=np.int64)
+_LUT = [0] * 256
 _LUT[ord(" ")] = 1
 for _i, _c in enumerate("0123456789abcdefghijklmnopqrstuvwxyz"):
     _LUT[ord(_c)] = 2 + _i
@@ -78,7 +81,7 @@ def _matrix(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
     raw = np.asarray(values, dtype=f"S{width}")
     lengths = np.char.str_len(raw).astype(np.int64)
     mat = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(len(raw), width)
-    return _LUT[mat].astype(np.uint8), lengths
+    return np.asarray(_LUT, dtype=np.int64)[mat].astype(np.uint8), lengths
 
 
 def _keys(mat: np.ndarray, start: int | np.ndarray = 0) -> np.ndarray:

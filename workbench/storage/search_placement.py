@@ -22,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from workbench.storage import search_index
 from workbench.storage.search_index import NAME_KEY_SQL, NID_GAP
+from workbench.lazy import lazy
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 CHUNK_NIDS = NID_GAP * 250_000          # nid range read per unit of work when planning
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.errors import ConflictError
 from workbench.storage import open_attendances
@@ -73,7 +73,7 @@ class OrderChange:
 
 
 class ServiceOrdersMixin(StoreBase):
-    def list_service_orders(self, q: OrderQuery) -> pd.DataFrame:
+    def list_service_orders(self, q: OrderQuery) -> Frame:
         """One page (``limit`` + 1 rows) of orders: open ones first, then by day and number."""
         where, params = ["TRUE"], []
         if q.statuses:
@@ -114,7 +114,7 @@ class ServiceOrdersMixin(StoreBase):
             LEFT JOIN technicians te ON te.technician_id = p.technician_id
             ORDER BY p._done, p.day, p.order_id"""
         with self._read() as con:
-            return self._df(con, sql, list(OPEN_ORDER_STATUSES) + params + [q.limit + 1, q.offset])
+            return self._frame(con, sql, list(OPEN_ORDER_STATUSES) + params + [q.limit + 1, q.offset])
 
     def service_order_detail(self, order_id: int) -> OrderDetail | None:
         """(the order with its client, attendance and technician, its history); None when unknown."""
@@ -138,7 +138,7 @@ class ServiceOrdersMixin(StoreBase):
                 WHERE so.order_id = ?""", [order_id])
             if not rows:
                 return None
-            history = self._df(con, """
+            history = self._frame(con, """
                 SELECT e.event_at, o.name AS operator, e.from_status, e.to_status, e.scheduled_on,
                        e.scheduled_period, te.name AS technician, e.note
                 FROM service_order_events e

@@ -335,13 +335,13 @@ def readonly(value="") -> w.HTML:
 
 
 def kv_table(rows: list[tuple[str, object]], columns: int = 2) -> w.HTML:
-    """A read-only grid of label/value pairs, as an HTML table."""
+    """A read-only grid of label/value pairs, as an HTML table (a new widget: see :func:`kv_html`)."""
     return w.HTML(kv_html(rows, columns))
 
 
 def kv_html(rows: list[tuple[str, object]], columns: int = 2) -> str:
-    """The markup of :func:`kv_table`, for a widget that already exists (a widget made only for its
-    value would stay open in the kernel: see ``widgets/release.py``)."""
+    """The HTML of :func:`kv_table`, for a widget that is already shown (no widget made: a widget
+    made only for its text would stay open, and in the kernel's memory, for the page's life)."""
     cells = []
     for i in range(0, len(rows), columns):
         chunk = rows[i:i + columns]

@@ -138,8 +138,10 @@ class Keys(anywidget.AnyWidget):
     fields = traitlets.List().tag(sync=True)          # classes of the fields whose shown values go with an Enter
 
     def __init__(self, focus: w.Widget | None = None, **kwargs):
-        # the layout given here, not assigned after: an assigned one leaves the default layout open
-        super().__init__(layout=w.Layout(width="0px", height="0px", margin="0"), **kwargs)
+        # given to the constructor: a layout set afterwards would leave the default one open (and in
+        # the kernel's memory) for the page's life, one per screen shown
+        kwargs.setdefault("layout", w.Layout(width="0px", height="0px", margin="0"))
+        super().__init__(**kwargs)
         self._actions: dict[str, Callable[[], None]] = {}
         self._fields: dict[str, w.Widget] = {}
         self.on_msg(self._message)

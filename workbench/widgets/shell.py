@@ -23,6 +23,7 @@ class AppShell(w.VBox):
     title = "Atendimento Workbench"
     login_heading = "Atendimento Workbench"
     permission: str | None = None          # e.g. "painel"; None = any operator
+    tables = "pandas"                      # how the page's Workbench gives tables ("plain": no pandas)
     refusal = "Sem permissão para abrir esta página."
 
     def __init__(self, db=None, *, wb=None, actions: tuple[w.Button, ...] = (), max_width: str | None = None):
@@ -55,7 +56,7 @@ class AppShell(w.VBox):
         if self.wb is None:
             import workbench
 
-            self.wb = workbench.open(self._db, create=False) if self._db else workbench.open(create=False)
+            self.wb = workbench.open(self._db or None, create=False, tables=self.tables)
         return self.wb
 
     def _logged_in(self, session) -> None:

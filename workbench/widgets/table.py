@@ -37,10 +37,10 @@ from datetime import date, datetime
 
 import anywidget
 import ipywidgets as w
-import pandas as pd
 import traitlets
 
 from workbench.services import formatting
+from workbench.frame import Frame
 
 _ids = itertools.count(1)
 
@@ -182,20 +182,18 @@ class RowTable(anywidget.AnyWidget):
     sort_descending = traitlets.Bool(False).tag(sync=True)
 
 
-def column_kind(series: pd.Series) -> str:
-    """'datetime' for times (TIMESTAMPTZ), 'date' for dates (DATE, or naive values all at midnight), else 'text'."""
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        return "datetime"
-    if pd.api.types.is_datetime64_dtype(series.dtype):
-        values = series.dropna()
-        return "date" if (values == values.dt.normalize()).all() else "datetime"
-    if series.dtype == object:
-        values = series.dropna()
-        if len(values) and all(isinstance(v, date) for v in values):
-            if all(not isinstance(v, datetime) for v in values):
-                return "date"
-            return "datetime"
-    return "text"
+def column_kind(values: list) -> str:
+    """'datetime' for times (aware values), 'date' for dates (dates, or naive times all at midnight), else 'text'.
+
+    ``values``: a column's values as a list (``column.tolist()``: plain values of a Frame or a DataFrame)."""
+    values = [v for v in values if not formatting.is_missing(v)]
+    if not values or not all(isinstance(v, date) for v in values):
+        return "text"
+    if all(not isinstance(v, datetime) for v in values):
+        return "date"
+    if all(v.tzinfo is None and v.hour == v.minute == v.second == v.microsecond == 0 for v in values):
+        return "date"
+    return "datetime"
 
 
 def _display_value(v, kind: str = "text"):
@@ -203,12 +201,9 @@ def _display_value(v, kind: str = "text"):
         return ""
     if isinstance(v, bool):
         return "Sim" if v else "Não"
-    try:
-        if pd.isna(v):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    if kind in ("date", "datetime") or isinstance(v, (pd.Timestamp, date)):
+    if formatting.is_missing(v):
+        return ""
+    if kind in ("date", "datetime") or isinstance(v, date):
         if kind == "text":
             kind = "date" if not isinstance(v, datetime) else "datetime"
         return formatting.display(v, kind)
@@ -245,7 +240,7 @@ class Table(w.VBox):
         self.fit_rows = fit_rows
         self.on_open = on_open
         self.on_select: Callable[[dict | None], None] | None = None
-        self.df = pd.DataFrame(columns=list(self.columns))
+        self.df = Frame(columns=list(self.columns))
         self._last_open: tuple[int, float] | None = None
         self._selected_pos: int | None = None
         self.cls = f"wb-grid-{next(_ids)}"
@@ -297,12 +292,13 @@ class Table(w.VBox):
             self.on_sort(column)
 
     # -- data ---------------------------------------------------------------
-    def _display(self, df: pd.DataFrame) -> list[list[str]]:
-        kinds = [column_kind(df[col]) if col in df.columns else "text" for col in self.columns]
+    def _display(self, df) -> list[list[str]]:
         columns = [df[col].tolist() if col in df.columns else [""] * len(df) for col in self.columns]
+        kinds = [column_kind(values) for values in columns]
         return [[_display_value(v, k) for v, k in zip(row, kinds)] for row in zip(*columns)] if columns else []
 
-    def set_data(self, df: pd.DataFrame) -> None:
+    def set_data(self, df) -> None:
+        """Show ``df``'s rows: a :class:`~workbench.frame.Frame` or a pandas DataFrame."""
         self.df = df.reset_index(drop=True)
         self._selected_pos = None
         with self.grid.hold_trait_notifications():

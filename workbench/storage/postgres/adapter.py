@@ -18,10 +18,12 @@ from decimal import Decimal
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import psycopg
 
+from workbench.lazy import lazy
 from workbench import settings
+
+pd = lazy("pandas")
 
 
 @functools.lru_cache(maxsize=2048)

@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 
+from workbench.lazy import lazy
 from workbench.errors import BusyError, StoreError, ValidationError
 from workbench.storage import catalog
 from workbench.storage.analyst import AnalystMixin, _first_line, check_query
 from workbench.storage.postgres.adapter import frame, translate
 from workbench.storage.postgres.connection import SCHEMA
 from workbench.storage.results import QueryResult
+
+pd = lazy("pandas")
 
 VIEWS = "workbench_analyst"
 ROLE = "workbench_analyst"           # a cluster-wide NOLOGIN role: SELECT on the views, nothing else

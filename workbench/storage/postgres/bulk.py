@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-import numpy as np
-import pandas as pd
 
+from workbench.lazy import lazy
 from workbench.errors import ValidationError
 from workbench.storage.bulk import (CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_ROWS, BulkMixin, ClientsMark,
                                     InsertedClients)
 from workbench.storage import migrations, open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
+
+np = lazy("numpy")
+pd = lazy("pandas")
 
 IMPORT_BATCH_MAX = 5_000
 

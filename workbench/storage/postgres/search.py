@@ -23,7 +23,7 @@ generic plan of a LIKE with a parameter cannot use the trigram index.
 
 from __future__ import annotations
 
-import pandas as pd
+from workbench.frame import Frame
 
 from workbench.storage.base import StoreBase
 from workbench.storage.connection import scratch
@@ -120,7 +120,7 @@ class PgSearchMixin(StoreBase):
                     ranked = self._pg_candidates(con, terms, alternatives, fetch)
                     used_fuzzy = True
             if not ranked:
-                return SearchResult(pd.DataFrame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
+                return SearchResult(Frame(columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
             rows = con.execute("""
                 SELECT client_id, code, kind, name, nullif(trade_name, ''), nullif(document, ''),
                        coalesce(nullif(mobile, ''), nullif(phone, '')), nullif(email, ''), nullif(city, ''),
@@ -128,7 +128,7 @@ class PgSearchMixin(StoreBase):
                 FROM clients WHERE client_id = ANY(?)""", [[r[0] for r in ranked]], prepare=False).fetchall()
         by_id = {row[0]: row for row in rows}
         records = [[*by_id[cid], int(rank)] for cid, rank in ranked if cid in by_id]
-        return SearchResult(pd.DataFrame(records, columns=DISPLAY_COLUMNS + ["rank"]), used_fuzzy)
+        return SearchResult(Frame.from_rows(DISPLAY_COLUMNS + ["rank"], records), used_fuzzy)
 
     @staticmethod
     def _pg_candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:

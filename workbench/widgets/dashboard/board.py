@@ -49,7 +49,7 @@ class _DetailSource:
         return dash.detail(self.session, protocol)
 
     def reference(self):
-        return self.session.workbench.reference_cached()
+        return self.session.workbench.reference_cached(pandas=True)
 
 
 class Dashboard(w.VBox):

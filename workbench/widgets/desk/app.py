@@ -29,6 +29,8 @@ from workbench.widgets.shell import AppShell
 class DeskApp(AppShell):
     """The whole desk as one widget. ``db``: database path (default ``$WORKBENCH_DB``)."""
 
+    tables = "plain"                       # the desk needs no pandas (a smaller kernel per operator)
+
     def __init__(self, db=None, *, wb=None, painel_url: str | None = None):
         from workbench.widgets.desk.lookup_box import LookupBox
 

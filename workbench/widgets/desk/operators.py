@@ -9,9 +9,9 @@ end of its lock; "Desbloquear" clears both at once (and is audited).
 from __future__ import annotations
 
 import ipywidgets as w
-import pandas as pd
 
 from workbench.services.auth import ROLES
+from workbench.services.formatting import is_missing
 from workbench.widgets.common import Field, Runner, Status, button, css, title
 from workbench.widgets.table import Table
 
@@ -120,4 +120,4 @@ class OperatorsScreen(w.VBox):
 
 
 def _present(value) -> bool:
-    return value is not None and not pd.isna(value)
+    return not is_missing(value)
