@@ -146,6 +146,28 @@ def test_a_connection_lost_mid_finish_writes_nothing_and_the_retry_works(desk, p
     assert desk.attendance(draft.protocol).data["status"] == "Concluído"
 
 
+
+def test_a_batched_write_sends_what_it_does_not_read_together_and_fails_whole(desk):
+    # finish and new protocol run in pipeline mode: one round trip for the statements after the last read
+    import psycopg
+
+    from workbench.storage.postgres.connection import unit_of_work
+
+    url = desk.store.target
+    with unit_of_work(url, write=True, batch=True) as con:
+        sent = con.execute("INSERT INTO settings (key, value) VALUES (?, ?)", ["lote-a", "1"])
+        assert sent.cur.pgresult is None                  # on its way, not waited for
+        assert con.execute("SELECT value FROM settings WHERE key = ?", ["lote-a"]).fetchall() == [("1",)]
+        with pytest.raises(StoreError, match="COPY"):
+            con.register("linhas", pd.DataFrame({"x": [1]}))
+    with pytest.raises(psycopg.errors.UniqueViolation):   # an error among unread statements: found at the commit
+        with unit_of_work(url, write=True, batch=True) as con:
+            con.execute("INSERT INTO settings (key, value) VALUES (?, ?)", ["lote-b", "1"])
+            con.execute("INSERT INTO settings (key, value) VALUES (?, ?)", ["lote-a", "2"])
+    assert desk.store.get_setting("lote-b") is None and desk.store.get_setting("lote-a") == "1"
+    with unit_of_work(url, write=False) as con:            # the pooled connection left pipeline mode
+        assert con.execute("SELECT 1").fetchall() == [(1,)] and con.raw.pgconn.pipeline_status == 0
+
 # -- DuckDB copies for analysts, and the command line -------------------------------------------
 def test_snapshot_is_a_consistent_duckdb_copy_opened_with_the_same_api(desk, tmp_path):
     with pytest.raises(StoreError, match="diga em qual arquivo"):

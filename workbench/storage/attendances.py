@@ -144,7 +144,7 @@ class AttendancesMixin(DraftsMixin):
         ``actor_id`` is still active with one of ``roles``.
         """
         at = record["created_at"]
-        with self._write() as con:
+        with self._write(batch=True) as con:
             self._check_actor(con, actor_id, roles)
             self._critical(con, "protocol", record["protocol"])      # a double submission waits, then sees it
             if self._scalar(con, "SELECT outcome FROM protocol_log WHERE protocol = ?", [record["protocol"]]) != "aberto":

@@ -44,8 +44,10 @@ class StoreBase:
             yield con
 
     @contextmanager
-    def _write(self, *, login: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One write transaction; ``login`` takes the gate's login lane (logins only)."""
+    def _write(self, *, login: bool = False, batch: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction; ``login`` takes the gate's login lane (logins only). ``batch``: the
+        statements whose results the caller does not read may travel together (PostgreSQL's
+        pipeline; a DuckDB file in the process has no round trips to save)."""
         if self.read_only:
             raise StoreError(f"{self.path} é uma cópia de análise, somente leitura: nada pode ser gravado nela.")
         with unit_of_work(self.path, write=True, login=login) as con:

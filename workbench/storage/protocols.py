@@ -25,10 +25,13 @@ class ProtocolsMixin(DraftsMixin):
         Also runs the stale sweep (:meth:`_sweep_stale`). Refused (SessionRevoked)
         unless ``operator_id`` is active with one of ``roles``.
         """
-        with self._write() as con:
+        with self._write(batch=True) as con:
             self._check_actor(con, operator_id, roles)
             if not self._one(con, "SELECT 1 FROM clients WHERE client_id = ?", [client_id]):
                 return None
+            # the sweep before the day's counter: every desk's new protocol waits for that one row,
+            # so the transaction holds it for as few statements as it can
+            self._sweep_stale(con, at, stale_before)
             seq = self._scalar(con, """
                 INSERT INTO protocol_counter (day, last_seq) VALUES (?, 1)
                 ON CONFLICT (day) DO UPDATE SET last_seq = protocol_counter.last_seq + 1
@@ -38,7 +41,6 @@ class ProtocolsMixin(DraftsMixin):
             protocol = f"{day:%Y%m%d}{seq:06d}"
             con.execute("INSERT INTO protocol_log (protocol, issued_at, operator_id, client_id, origin_code, outcome) "
                         "VALUES (?, ?, ?, ?, ?, 'aberto')", [protocol, at, operator_id, client_id, origin_code])
-            self._sweep_stale(con, at, stale_before)
             self._audit(con, at, operator_id, "protocolo_gerado", "protocol", protocol,
                         {"client_id": client_id, "origin": origin_code})
             return protocol

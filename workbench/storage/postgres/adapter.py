@@ -22,6 +22,7 @@ import psycopg
 
 from workbench.lazy import lazy
 from workbench import settings
+from workbench.errors import StoreError
 
 pd = lazy("pandas")
 
@@ -70,13 +71,14 @@ class PgConnection:
 
     backend = "postgres"
 
-    def __init__(self, con: psycopg.Connection):
+    def __init__(self, con: psycopg.Connection, pipeline: psycopg.Pipeline | None = None):
         self.raw = con
+        self.pipeline = pipeline       # a batched unit of work (see postgres.connection.unit_of_work)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None, *, prepare: bool | None = None) -> "PgResult":
         cur = self.raw.cursor()
         cur.execute(translate(sql), list(params or []), prepare=prepare)
-        return PgResult(cur)
+        return PgResult(cur, self.pipeline)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.raw.cursor() as cur:
@@ -86,6 +88,8 @@ class PgConnection:
         """What DuckDB's ``register`` gives the store: ``data`` (a DataFrame or an Arrow table) readable
         as the table ``name`` until :meth:`unregister` or the end of the transaction (a temporary
         table filled by COPY)."""
+        if self.pipeline is not None:
+            raise StoreError("COPY não roda numa unidade de trabalho em lote (pipeline).")
         frame = data if isinstance(data, pd.DataFrame) else data.to_pandas(integer_object_nulls=True)
         columns = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
         self.raw.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns}) ON COMMIT DROP')
@@ -181,18 +185,30 @@ _TIMESTAMPTZ, _TIMESTAMP, _DATE, _BOOL = 1184, 1114, 1082, 16
 
 
 class PgResult:
-    def __init__(self, cur: psycopg.Cursor):
+    """A statement's result. In a batched unit of work (pipeline mode) it arrives when it is read:
+    ``description`` and the fetches wait for it (one round trip for everything sent before)."""
+
+    def __init__(self, cur: psycopg.Cursor, pipeline: psycopg.Pipeline | None = None):
         self.cur = cur
-        self.description = cur.description
+        self.pipeline = pipeline
+
+    def _arrived(self) -> None:
+        if self.pipeline is not None and self.cur.pgresult is None:
+            self.pipeline.sync()
+
+    @property
+    def description(self):
+        self._arrived()
+        return self.cur.description
 
     def fetchall(self) -> list[tuple]:
-        rows = self.cur.fetchall() if self.cur.description is not None else []
+        rows = self.cur.fetchall() if self.description is not None else []
         self.cur.close()
         return rows
 
     def df(self) -> pd.DataFrame:
         """The rows as DuckDB's ``df()`` would give them (same dtypes for the same SQL types)."""
-        description = self.cur.description or []
+        description = self.description or []
         return frame(description, self.fetchall())
 
 

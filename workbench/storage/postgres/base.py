@@ -57,11 +57,12 @@ class PgStoreBase(StoreBase):
             yield con
 
     @contextmanager
-    def _write(self, *, login: bool = False) -> Iterator[PgConnection]:
-        """One write transaction (``login`` is DuckDB's gate lane: PostgreSQL needs none)."""
+    def _write(self, *, login: bool = False, batch: bool = False) -> Iterator[PgConnection]:
+        """One write transaction (``login`` is DuckDB's gate lane: PostgreSQL needs none); ``batch`` runs
+        it in pipeline mode (see :func:`~workbench.storage.postgres.connection.unit_of_work`)."""
         if self.read_only:
             raise StoreError(f"{self.path} foi aberto somente para leitura: nada pode ser gravado.")
-        with unit_of_work(self.url, write=True) as con:
+        with unit_of_work(self.url, write=True, batch=batch) as con:
             yield con
 
     def _critical(self, con, scope: str, key) -> None:

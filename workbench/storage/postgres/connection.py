@@ -167,24 +167,44 @@ if hasattr(os, "register_at_fork"):      # a forked child must not share its par
 
 
 @contextmanager
-def unit_of_work(url: str, *, write: bool, isolation: str | None = None) -> Iterator["PgConnection"]:
+def _pipeline(con: psycopg.Connection, batch: bool) -> Iterator[psycopg.Pipeline | None]:
+    if not batch:
+        yield None
+        return
+    with con.pipeline() as pipeline:
+        yield pipeline
+
+
+@contextmanager
+def unit_of_work(url: str, *, write: bool, isolation: str | None = None,
+                 batch: bool = False) -> Iterator["PgConnection"]:
     """One transaction on a pooled connection: committed on success, rolled back on error.
 
     ``isolation`` ("repeatable read" for a read that must see one moment, e.g. a
-    dashboard refresh) sets the transaction's isolation level.
+    dashboard refresh) sets the transaction's isolation level. ``batch`` runs the
+    transaction in pipeline mode: statements whose results are not read go to the
+    server together, with the COMMIT, instead of one round trip each. A new protocol
+    holds the day's counter row from its increment to its commit: one round trip
+    instead of three, which is what other desks' new protocols wait for. An error then
+    surfaces at the next read or at the commit and rolls the whole transaction back as
+    before; COPY cannot run in it (:meth:`PgConnection.register` refuses).
     """
     timeout = float(settings.get("lock_timeout"))
     try:
-        with pool(url).connection(timeout=timeout) as con:
+        with pool(url).connection(timeout=timeout) as con, _pipeline(con, batch) as pipeline:
             with con.transaction():
                 mode = [] if write else ["READ ONLY"]
                 if isolation:
                     mode.insert(0, f"ISOLATION LEVEL {isolation.upper()}")
-                # the lock bound as the setting says now (one round trip with the transaction's mode)
                 lock_ms = int(float(settings.get("lock_timeout")) * 1000)
-                con.execute(("SET TRANSACTION " + ", ".join(mode) + "; " if mode else "")
-                            + f"SET LOCAL lock_timeout = {lock_ms}")
-                yield PgConnection(con)
+                if pipeline is None:        # the lock bound as the setting says now, with the mode: one round trip
+                    con.execute(("SET TRANSACTION " + ", ".join(mode) + "; " if mode else "")
+                                + f"SET LOCAL lock_timeout = {lock_ms}")
+                else:                       # a pipeline sends one statement per query (and no round trip each)
+                    if mode:
+                        con.execute("SET TRANSACTION " + ", ".join(mode))
+                    con.execute(f"SET LOCAL lock_timeout = {lock_ms}")
+                yield PgConnection(con, pipeline)
     except PoolTimeout:
         raise BusyError("Servidor PostgreSQL sem conexões livres no momento; tente novamente em instantes.") from None
     except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure, pg_errors.DeadlockDetected):
