@@ -37,16 +37,7 @@ _AFTER = "{"                 # the character after 'z': [term, term + '{') holds
 
 _INDEX_SQL = """
     WITH n AS ({normalized} FROM clients WHERE {where}),
-    s AS (
-        INSERT INTO client_search (client_id, name_key, first_words, words)
-        SELECT client_id, n_name, ' ' || split_part(n_name, ' ', 1) || ' ' || split_part(n_trade, ' ', 1) || ' ',
-               ' ' || n_name || ' ' || n_trade || ' '
-        FROM n
-        ON CONFLICT (client_id) DO UPDATE SET name_key = excluded.name_key, first_words = excluded.first_words,
-                                              words = excluded.words
-        RETURNING client_id),
-    k AS (
-        INSERT INTO client_keys (key, client_id, kind)
+    kv AS MATERIALIZED (
         SELECT v.key, n.client_id, v.kind
         FROM n CROSS JOIN LATERAL (VALUES
             (n_email, {word}), (n_code, {code}), (n_document, {document}),
@@ -57,7 +48,19 @@ _INDEX_SQL = """
             (CASE WHEN length(n_phone) >= 8 THEN substr(n_phone, 3) ELSE '' END, {phone}),
             (CASE WHEN length(n_mobile) >= 8 THEN n_mobile ELSE '' END, {phone}),
             (CASE WHEN length(n_mobile) >= 8 THEN substr(n_mobile, 3) ELSE '' END, {phone})) AS v (key, kind)
-        WHERE v.key <> ''
+        WHERE v.key <> ''),
+    s AS (
+        INSERT INTO client_search (client_id, name_key, first_words, words, keys)
+        SELECT n.client_id, n_name,
+               ' ' || split_part(n_name, ' ', 1) || ' ' || split_part(n_trade, ' ', 1) || ' ',
+               ' ' || n_name || ' ' || n_trade || ' ', coalesce(g.keys, '')
+        FROM n LEFT JOIN (SELECT client_id, ' ' || string_agg(key, ' ' ORDER BY key) || ' ' AS keys
+                          FROM kv GROUP BY client_id) g ON g.client_id = n.client_id
+        ON CONFLICT (client_id) DO UPDATE SET name_key = excluded.name_key, first_words = excluded.first_words,
+                                              words = excluded.words, keys = excluded.keys
+        RETURNING client_id),
+    k AS (
+        INSERT INTO client_keys (key, client_id, kind) SELECT key, client_id, kind FROM kv
         RETURNING client_id)
     INSERT INTO client_words (word, n_chars)
     SELECT DISTINCT w, length(w) FROM n, unnest(string_to_array(trim(n_name || ' ' || n_trade), ' ')) AS w
@@ -96,15 +99,27 @@ def _key_ranges(options: list[str]) -> tuple[str, list]:
 def _match(options: list[str]) -> tuple[str, list]:
     """SQL (over ``s``, a ``client_search`` row) true when the client matches any of ``options``.
 
-    The key matches come as an array computed once (``ANY(ARRAY(SELECT …))``, an init plan), not
-    as ``IN (SELECT …)`` (a filter on every row read): the planner then answers the condition with
-    a BitmapOr of the trigram index and the primary key, and ANDs it with the other terms'
-    conditions, so the rows read are the few matching every term, whichever term comes first.
+    An option with a letter matches the keys through ``s.keys LIKE '% option%'`` (the keys between
+    spaces, migration 10), answered by its GIN trigram index: every condition is then bitmap scans
+    of ``client_search``'s own indexes, which the planner ORs and ANDs across terms, so a broad word
+    that also starts tens of thousands of e-mails ("maria") costs a bitmap, not one primary-key probe
+    per client. An option of digits only (CPF/CNPJ, phone, code number: prefixes of one or a few
+    keys, and trigrams of digits are common) keeps the b-tree of ``client_keys`` as an array computed
+    once (``ANY(ARRAY(SELECT …))``, an init plan), which the planner answers with the primary key.
+    Both say the same: ``keys`` holds exactly the client's ``client_keys`` rows, none with a space.
     """
-    words = " OR ".join("s.words LIKE ?" for _ in options)
-    keys, more = _key_ranges(options)
-    return (f"({words} OR s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys})))",
-            [_word_pattern(o) for o in options] + more)
+    parts, params = [], []
+    for o in options:
+        parts.append("s.words LIKE ?")
+        params.append(_word_pattern(o))
+        if any(ch.isdigit() for ch in o):
+            keys, more = _key_ranges([o])
+            parts.append(f"s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys}))")
+            params += more
+        else:
+            parts.append("s.keys LIKE ?")
+            params.append(f"% {o}%")
+    return "(" + " OR ".join(parts) + ")", params
 
 
 class PgSearchMixin(StoreBase):
