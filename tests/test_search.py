@@ -317,3 +317,35 @@ def test_postgresql_keys_follow_a_reindexed_client(swb):
     assert codes(swb.search_clients("qwkxp")) == []
     assert codes(swb.search_clients("outraexemplo")) == ["C0000201"]
     assert_keys_beside_words(swb)
+
+
+WALK_TEXTS = ["silva", "sil", "ilva", "maria", "joao", "silva joao", "araujo maria", "silva araujo", "pao quente",
+              "mercadinho", "conceicao", "c0000123", "123", "11222333000181", "1199", "paoquente", "joao slva",
+              "conseicao", "an", "da", "da silva", "ana da", "merc bom", "bom"]
+
+
+@pytest.mark.backends("postgres")
+@pytest.mark.parametrize("walk_rows", [3, 10_000])
+def test_postgresql_plans_agree(swb, monkeypatch, walk_rows):
+    """The page read in name order (with walks cut short or not), the one ranked scan, and a scan checking
+    the broad terms on the rare term's rows find the same clients in the same order."""
+    from workbench.storage.postgres import search as pg_search
+
+    extra = _frame([(f"C00003{i:02d}", "PF", f"{first} {last}", "Mercadinho Sol" if i % 5 == 0 else None,
+                     f"{90000000000 + i}", f"{first}.{i}@ex.com", None, None, "Natal", "RN")
+                    for i, (first, last) in enumerate((f, l) for f in ("Maria", "Ana", "Joao", "Silvana", "Dario")
+                                                      for l in ("da Silva", "Araujo", "Bomfim", "Dantas") for _ in (1, 2))])
+    swb.store.insert_clients(extra)
+
+    def pages():
+        return {t: (codes(swb.search_clients(t, limit=5)), codes(swb.search_clients(t))) for t in WALK_TEXTS}
+
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 2.0)      # never walked
+    monkeypatch.setattr(pg_search, "BROAD_ROWS", 10 ** 9)       # every term a bitmap
+    scanned = pages()
+    monkeypatch.setattr(pg_search, "BROAD_ROWS", 0)             # only the rarest term a bitmap
+    assert pages() == scanned
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 0.0)      # always walked
+    monkeypatch.setattr(pg_search, "WALK_ROWS", walk_rows)
+    assert pages() == scanned
+    assert any(len(found) > 5 for _, found in scanned.values())

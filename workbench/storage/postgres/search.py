@@ -96,7 +96,7 @@ def _key_ranges(options: list[str]) -> tuple[str, list]:
     return " OR ".join("(key >= ? AND key < ?)" for _ in options), params
 
 
-def _match(options: list[str]) -> tuple[str, list]:
+def _match(options: list[str], indexed: bool = True) -> tuple[str, list]:
     """SQL (over ``s``, a ``client_search`` row) true when the client matches any of ``options``.
 
     An option with a letter matches the keys through ``s.keys LIKE '% option%'`` (the keys between
@@ -107,17 +107,20 @@ def _match(options: list[str]) -> tuple[str, list]:
     keys, and trigrams of digits are common) keeps the b-tree of ``client_keys`` as an array computed
     once (``ANY(ARRAY(SELECT …))``, an init plan), which the planner answers with the primary key.
     Both say the same: ``keys`` holds exactly the client's ``client_keys`` rows, none with a space.
+    Not ``indexed``: the same condition in a form no index answers (``words || ''``), checked on the
+    rows the other terms' indexes found (see :meth:`PgSearchMixin._pg_candidates`).
     """
     parts, params = [], []
+    suffix, plus = ("", "") if indexed else (" || ''", " + 0")
     for o in options:
-        parts.append("s.words LIKE ?")
+        parts.append(f"s.words{suffix} LIKE ?")
         params.append(_word_pattern(o))
         if any(ch.isdigit() for ch in o):
             keys, more = _key_ranges([o])
-            parts.append(f"s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys}))")
+            parts.append(f"s.client_id{plus} = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys}))")
             params += more
         else:
-            parts.append("s.keys LIKE ?")
+            parts.append(f"s.keys{suffix} LIKE ?")
             params.append(f"% {o}%")
     return "(" + " OR ".join(parts) + ")", params
 
@@ -149,28 +152,43 @@ class PgSearchMixin(StoreBase):
     def _pg_candidates(con, terms: list[str], alternatives: list[list[str]], fetch: int) -> list[tuple]:
         """[(client_id, rank)] of the best ``fetch`` clients matching every term (each: any of its options).
 
-        One scan of ``client_search`` whose condition ANDs every term's (see :func:`_match`); rank 0
-        when the single term equals a code or document key, 1 when an option of the first term starts
-        the name or trade name, else 2.
+        Rank 0 when the single term equals a code or document key, 1 when an option of the first term
+        starts the name or trade name, else 2; then name order. When the planner expects many matches
+        (:data:`WALK_FROM_SHARE`), the page is read in name order (:func:`_walk`); otherwise, and when
+        the walk cannot tell, one scan of ``client_search`` whose condition ANDs every term's (see
+        :func:`_match`: bitmap scans), ranked and sorted whole.
         """
+        total = _clients(con)
+        estimates = [_estimate(con, *_match(options)) for options in alternatives]
+        rarest = min(range(len(estimates)), key=estimates.__getitem__)
+        filters, where_params = [], []
+        for i, options in enumerate(alternatives):
+            # a broad term beside a much rarer one is checked on the rarer one's rows, not intersected
+            # as a bitmap of its own (every "maria" costs more to list than the rows it rules out)
+            sql, more = _match(options, i == rarest or estimates[i] < BROAD_ROWS)
+            filters.append(sql)
+            where_params += more
+        where = " AND ".join(filters)
         whole = terms[0] if len(terms) == 1 else None
+        exact_key = whole if whole is not None and any(whole.startswith(o) for o in alternatives[0]) else None
+        combined = total
+        for e in estimates:
+            combined *= e / max(total, 1.0)
+        if combined >= WALK_FROM_SHARE * total:
+            ranked = _walk(con, exact_key, alternatives[0], where, where_params, fetch)
+            if ranked is not None:
+                return ranked
         params: list = []
         exact = "FALSE"
-        if whole is not None and any(whole.startswith(o) for o in alternatives[0]):
-            exact = (f"s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys "
-                     f"WHERE key = ? AND kind IN ({KIND_CODE}, {KIND_DOCUMENT})))")
-            params.append(whole)
+        if exact_key is not None:
+            exact = f"s.client_id = ANY(ARRAY({_EXACT_SQL}))"
+            params.append(exact_key)
         starts = " OR ".join("s.first_words LIKE ?" for _ in alternatives[0])
         params += [f"% {o}%" for o in alternatives[0]]
-        filters = []
-        for options in alternatives:
-            sql, more = _match(options)
-            filters.append(sql)
-            params += more
         sql = (f"SELECT s.client_id, CASE WHEN {exact} THEN 0 WHEN {starts} THEN 1 ELSE 2 END AS rank "
-               f"FROM client_search s WHERE {' AND '.join(filters)} "
+               f"FROM client_search s WHERE {where} "
                f"ORDER BY rank, s.name_key, s.client_id LIMIT {int(fetch)}")
-        return con.execute(sql, params, prepare=False).fetchall()
+        return con.execute(sql, params + where_params, prepare=False).fetchall()
 
     @staticmethod
     def _pg_similar_words(con, terms: list[str]) -> list[list[str]] | None:
@@ -218,3 +236,81 @@ def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tu
             ORDER BY term, s DESC, word""", [[p[0] for p in pairs], [p[1] for p in pairs],
                                              [p[2] for p in pairs]]).fetchall()
     return [(int(i), w) for i, w in rows]
+
+
+# -- many matches: the page read in name order ---------------------------------------------------
+
+WALK_FROM_SHARE = 0.01       # share of the clients the planner expects to match above which pages are walked
+BROAD_ROWS = 5_000           # a term expected to match more clients is not intersected as a bitmap of its own
+WALK_ROWS = 3_000            # clients in name order a walk reads at most before leaving it to the scan
+_EXACT_SQL = f"SELECT client_id FROM client_keys WHERE key = ? AND kind IN ({KIND_CODE}, {KIND_DOCUMENT})"
+_TRADE_FIRST = "(split_part(s.first_words, ' ', 3) COLLATE \"C\")"
+
+
+def _estimate(con, where: str, params: list) -> float:  # noqa: E302
+    """The planner's estimate of the clients matching ``where`` (EXPLAIN: no row is read)."""
+    plan = con.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM client_search s WHERE {where}", params,
+                       prepare=False).fetchall()[0][0]
+    if isinstance(plan, str):
+        import json
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _clients(con) -> float:
+    """The clients ``client_search`` holds, as the statistics say."""
+    return max(float(con.execute("SELECT reltuples FROM pg_class WHERE oid = 'client_search'::regclass",
+                                 prepare=False).fetchall()[0][0]), 0.0)
+
+
+def _walk(con, exact_key: str | None, first: list[str], where: str, params: list, fetch: int) -> list[tuple] | None:
+    """The page of a search matching many clients, each rank read in name order; None when the rank-2
+    walk (at most :data:`WALK_ROWS` clients) finds too few, and the caller's scan must decide.
+
+    Rank 0: the clients whose code or document is the term. Rank 1: those whose name's first word
+    (``name_key`` starts with the option: a range of ``client_search_order``) or trade name's
+    (``client_search_trade_first``) starts with an option of the first term, read in that order up
+    to the page. Rank 2, only when those do not fill the page: the first clients in name order
+    matching and ranked 2. Bitmap scans are off meanwhile: a bitmap of a broad term (every "maria")
+    is what this path avoids.
+    """
+    con.execute("SET LOCAL enable_bitmapscan = off", prepare=False)
+    try:
+        cols = "SELECT s.client_id, s.name_key FROM client_search s"
+        order = "ORDER BY s.name_key, s.client_id"
+        exact: list[tuple] = []
+        if exact_key is not None:
+            exact = con.execute(f"{cols} WHERE s.client_id = ANY(ARRAY({_EXACT_SQL})) AND {where} {order}",
+                                [exact_key, *params], prepare=False).fetchall()
+        skip = {r[0] for r in exact}
+        want = fetch + len(skip)
+        starts: dict[int, tuple] = {}
+        for o in first:
+            bounds = [o, o + _AFTER]
+            for column in ("s.name_key", _TRADE_FIRST):
+                rows = con.execute(
+                    f"SELECT s.client_id, s.name_key FROM (SELECT * FROM client_search s WHERE {column} >= ? "
+                    f"AND {column} < ? {order} LIMIT {WALK_ROWS}) s WHERE {where} {order} LIMIT {want}",
+                    [*bounds, *params], prepare=False).fetchall()
+                if len(rows) < want and con.execute(
+                        f"SELECT count(*) FROM (SELECT 1 FROM client_search s WHERE {column} >= ? AND {column} < ? "
+                        f"LIMIT {WALK_ROWS + 1}) r", bounds, prepare=False).fetchall()[0][0] > WALK_ROWS:
+                    return None             # more clients start so than the walk read: the scan decides
+                for row in rows:
+                    starts[row[0]] = row
+        ones = sorted((r for r in starts.values() if r[0] not in skip), key=lambda r: (r[1], r[0]))[:fetch]
+        ranked = [(r[0], 0) for r in exact] + [(r[0], 1) for r in ones]
+        need = fetch - len(ranked)
+        if need <= 0:
+            return ranked[:fetch]
+        starting = " OR ".join("s.first_words LIKE ?" for _ in first)
+        rows = con.execute(
+            f"SELECT s.client_id, s.name_key FROM (SELECT * FROM client_search ORDER BY name_key, client_id "
+            f"LIMIT {WALK_ROWS}) s WHERE NOT ({starting}) AND {where} {order} LIMIT {need + len(skip)}",
+            [*(f"% {o}%" for o in first), *params], prepare=False).fetchall()
+        twos = [(r[0], 2) for r in rows if r[0] not in skip][:need]
+        if len(twos) < need:
+            return None
+        return ranked + twos
+    finally:
+        con.execute("SET LOCAL enable_bitmapscan = on", prepare=False)

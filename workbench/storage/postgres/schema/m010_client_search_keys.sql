@@ -14,3 +14,4 @@ CREATE TEMPORARY TABLE m010_keys ON COMMIT DROP AS
 UPDATE client_search s SET keys = k.keys FROM m010_keys k WHERE k.client_id = s.client_id;
 CREATE INDEX client_search_keys ON client_search USING gin (keys gin_trgm_ops);
 CREATE INDEX client_search_trade_first ON client_search ((split_part(first_words, ' ', 3) COLLATE "C"), name_key, client_id);
+ANALYZE client_search;
