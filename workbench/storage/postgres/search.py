@@ -96,7 +96,7 @@ def _key_ranges(options: list[str]) -> tuple[str, list]:
     return " OR ".join("(key >= ? AND key < ?)" for _ in options), params
 
 
-def _match(options: list[str], indexed: bool = True) -> tuple[str, list]:
+def _match(options: list[str]) -> tuple[str, list]:
     """SQL (over ``s``, a ``client_search`` row) true when the client matches any of ``options``.
 
     An option with a letter matches the keys through ``s.keys LIKE '% option%'`` (the keys between
@@ -107,20 +107,17 @@ def _match(options: list[str], indexed: bool = True) -> tuple[str, list]:
     keys, and trigrams of digits are common) keeps the b-tree of ``client_keys`` as an array computed
     once (``ANY(ARRAY(SELECT …))``, an init plan), which the planner answers with the primary key.
     Both say the same: ``keys`` holds exactly the client's ``client_keys`` rows, none with a space.
-    Not ``indexed``: the same condition in a form no index answers (``words || ''``), checked on the
-    rows the other terms' indexes found (see :meth:`PgSearchMixin._pg_candidates`).
     """
     parts, params = [], []
-    suffix, plus = ("", "") if indexed else (" || ''", " + 0")
     for o in options:
-        parts.append(f"s.words{suffix} LIKE ?")
+        parts.append("s.words LIKE ?")
         params.append(_word_pattern(o))
         if any(ch.isdigit() for ch in o):
             keys, more = _key_ranges([o])
-            parts.append(f"s.client_id{plus} = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys}))")
+            parts.append(f"s.client_id = ANY(ARRAY(SELECT client_id FROM client_keys WHERE {keys}))")
             params += more
         else:
-            parts.append(f"s.keys{suffix} LIKE ?")
+            parts.append("s.keys LIKE ?")
             params.append(f"% {o}%")
     return "(" + " OR ".join(parts) + ")", params
 
@@ -158,23 +155,15 @@ class PgSearchMixin(StoreBase):
         the walk cannot tell, one scan of ``client_search`` whose condition ANDs every term's (see
         :func:`_match`: bitmap scans), ranked and sorted whole.
         """
-        total = _clients(con)
-        estimates = [_estimate(con, *_match(options)) for options in alternatives]
-        rarest = min(range(len(estimates)), key=estimates.__getitem__)
         filters, where_params = [], []
-        for i, options in enumerate(alternatives):
-            # a broad term beside a much rarer one is checked on the rarer one's rows, not intersected
-            # as a bitmap of its own (every "maria" costs more to list than the rows it rules out)
-            sql, more = _match(options, i == rarest or estimates[i] < BROAD_ROWS)
+        for options in alternatives:
+            sql, more = _match(options)
             filters.append(sql)
             where_params += more
         where = " AND ".join(filters)
         whole = terms[0] if len(terms) == 1 else None
         exact_key = whole if whole is not None and any(whole.startswith(o) for o in alternatives[0]) else None
-        combined = total
-        for e in estimates:
-            combined *= e / max(total, 1.0)
-        if combined >= WALK_FROM_SHARE * total:
+        if _estimate(con, where, where_params) >= WALK_FROM_SHARE * _clients(con):
             ranked = _walk(con, exact_key, alternatives[0], where, where_params, fetch)
             if ranked is not None:
                 return ranked
@@ -241,7 +230,6 @@ def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tu
 # -- many matches: the page read in name order ---------------------------------------------------
 
 WALK_FROM_SHARE = 0.01       # share of the clients the planner expects to match above which pages are walked
-BROAD_ROWS = 5_000           # a term expected to match more clients is not intersected as a bitmap of its own
 WALK_ROWS = 3_000            # clients in name order a walk reads at most before leaving it to the scan
 _EXACT_SQL = f"SELECT client_id FROM client_keys WHERE key = ? AND kind IN ({KIND_CODE}, {KIND_DOCUMENT})"
 _TRADE_FIRST = "(split_part(s.first_words, ' ', 3) COLLATE \"C\")"
