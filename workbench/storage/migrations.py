@@ -156,7 +156,9 @@ def _client_search_keys(con: duckdb.DuckDBPyConnection) -> None:
     into a trigram-indexed column of its ``client_search`` row, so a term is answered by bitmap scans
     of one table (``postgres/schema/m010_client_search_keys.sql``). DuckDB's index keeps its own
     layout (``client_terms``, packed key prefixes in name order), which already answers a key and a
-    word in the same scan. Recorded so both backends count the same steps."""
+    word in the same scan. The same step indexes PostgreSQL's ``open_attendances`` by deadline for the
+    urgency pages (``postgres/lists.py``); DuckDB ranks its open attendances (a hundred thousand rows,
+    a columnar scan) as before. Recorded so both backends count the same steps."""
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -168,7 +170,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "drafts of typed work; protocol origin chosen later", _drafts),
     Migration(7, "client search index without the stored haystack", _narrow_client_search),
     Migration(8, "client name copied into attendances", _attendance_client_names),
-    Migration(10, "client search keys beside the words", _client_search_keys),
+    Migration(10, "client search keys beside the words; open attendances by deadline", _client_search_keys),
 )
 LATEST = MIGRATIONS[-1].version
 
