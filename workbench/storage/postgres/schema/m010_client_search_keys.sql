@@ -15,6 +15,8 @@ CREATE TEMPORARY TABLE m010_keys ON COMMIT DROP AS
 UPDATE client_search s SET keys = k.keys FROM m010_keys k WHERE k.client_id = s.client_id;
 CREATE INDEX IF NOT EXISTS client_search_keys ON client_search USING gin (keys gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS client_search_trade_first ON client_search ((split_part(first_words, ' ', 3) COLLATE "C"), name_key, client_id);
+-- the rows in name order (a page of a broad search is read in that order) and the update's old versions gone
+CLUSTER client_search USING client_search_order;
 ANALYZE client_search;
 -- Open attendances by deadline across every queue (the supervisors' "every queue" page); a queue's and
 -- an operator's pages use open_attendances_queue and open_attendances_owner (workbench/storage/postgres/lists.py).
