@@ -156,9 +156,10 @@ class PgSearchMixin(StoreBase):
         """[(client_id, rank)] of the best ``fetch`` clients matching every term (each: any of its options).
 
         Rank 0 when the single term equals a code or document key, 1 when an option of the first term
-        starts the name or trade name, else 2; then name order. When the planner expects many matches
-        (:data:`WALK_FROM_SHARE`), the page is read in name order (:func:`_walk`); otherwise, and when
-        the walk cannot tell, one scan of ``client_search`` whose condition ANDs every term's (see
+        starts the name or trade name, else 2; then name order. The page is read in name order
+        (:func:`_walk`: ranks 0 and 1 when the planner expects a page within :data:`WALK_ROWS` clients of
+        the first term, rank 2 when it expects many matches, :data:`WALK_FROM_SHARE`); otherwise, and
+        when the walk cannot tell, one scan of ``client_search`` whose condition ANDs every term's (see
         :func:`_match`: bitmap scans), ranked and sorted whole.
         """
         filters, where_params = [], []
@@ -169,10 +170,15 @@ class PgSearchMixin(StoreBase):
         where = " AND ".join(filters)
         whole = terms[0] if len(terms) == 1 else None
         exact_key = whole if whole is not None and any(whole.startswith(o) for o in alternatives[0]) else None
-        if _estimate(con, where, where_params) >= WALK_FROM_SHARE * _clients(con):
-            ranked = _walk(con, exact_key, alternatives[0], where, where_params, fetch)
-            if ranked is not None:
-                return ranked
+        if not all(o.isdigit() for o in alternatives[0]):        # names and trade names start with a letter
+            expected = _estimate(con, where, where_params)
+            # of the clients the first term starts, the share matching every term: the rows a walk reads per hit
+            first = expected if len(alternatives) == 1 else _estimate(con, *_match(alternatives[0]))
+            if expected > 0 and fetch * first / expected <= WALK_ROWS:
+                broad = expected >= WALK_FROM_SHARE * _clients(con)
+                ranked = _walk(con, exact_key, alternatives[0], where, where_params, fetch, broad)
+                if ranked is not None:
+                    return ranked
         params: list = []
         exact = "FALSE"
         if exact_key is not None:
@@ -189,6 +195,8 @@ class PgSearchMixin(StoreBase):
     def _pg_similar_words(con, terms: list[str]) -> list[list[str]] | None:
         """Each term's options for the typo-tolerant retry; None when a term matching nothing has no similar word."""
         missing, candidates = set(), {}
+        # "is there any": the trigram index, not a scan in the table's (name) order that stops at the first
+        con.execute("SET LOCAL enable_seqscan = off", prepare=False)
         for i, term in enumerate(terms):
             keys, params = _key_ranges([term])
             if not con.execute(f"SELECT EXISTS (SELECT 1 FROM client_search s WHERE s.words LIKE ?) "
@@ -203,6 +211,7 @@ class PgSearchMixin(StoreBase):
                 [max(len(term) - 2, 1), len(term) + 2, term, FUZZY_MAX_EDITS, FUZZY_MAX_EDITS],
                 prepare=False).fetchall()
             candidates[i] = [w[0] for w in words]
+        con.execute("SET LOCAL enable_seqscan = on", prepare=False)
         similar = _most_similar(terms, candidates)
         if not similar:
             return None
@@ -257,9 +266,11 @@ def _clients(con) -> float:
                                  prepare=False).fetchall()[0][0]), 0.0)
 
 
-def _walk(con, exact_key: str | None, first: list[str], where: str, params: list, fetch: int) -> list[tuple] | None:
-    """The page of a search matching many clients, each rank read in name order; None when the rank-2
-    walk (at most :data:`WALK_ROWS` clients) finds too few, and the caller's scan must decide.
+def _walk(con, exact_key: str | None, first: list[str], where: str, params: list, fetch: int,
+          broad: bool) -> list[tuple] | None:
+    """The page of a search, each rank read in name order; None when ranks 0 and 1 do not fill it and
+    the search is not ``broad`` (the planner expects few matches), or the rank-2 walk (at most
+    :data:`WALK_ROWS` clients) finds too few: the caller's scan decides then.
 
     Rank 0: the clients whose code or document is the term. Rank 1: those whose name's first word
     (``name_key`` starts with the option: a range of ``client_search_order``) or trade name's
@@ -297,6 +308,8 @@ def _walk(con, exact_key: str | None, first: list[str], where: str, params: list
         need = fetch - len(ranked)
         if need <= 0:
             return ranked[:fetch]
+        if not broad:
+            return None
         starting = " OR ".join("s.first_words LIKE ?" for _ in first)
         rows = con.execute(
             f"SELECT s.client_id, s.name_key FROM (SELECT * FROM client_search ORDER BY name_key, client_id "
