@@ -333,16 +333,20 @@ def test_postgresql_plans_agree(swb, monkeypatch, walk_rows):
 
     extra = _frame([(f"C00003{i:02d}", "PF", f"{first} {last}", "Mercadinho Sol" if i % 5 == 0 else None,
                      f"{90000000000 + i}", f"{first}.{i}@ex.com", None, None, "Natal", "RN")
-                    for i, (first, last) in enumerate((f, l) for f in ("Maria", "Ana", "Joao", "Silvana", "Dario")
-                                                      for l in ("da Silva", "Araujo", "Bomfim", "Dantas") for _ in (1, 2))])
+                    for i, (first, last) in enumerate(
+                        (f, l) for f in ("Maria", "Ana", "Joao", "Silvana", "Dario")
+                        for l in ("da Silva", "Araujo", "Bomfim", "Dantas") for _ in (1, 2))])   # names twice: ties
     swb.store.insert_clients(extra)
 
     def pages():
         return {t: (codes(swb.search_clients(t, limit=5)), codes(swb.search_clients(t))) for t in WALK_TEXTS}
 
-    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 2.0)      # never walked
+    monkeypatch.setattr(pg_search, "WALK_EXPECTED_ROWS", 0)     # never walked
     scanned = pages()
-    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 0.0)      # always walked
+    monkeypatch.setattr(pg_search, "WALK_EXPECTED_ROWS", 10 ** 9)
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 2.0)      # ranks 0 and 1 walked, never rank 2
     monkeypatch.setattr(pg_search, "WALK_ROWS", walk_rows)
+    assert pages() == scanned
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 0.0)      # every rank walked
     assert pages() == scanned
     assert any(len(found) > 5 for _, found in scanned.values())

@@ -157,8 +157,8 @@ class PgSearchMixin(StoreBase):
 
         Rank 0 when the single term equals a code or document key, 1 when an option of the first term
         starts the name or trade name, else 2; then name order. The page is read in name order
-        (:func:`_walk`: ranks 0 and 1 when the planner expects a page within :data:`WALK_ROWS` clients of
-        the first term, rank 2 when it expects many matches, :data:`WALK_FROM_SHARE`); otherwise, and
+        (:func:`_walk`: ranks 0 and 1 when the planner expects a page within :data:`WALK_EXPECTED_ROWS`
+        clients of the first term, rank 2 when it expects many matches, :data:`WALK_FROM_SHARE`); otherwise, and
         when the walk cannot tell, one scan of ``client_search`` whose condition ANDs every term's (see
         :func:`_match`: bitmap scans), ranked and sorted whole.
         """
@@ -174,7 +174,7 @@ class PgSearchMixin(StoreBase):
             expected = _estimate(con, where, where_params)
             # of the clients the first term starts, the share matching every term: the rows a walk reads per hit
             first = expected if len(alternatives) == 1 else _estimate(con, *_match(alternatives[0]))
-            if expected > 0 and fetch * first / expected <= WALK_ROWS:
+            if expected > 0 and fetch * first / expected <= WALK_EXPECTED_ROWS:
                 broad = expected >= WALK_FROM_SHARE * _clients(con)
                 ranked = _walk(con, exact_key, alternatives[0], where, where_params, fetch, broad)
                 if ranked is not None:
@@ -246,6 +246,7 @@ def _most_similar(terms: list[str], candidates: dict[int, list[str]]) -> list[tu
 
 WALK_FROM_SHARE = 0.002      # share of the clients the planner expects to match above which pages are walked
 WALK_ROWS = 8_000            # clients in name order a walk reads at most before leaving it to the scan
+WALK_EXPECTED_ROWS = WALK_ROWS   # a walk is tried when the planner expects it to fill the page within this
 _EXACT_SQL = f"SELECT client_id FROM client_keys WHERE key = ? AND kind IN ({KIND_CODE}, {KIND_DOCUMENT})"
 _TRADE_FIRST = "(split_part(s.first_words, ' ', 3) COLLATE \"C\")"
 
