@@ -267,23 +267,86 @@ def test_migration_7_drops_the_stored_haystack(swb):
     assert codes(upgraded.search_clients("1122233300019")) == []
 
 
+def assert_keys_beside_words(wb):
+    """Every client_search row's ``keys`` is its client_keys, sorted, each between spaces."""
+    differ = rawdb.query(wb, """
+        SELECT count(*) AS n FROM client_search s
+        LEFT JOIN (SELECT client_id, ' ' || string_agg(key, ' ' ORDER BY key) || ' ' AS keys
+                   FROM client_keys GROUP BY client_id) k ON k.client_id = s.client_id
+        WHERE s.keys <> coalesce(k.keys, '')""").n[0]
+    assert differ == 0
+
+
 @pytest.mark.backends("postgres")
 def test_migration_7_on_postgresql_leaves_the_trigram_index_as_it_is(swb):
     """PostgreSQL's search index never stored a haystack: the step runs on an existing desk and changes nothing."""
     with swb.store._write() as con:                 # a desk from before migrations 7 and 8
         con.execute("DROP SCHEMA workbench_analyst CASCADE")     # the analysts' views read the column
         con.execute("ALTER TABLE attendances DROP COLUMN client_name")
+        con.execute("DROP INDEX client_search_trade_first")          # and from before migration 10
+        con.execute("ALTER TABLE client_search DROP COLUMN keys")
         con.execute("DELETE FROM schema_migrations WHERE version >= 7")
     upgraded = workbench.open(swb.store.target, create=False)
     assert upgraded.store.schema_version() == migrations.LATEST
     assert rawdb.query(swb, "SELECT count(*) AS n FROM schema_migrations WHERE version = 7").n[0] == 1
     columns = rawdb.query(swb, "SELECT column_name FROM information_schema.columns WHERE table_schema = 'workbench' "
                                "AND table_name = 'client_search' ORDER BY ordinal_position")
-    assert columns["column_name"].tolist() == ["client_id", "name_key", "first_words", "words"]
+    assert columns["column_name"].tolist() == ["client_id", "name_key", "first_words", "words", "keys"]
     indexes = rawdb.query(swb, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'workbench' "
                                "AND tablename = 'client_search' ORDER BY indexname")
-    assert indexes["indexname"].tolist() == ["client_search_order", "client_search_pkey", "client_search_words"]
-    assert "gin_trgm_ops" in indexes["indexdef"][2]
+    assert indexes["indexname"].tolist() == ["client_search_keys", "client_search_order", "client_search_pkey",
+                                             "client_search_trade_first", "client_search_words"]
+    assert "gin_trgm_ops" in indexes["indexdef"][0] and "gin_trgm_ops" in indexes["indexdef"][4]
+    assert_keys_beside_words(swb)
     assert codes(upgraded.search_clients("11222333000181")) == ["C0000003"]
     assert codes(upgraded.search_clients("1122233300019")) == []
     assert codes(upgraded.search_clients("irmaos conceicao")) == ["C0000007"]
+
+
+@pytest.mark.backends("postgres")
+def test_postgresql_keys_follow_a_reindexed_client(swb):
+    """The trigram-indexed keys are written with the client's index rows, and replaced when it is re-indexed."""
+    assert_keys_beside_words(swb)
+    new_id = swb.store.insert_clients(_frame([
+        ("C0000201", "PF", "Zuleica Prado", None, "98765432100", "qwkx.p@exemplo.com", None, None, "Natal", "RN"),
+    ])).client_ids[0]
+    assert codes(swb.search_clients("qwkxp")) == ["C0000201"]
+    with swb.store._write() as con:
+        con.execute("UPDATE clients SET email = 'outra@exemplo.com' WHERE client_id = ?", [new_id])
+    swb.store.reindex_clients([new_id])
+    assert codes(swb.search_clients("qwkxp")) == []
+    assert codes(swb.search_clients("outraexemplo")) == ["C0000201"]
+    assert_keys_beside_words(swb)
+
+
+WALK_TEXTS = ["silva", "sil", "ilva", "maria", "joao", "silva joao", "araujo maria", "silva araujo", "pao quente",
+              "mercadinho", "conceicao", "c0000123", "123", "11222333000181", "1199", "paoquente", "joao slva",
+              "conseicao", "an", "da", "da silva", "ana da", "merc bom", "bom"]
+
+
+@pytest.mark.backends("postgres")
+@pytest.mark.parametrize("walk_rows", [3, 10_000])
+def test_postgresql_plans_agree(swb, monkeypatch, walk_rows):
+    """The page read in name order (with walks cut short or not) and the one ranked scan find the same
+    clients in the same order."""
+    from workbench.storage.postgres import search as pg_search
+
+    extra = _frame([(f"C00003{i:02d}", "PF", f"{first} {last}", "Mercadinho Sol" if i % 5 == 0 else None,
+                     f"{90000000000 + i}", f"{first}.{i}@ex.com", None, None, "Natal", "RN")
+                    for i, (first, last) in enumerate(
+                        (f, l) for f in ("Maria", "Ana", "Joao", "Silvana", "Dario")
+                        for l in ("da Silva", "Araujo", "Bomfim", "Dantas") for _ in (1, 2))])   # names twice: ties
+    swb.store.insert_clients(extra)
+
+    def pages():
+        return {t: (codes(swb.search_clients(t, limit=5)), codes(swb.search_clients(t))) for t in WALK_TEXTS}
+
+    monkeypatch.setattr(pg_search, "WALK_EXPECTED_ROWS", 0)     # never walked
+    scanned = pages()
+    monkeypatch.setattr(pg_search, "WALK_EXPECTED_ROWS", 10 ** 9)
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 2.0)      # ranks 0 and 1 walked, never rank 2
+    monkeypatch.setattr(pg_search, "WALK_ROWS", walk_rows)
+    assert pages() == scanned
+    monkeypatch.setattr(pg_search, "WALK_FROM_SHARE", 0.0)      # every rank walked
+    assert pages() == scanned
+    assert any(len(found) > 5 for _, found in scanned.values())

@@ -181,3 +181,38 @@ def test_two_operators_transferring_the_same_attendance_at_once(desk, tmp_path):
     assert len(history[history.kind == "transferencia"]) == 1           # exactly the winner's, complete
     winner = runs[[r["ok"] for r in results].index(True)]
     assert wb.attendance(protocol).data["queue"] == winner[2]
+
+
+@pytest.mark.backends("postgres")
+def test_postgresql_urgency_pages_read_bucket_by_bucket_are_the_shared_sql_s(desk, monkeypatch):
+    """Every page (sizes, offsets, filters) of the bucket-by-bucket reading equals the shared ranked SQL's,
+    over attendances in every urgency bucket, with tied deadlines and a deadline after Anatel's."""
+    from workbench.storage.attendance_lists import AttendanceListsMixin, ListQuery
+    from workbench.storage.postgres.lists import PgAttendanceListsMixin
+
+    wb, ids = desk
+    session = flowdata.login(wb, "atendente")
+    protocols = [flowdata.register(session, ids[c], type="Financeiro" if i % 3 == 0 else "Suporte Técnico")
+                 for i, c in enumerate(["C0001", "C0002", "C0003"] * 5)]
+    session.transfer(protocols[4], to_queue="Suporte N2", reason="Para o N2")
+    shifts = [-300, -300, -30, -30, -30, 0, 2, 2, 20, 60, -250, 100, 500, -400, 5]   # hours from now, ties too
+    with wb.store._write() as con:
+        for i, (protocol, hours) in enumerate(zip(protocols, shifts)):   # later protocols opened earlier
+            con.execute("UPDATE attendances SET created_at = created_at + make_interval(hours => ?), "
+                        "due_at = now() + make_interval(hours => ?) WHERE protocol = ?",
+                        [hours // 2 - i, hours, protocol])
+        con.execute("UPDATE attendances SET due_at = created_at + INTERVAL '40 days' WHERE protocol = ?",
+                    [protocols[13]])                                     # due after the Anatel deadline
+        from workbench.storage import open_attendances
+        open_attendances.rebuild(con)
+    queries = [ListQuery(open_only=True, order_by="urgency", descending=False, now=now(), limit=limit, offset=offset,
+                         **where)
+               for where in ({}, {"owner_id": session.operator.operator_id}, {"queue_codes": ("suporte_n1",)},
+                             {"unassigned": True})
+               for limit, offset in ((100, 0), (3, 0), (3, 3), (4, 9), (2, 14))]
+    ours = [wb.store.list_attendances(q) for q in queries]
+    monkeypatch.setattr(PgAttendanceListsMixin, "_open_sql", AttendanceListsMixin._open_sql)
+    shared = [wb.store.list_attendances(q) for q in queries]
+    for q, mine, theirs in zip(queries, ours, shared):
+        assert mine.protocol.tolist() == theirs.protocol.tolist(), q
+    assert len(ours[0]) == len(protocols) and len({tuple(p.protocol) for p in ours[:5]}) == 5

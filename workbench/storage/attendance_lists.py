@@ -113,7 +113,7 @@ class AttendanceListsMixin(StoreBase):
                 or (query.status_codes and set(query.status_codes) <= open_statuses))
             if not from_open and query.order_by == "title" and query.client_id is None:
                 query = self._title_window(con, query, open_statuses)
-            sql, params = (self._open_sql(query) if from_open else self._scan_sql(query, open_statuses))
+            sql, params = (self._open_sql(query, con) if from_open else self._scan_sql(query, open_statuses))
             return self._frame(con, sql, params)
 
     def _title_window(self, con, q: ListQuery, open_statuses: set[str]) -> ListQuery:
@@ -185,7 +185,8 @@ class AttendanceListsMixin(StoreBase):
             return "a.created_at", [], [], "a.protocol"
         return LIST_ORDER[q.order_by], [], joins, "a.created_at DESC, a.protocol"
 
-    def _open_sql(self, q: ListQuery) -> tuple[str, list]:
+    def _open_sql(self, q: ListQuery, con=None) -> tuple[str, list]:
+        """A page of ``open_attendances`` (``con``: for an engine that picks the page's rows first)."""
         where, params = self._where(q, None)
         key, key_params, joins, ties = self._order(q, "a.anatel_due_at")
         direction = "DESC" if q.descending else "ASC"

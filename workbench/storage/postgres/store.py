@@ -12,7 +12,6 @@ status, snapshots (a DuckDB copy), and the file commands (refused: pg_dump).
 
 from __future__ import annotations
 
-from workbench.storage.attendance_lists import AttendanceListsMixin
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.contacts import ContactsMixin
@@ -23,6 +22,7 @@ from workbench.storage.ownership import OwnershipMixin
 from workbench.storage.postgres.analyst import PgAnalystMixin
 from workbench.storage.postgres.base import PgStoreBase
 from workbench.storage.postgres.bulk import PgBulkMixin
+from workbench.storage.postgres.lists import PgAttendanceListsMixin
 from workbench.storage.postgres.search import PgSearchMixin, index_clients
 from workbench.storage.postgres.snapshot import PgSnapshotMixin
 from workbench.storage.postgres.status import PgFileCommandsMixin, PgStatusMixin
@@ -32,7 +32,7 @@ from workbench.storage.service_orders import ServiceOrdersMixin
 
 
 class PostgresStore(PgStoreBase, ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin,
-                    AttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, DashboardMixin,
+                    PgAttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, DashboardMixin,
                     DashboardMetricsMixin, PgBulkMixin, PgFileCommandsMixin, PgSnapshotMixin, PgSearchMixin,
                     PgStatusMixin, PgAnalystMixin):
     """All SQL of the workbench, over one PostgreSQL database (schema ``workbench``)."""
