@@ -16,13 +16,13 @@ from workbench.storage.attendance_lists import AttendanceListsMixin
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.contacts import ContactsMixin
-from workbench.storage.dashboard import DashboardMixin
 from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.ownership import OwnershipMixin
 from workbench.storage.postgres.analyst import PgAnalystMixin
 from workbench.storage.postgres.base import PgStoreBase
 from workbench.storage.postgres.bulk import PgBulkMixin
+from workbench.storage.postgres.dashboard import PgDashboardMixin
 from workbench.storage.postgres.search import PgSearchMixin, index_clients
 from workbench.storage.postgres.snapshot import PgSnapshotMixin
 from workbench.storage.postgres.status import PgFileCommandsMixin, PgStatusMixin
@@ -32,7 +32,7 @@ from workbench.storage.service_orders import ServiceOrdersMixin
 
 
 class PostgresStore(PgStoreBase, ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin,
-                    AttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, DashboardMixin,
+                    AttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, PgDashboardMixin,
                     DashboardMetricsMixin, PgBulkMixin, PgFileCommandsMixin, PgSnapshotMixin, PgSearchMixin,
                     PgStatusMixin, PgAnalystMixin):
     """All SQL of the workbench, over one PostgreSQL database (schema ``workbench``)."""
