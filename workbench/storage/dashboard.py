@@ -117,28 +117,42 @@ class DashboardMixin(StoreBase):
         with self._read() as con:
             self._dashboard_settings(con)
             # Por título: current and previous period in one scan.
-            pwhere, pparams = filter_where(replace(b, start=b.prev_start))
-            titles = self._df(con, f"""
-                SELECT a.title_code, a.status_code, a.created_at >= ? AS current, count(*) AS n
-                FROM attendances a WHERE {' AND '.join(pwhere)}
-                GROUP BY 1, 2, 3""", [b.start] + pparams)
+            titles = self._dash_titles(con, b)
             # Indicadores: volume per UTC hour and origin (day and local hour are derived from it
             # in Python: time-zone conversion of 10^5-10^6 rows in SQL costs more than the scan).
-            hours = self._df(con, f"""
-                SELECT epoch(a.created_at)::BIGINT // 3600 AS utc_hour, a.origin_code, count(*) AS n
-                FROM attendances a WHERE {w} GROUP BY 1, 2""", params)
+            hours = self._dash_hours(con, b)
             # Per operator and script outcome (resolved, O.S.).
-            ops = self._df(con, f"""
-                SELECT a.operator_id, a.script_code, a.script_outcome, count(*) AS n,
-                       count(*) FILTER (WHERE a.resolved) AS resolved,
-                       count(*) FILTER (WHERE a.os_requested) AS os
-                FROM attendances a WHERE {w} GROUP BY 1, 2, 3""", params)
+            ops = self._dash_ops(con, b)
             # Scripts: answer paths (live part; the service caches past days, which never change).
             since = paths_since or b.start
             paths = self._paths(con, replace(b, start=since)) if since < b.end else None
         return DashboardCounts(status_age=status_age, opened_today=int(today_n or 0), opened_week=int(week_n or 0),
                                operators=operators, abandoned=int(abandoned or 0), titles=titles, hours=hours,
                                ops=ops, paths=paths)
+
+    def _dash_titles(self, con, b: Bounds) -> pd.DataFrame:
+        """Por título: title x status x current/previous period, in one scan."""
+        pwhere, pparams = filter_where(replace(b, start=b.prev_start))
+        return self._df(con, f"""
+            SELECT a.title_code, a.status_code, a.created_at >= ? AS current, count(*) AS n
+            FROM attendances a WHERE {' AND '.join(pwhere)}
+            GROUP BY 1, 2, 3""", [b.start] + pparams)
+
+    def _dash_hours(self, con, b: Bounds) -> pd.DataFrame:
+        """Openings per UTC hour (rounded epoch seconds // 3600) and origin."""
+        where, params = filter_where(b)
+        return self._df(con, f"""
+            SELECT epoch(a.created_at)::BIGINT // 3600 AS utc_hour, a.origin_code, count(*) AS n
+            FROM attendances a WHERE {' AND '.join(where)} GROUP BY 1, 2""", params)
+
+    def _dash_ops(self, con, b: Bounds) -> pd.DataFrame:
+        """Per operator and script outcome: count, resolved, O.S."""
+        where, params = filter_where(b)
+        return self._df(con, f"""
+            SELECT a.operator_id, a.script_code, a.script_outcome, count(*) AS n,
+                   count(*) FILTER (WHERE a.resolved) AS resolved,
+                   count(*) FILTER (WHERE a.os_requested) AS os
+            FROM attendances a WHERE {' AND '.join(where)} GROUP BY 1, 2, 3""", params)
 
     def dashboard_paths(self, b: Bounds) -> pd.DataFrame:
         """Script answer paths for attendances opened in [b.start, b.end) (one unit of work)."""

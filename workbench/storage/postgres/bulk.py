@@ -19,6 +19,7 @@ from workbench.storage.bulk import (CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_RO
 from workbench.storage import migrations, open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
+from workbench.storage.postgres.dashboard import pause_summaries, rebuild_summaries
 
 np = lazy("numpy")
 pd = lazy("pandas")
@@ -44,6 +45,7 @@ class PgBulkMixin(BulkMixin):
                 raise ValidationError(f"O banco de dados já tem {existing} clientes; use --replace para substituí-los.")
             if replace:
                 con.execute("TRUNCATE " + ", ".join(DEMO_TABLES + ("drafts",)))
+            pause_summaries(con)
             for table, data in batches:
                 if table not in DEMO_TABLES:
                     raise ValueError(f"tabela não permitida em carga em massa: {table}")
@@ -52,6 +54,7 @@ class PgBulkMixin(BulkMixin):
             con.execute(f"UPDATE attendances SET search_text = {open_attendances.SEARCH_TEXT.format('problem')} "
                         "WHERE search_text IS NULL")
             con.execute(migrations.FILL_CLIENT_NAMES)           # the client's name copied in (migration 8)
+            rebuild_summaries(con)                               # the dashboard's (migration 9)
             for table in DEMO_TABLES:
                 con.execute(f"ANALYZE {table}")
             search.index_clients(con)

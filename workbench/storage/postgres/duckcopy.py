@@ -107,6 +107,7 @@ def to_duckdb(store, path: Path, *, progress: Progress | None = None) -> dict[st
 
 def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -> dict[str, int]:
     """Copy the DuckDB desk at ``source_path`` into the PostgreSQL ``store`` (no clients yet); rows per table."""
+    from workbench.storage.postgres.dashboard import pause_summaries, rebuild_summaries
     from workbench.storage.postgres.search import index_clients
 
     duck = duckdb.connect(str(source_path), read_only=True)
@@ -124,6 +125,7 @@ def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -
             declared = declared_builds(con)
             deferred = deferred_builds(con, tables)
             drop_for_load(con, deferred)
+            pause_summaries(con)
             for table, columns in tables.items():
                 total = int(duck.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
                 counts[table] = total
@@ -138,6 +140,7 @@ def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -
             _check_counts(counts, copied)
             index_clients(con)
             build_after_load(con, deferred, declared)
+            rebuild_summaries(con)
             for table in tables:
                 con.execute(f"ANALYZE {table}")
     finally:

@@ -96,6 +96,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "drafts of typed work; protocol origin chosen later", "m006_drafts.sql", _drafts),
     Migration(7, "client search index without the stored haystack", apply=_narrow_client_search),
     Migration(8, "client name copied into attendances", apply=_attendance_client_names),
+    Migration(9, "dashboard summaries per hour", "m009_dashboard_summaries.sql"),
     Migration(10, "client search keys beside the words; open attendances by deadline", "m010_client_search_keys.sql"),
 )
 LATEST = MIGRATIONS[-1].version

@@ -1,0 +1,151 @@
+"""PostgreSQL's dashboard summaries (migration 9) answer exactly as the shared detail SQL does.
+
+Every check runs the views of :class:`~workbench.storage.postgres.dashboard.PgDashboardMixin`
+and the shared :class:`~workbench.storage.dashboard.DashboardMixin` SQL (the reference) in one
+read and compares them, over several periods and filters, after each kind of write.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import psycopg
+import pytest
+
+import workbench
+from dashdata import DEFAULT, build, t
+from workbench.storage.dashboard import DashboardMixin
+
+VIEWS = ("_dash_titles", "_dash_hours", "_dash_ops")
+UTC = timezone.utc
+
+
+def _bounds():
+    base = DEFAULT.bounds()
+    wide = replace(base, start=t(9, 1, 0), end=t(12, 1, 0), prev_start=t(6, 1, 0))
+    odd = replace(wide, start=t(10, 15, 8, 59) + timedelta(seconds=59, microseconds=700_000),
+                  end=t(11, 27, 10, 30) + timedelta(microseconds=250_000), prev_start=t(9, 2, 3, 17))
+    out = [base, wide, odd]
+    for name, value in (("origin", "telefonico"), ("title", "sem_conexao"), ("type", "suporte_tecnico"),
+                        ("operator_id", 1), ("city", "Campinas")):
+        out += [replace(wide, **{name: value}), replace(odd, **{name: value})]
+    return out
+
+
+def _norm(df: pd.DataFrame) -> list[tuple]:
+    rows = [tuple(None if (v is None or (isinstance(v, float) and v != v)) else
+                  (bool(v) if isinstance(v, bool) or type(v).__name__ == "bool_" else int(v) if
+                   not isinstance(v, str) else v) for v in r) for r in df.itertuples(index=False)]
+    return sorted(rows, key=repr)
+
+
+def _check(store, bounds=None) -> int:
+    """Compare every view for every bounds; returns how many attendances the summaries hold."""
+    with store._read() as con:
+        for b in bounds or _bounds():
+            for view in VIEWS:
+                got = getattr(store, view)(con, b)
+                want = getattr(DashboardMixin, view)(store, con, b)
+                assert _norm(got) == _norm(want), (view, b)
+        total, summed = store._one(con, "SELECT (SELECT count(*) FROM attendances), "
+                                        "(SELECT coalesce(sum(n), 0) FROM dash_titles_hourly)")
+    assert int(total) == int(summed)
+    return int(summed)
+
+
+def _raw(url):
+    con = psycopg.connect(url, autocommit=True)
+    con.execute("SET search_path = workbench, public")
+    return con
+
+
+def _clone(con, protocol: str, new: str, created: datetime, **cols) -> None:
+    sets = ", ".join(["protocol = %s", "created_at = %s"] + [f"{k} = %s" for k in cols])
+    with con.transaction():
+        con.execute("CREATE TEMP TABLE x ON COMMIT DROP AS SELECT * FROM attendances WHERE protocol = %s", [protocol])
+        con.execute(f"UPDATE x SET {sets}", [new, created, *cols.values()])
+        con.execute("INSERT INTO attendances SELECT * FROM x")
+
+
+@pytest.fixture
+def pg_desk(pg_server):
+    url = pg_server.fresh()
+    wb, sup, adm, alice = build(url)
+    yield url, wb, sup
+    wb.close() if hasattr(wb, "close") else None
+    pg_server.drop(url)
+
+
+def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
+    url, wb, sup = pg_desk
+    store = wb.store
+    assert _check(store) == 9
+    con = _raw(url)
+    # new attendances, some at the rounding edge of an hour and of the periods
+    edge = t(10, 15, 8, 59) + timedelta(seconds=59, microseconds=600_000)
+    _clone(con, "20261127000001", "20261015000091", edge)
+    _clone(con, "20261127000001", "20261015000092", edge + timedelta(microseconds=200_000), origin_code="email")
+    _clone(con, "20261126000001", "20261127000093", t(11, 27, 10, 30) + timedelta(microseconds=100_000))
+    _clone(con, "20261126000001", "20261101000094", t(11, 1, 9, 0), script_code=None, script_outcome=None)
+    assert _check(store) == 13
+    # finishing, closing and reopening OLD attendances, through the session's own writes
+    sup.change_status("20261020000001", "concluido", "fechado")
+    sup.change_status("20261015000001", "pendente", "reaberto")
+    _check(store)
+    # a transfer to another operator, and a direct update of the summarised columns
+    con.execute("UPDATE attendances SET operator_id = 2, resolved = NOT resolved, os_requested = true "
+                "WHERE protocol = '20261101000001'")
+    con.execute("UPDATE attendances SET created_at = created_at - interval '40 days' WHERE protocol = '20261112000001'")
+    con.execute("UPDATE attendances SET problem = problem || '.' WHERE protocol = '20261125000001'")
+    _check(store)
+    # deletes
+    con.execute("DELETE FROM attendances WHERE protocol IN ('20261015000091', '20261127000093')")
+    assert _check(store) == 11
+    con.close()
+
+
+def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
+    url, wb, sup = pg_desk
+    con = _raw(url)
+    con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly CASCADE")
+    con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild CASCADE")
+    con.execute("DROP FUNCTION dash_add")
+    con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    con.close()
+    again = workbench.open(url)
+    assert _check(again.store) == 9
+
+
+def test_copy_to_postgresql_leaves_the_summaries_right(tmp_path, pg_database, demo_template):
+    source = tmp_path / "desk.duckdb"
+    shutil.copy(demo_template, source)
+    moved = subprocess.run([sys.executable, "-m", "workbench", "--db", str(source), "copy", "--to", pg_database],
+                           capture_output=True, text=True, env=dict(os.environ), timeout=300)
+    assert moved.returncode == 0, moved.stderr
+    store = workbench.open(pg_database).store
+    with store._read() as con:
+        lo, hi = store._one(con, "SELECT min(created_at), max(created_at) FROM attendances")
+    span = replace(DEFAULT.bounds(), start=lo, end=hi + timedelta(seconds=1), prev_start=lo - (hi - lo))
+    half = replace(span, start=lo + (hi - lo) / 2 + timedelta(minutes=7, seconds=3))
+    bounds = [span, half, replace(span, origin="telefonico"), replace(half, operator_id=1)]
+    assert _check(store, bounds) > 100
+    con = _raw(pg_database)
+    enabled = con.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dash_%%' AND tgenabled = 'O'").fetchone()[0]
+    con.close()
+    assert enabled == 3
+
+
+def test_a_wrong_summary_row_is_caught(pg_desk):
+    """The comparison above can fail: one summary count off by one is seen."""
+    url, wb, sup = pg_desk
+    con = _raw(url)
+    con.execute("UPDATE dash_ops_hourly SET resolved = resolved + 1 WHERE ctid = (SELECT min(ctid) FROM dash_ops_hourly)")
+    con.close()
+    with pytest.raises(AssertionError):
+        _check(wb.store)
