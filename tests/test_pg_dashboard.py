@@ -116,7 +116,7 @@ def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
     con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly CASCADE")
     con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild CASCADE")
     con.execute("DROP FUNCTION dash_add")
-    con.execute("DELETE FROM schema_migrations WHERE version = 9")
+    con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 and 10 run
     con.close()
     again = workbench.open(url)
     assert _check(again.store) == 9
