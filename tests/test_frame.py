@@ -89,10 +89,11 @@ def test_a_plain_workbench_gives_what_a_pandas_one_gives_as_plain_tables(desk):
         plain.close()
 
 
-def test_the_desk_modules_import_neither_pandas_nor_numpy():
+def test_the_desk_modules_import_neither_pandas_nor_numpy_nor_a_chart_or_grid_library():
     code = ("import sys\nimport workbench.widgets.desk.app, workbench.widgets.detail, workbench.api\n"
             "import workbench.widgets.desk.service_orders, workbench.widgets.desk.operators\n"
             "import workbench.widgets.desk.worklist, workbench.widgets.desk.wizard, workbench.storage\n"
-            "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
+            "from workbench.widgets.desk import client, desktop, search\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'bqplot', 'bqscales', 'ipydatagrid') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

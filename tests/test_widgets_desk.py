@@ -58,19 +58,6 @@ def test_table_selects_and_opens_on_double_click_and_enter():
     assert t.selected is None and t.grid.selected == -1 and t.grid.rows == []
 
 
-def test_desk_loads_no_chart_or_grid_library(tmp_path):
-    """The desk's kernel stays small: no bqplot / ipydatagrid, from login to the wizard."""
-    import subprocess
-    import sys
-
-    code = ("import sys\n"
-            "from workbench.widgets.desk.app import DeskApp\n"
-            "from workbench.widgets.desk import client, desktop, operators, search, wizard\n"
-            "print(sorted(m for m in ('bqplot', 'bqscales', 'ipydatagrid') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
-
-
 def test_unexpected_error_shows_only_its_id_and_logs_the_traceback(tmp_path, monkeypatch):
     import re
 

@@ -89,7 +89,8 @@ def rebuild_summaries(con) -> None:
 class PgDashboardMixin(DashboardMixin):
     """Por título, hours and per-operator views from the hourly summaries (exact; see the module)."""
 
-    def _edges(self, con, b: Bounds, start: datetime, end: datetime, detail, summary) -> list[pd.DataFrame]:
+    @staticmethod
+    def _edges(b: Bounds, start: datetime, end: datetime, detail, summary) -> list[pd.DataFrame]:
         split = _split(start, end)
         if split is None:
             return [detail(replace(b, start=start, end=end))]
@@ -104,7 +105,7 @@ class PgDashboardMixin(DashboardMixin):
             w, p = _summary_where(b, _TITLE_FILTERS, h0, h1)
             return self._df(con, f"SELECT utc_hour, origin_code, sum(n)::BIGINT AS n FROM dash_titles_hourly "
                                  f"WHERE {w} GROUP BY 1, 2", p)
-        parts = self._edges(con, b, b.start, b.end, lambda x: super(PgDashboardMixin, self)._dash_hours(con, x),
+        parts = self._edges(b, b.start, b.end, lambda x: super(PgDashboardMixin, self)._dash_hours(con, x),
                             summary)
         return _regroup(parts, ["utc_hour", "origin_code"], ["n"])
 
@@ -123,7 +124,7 @@ class PgDashboardMixin(DashboardMixin):
                 return self._df(con, f"SELECT title_code, status_code, {'TRUE' if current else 'FALSE'} AS current, "
                                      f"sum(n)::BIGINT AS n FROM dash_titles_hourly WHERE {w} GROUP BY 1, 2", p)
             if start < end:
-                parts += self._edges(con, b, start, end, detail, summary)
+                parts += self._edges(b, start, end, detail, summary)
         if not parts:
             return super()._dash_titles(con, b)
         return _regroup(parts, ["title_code", "status_code", "current"], ["n"])
@@ -137,6 +138,6 @@ class PgDashboardMixin(DashboardMixin):
             return self._df(con, f"SELECT operator_id, script_code, script_outcome, sum(n)::BIGINT AS n, "
                                  f"sum(resolved)::BIGINT AS resolved, sum(os)::BIGINT AS os FROM dash_ops_hourly "
                                  f"WHERE {w} GROUP BY 1, 2, 3", p)
-        parts = self._edges(con, b, b.start, b.end, lambda x: super(PgDashboardMixin, self)._dash_ops(con, x),
+        parts = self._edges(b, b.start, b.end, lambda x: super(PgDashboardMixin, self)._dash_ops(con, x),
                             summary)
         return _regroup(parts, ["operator_id", "script_code", "script_outcome"], ["n", "resolved", "os"])
