@@ -22,7 +22,7 @@ import workbench
 from dashdata import DEFAULT, build, t
 from workbench.storage.dashboard import DashboardMixin
 
-VIEWS = ("_dash_titles", "_dash_hours", "_dash_ops")
+VIEWS = ("_dash_titles", "_dash_hours", "_dash_ops", "_dash_closed_status")
 UTC = timezone.utc
 
 

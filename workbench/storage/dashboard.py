@@ -22,7 +22,7 @@ from typing import Any
 from workbench.lazy import lazy
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import (BACKLOG, PATH_KEY_SQL, PATH_SEPARATOR, Bounds,
-                                             DrillContext, age_sql, bucket_case, deadlines, drill_where,
+                                             DrillContext, age_sql, bucket_at, bucket_limits, deadlines, drill_where,
                                              filter_where, parse_drill, protocol_range)
 
 pd = lazy("pandas")
@@ -60,20 +60,25 @@ class ListResult:
     total: int | None
 
 
-def _status_age_sql(where: str, table: str = "attendances") -> str:
-    """Status x age bucket counts with overdue and late; four params (now, now-7d, now-10d, now) first.
-    ``table``: ``attendances``, or ``open_attendances`` for open ones only (the same columns)."""
+def _open_status_sql(where: str) -> str:
+    """Open attendances by status x age bucket with overdue and late counts.
+    Params: :func:`bucket_limits`, then now, now-7d, now-10d (:func:`deadlines`), then ``where``'s."""
     return f"""
-        SELECT status_code, is_open, {bucket_case()} AS bucket, count(*) AS n,
-               count(*) FILTER (WHERE is_open AND due_at < ?) AS overdue,
-               count(*) FILTER (WHERE is_open AND created_at < CASE WHEN is_complaint THEN ? ELSE ? END) AS late
-        FROM (SELECT a.status_code, a.created_at, a.due_at, st.is_open,
-                     coalesce(ty.is_complaint, false) AS is_complaint, {age_sql()} AS age
-              FROM {table} a
-              JOIN statuses st ON st.code = a.status_code
-              LEFT JOIN attendance_types ty ON ty.code = a.type_code
-              WHERE {where}) sa
+        SELECT a.status_code, st.is_open, {bucket_at()} AS bucket, count(*) AS n,
+               count(*) FILTER (WHERE a.due_at < ?) AS overdue,
+               count(*) FILTER (WHERE a.created_at < CASE WHEN coalesce(ty.is_complaint, false) THEN ? ELSE ? END)
+                   AS late
+        FROM open_attendances a
+        JOIN statuses st ON st.code = a.status_code
+        LEFT JOIN attendance_types ty ON ty.code = a.type_code
+        WHERE {where}
         GROUP BY 1, 2, 3"""
+
+
+def _closed_status_frame(closed: pd.DataFrame) -> pd.DataFrame:
+    """Closed statuses' counts in the shape of the status x age rows (no bucket, never overdue or late)."""
+    return pd.DataFrame({"status_code": closed["status_code"].astype(object), "is_open": False, "bucket": None,
+                         "n": closed["n"].astype("int64"), "overdue": 0, "late": 0})
 
 
 class DashboardMixin(StoreBase):
@@ -88,21 +93,9 @@ class DashboardMixin(StoreBase):
         ``paths_since`` (default: the period's start) only: the caller keeps
         the older part, which cannot change any more.
         """
-        where, params = filter_where(b)
-        w = " AND ".join(where)
-        nowc, nowd = deadlines(now)
         with self._read() as con:
             self._dashboard_settings(con)
-            # Por status: status x age bucket, with overdue and regulatory-late counts: the
-            # period's attendances, plus the open backlog opened before it, read from the small
-            # open_attendances table rather than from millions of closed attendances.
-            owhere, oparams = filter_where(b, period=False)
-            owhere.append("a.created_at < ?")
-            oparams.append(b.start)
-            parts = [self._df(con, _status_age_sql(w), [now, nowc, nowd, now] + params),
-                     self._df(con, _status_age_sql(" AND ".join(owhere), "open_attendances"),
-                              [now, nowc, nowd, now] + oparams)]
-            status_age = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+            status_age = self._dash_status(con, b, now)
             # Opened today / this week: their own periods, the other filters apply.
             rwhere, rparams = filter_where(b, period=False, since=week_start)
             today_n, week_n = self._one(con, f"""
@@ -129,6 +122,26 @@ class DashboardMixin(StoreBase):
         return DashboardCounts(status_age=status_age, opened_today=int(today_n or 0), opened_week=int(week_n or 0),
                                operators=operators, abandoned=int(abandoned or 0), titles=titles, hours=hours,
                                ops=ops, paths=paths)
+
+    def _dash_status(self, con, b: Bounds, now: datetime) -> pd.DataFrame:
+        """Por status: the open attendances opened before the period's end however old (status x age
+        bucket, overdue, late), read from the small open_attendances table, and the closed ones of
+        the period per status (bucket None: ages are shown for open attendances only)."""
+        owhere, oparams = filter_where(b, period=False)
+        owhere.append("a.created_at < ?")
+        oparams.append(b.end)
+        nowc, nowd = deadlines(now)
+        parts = [self._df(con, _open_status_sql(" AND ".join(owhere)), bucket_limits(now) + [now, nowc, nowd] + oparams),
+                 _closed_status_frame(self._dash_closed_status(con, b))]
+        return pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+
+    def _dash_closed_status(self, con, b: Bounds) -> pd.DataFrame:
+        """Attendances of the period in a closed status: status_code, n."""
+        where, params = filter_where(b)
+        return self._df(con, f"""
+            SELECT a.status_code, count(*) AS n FROM attendances a
+            WHERE {' AND '.join(where)} AND a.status_code IN (SELECT code FROM statuses WHERE NOT is_open)
+            GROUP BY 1""", params)
 
     def _dash_titles(self, con, b: Bounds) -> pd.DataFrame:
         """Por título: title x status x current/previous period, in one scan."""

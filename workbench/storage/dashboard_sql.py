@@ -91,6 +91,20 @@ def bucket_case(age: str = "age") -> str:
     return "CASE " + " ".join(parts) + " END"
 
 
+def bucket_at(column: str = "a.created_at") -> str:
+    """The age bucket of ``column`` by comparing it with :func:`bucket_limits` (its params, in order):
+    the same bounds as the ``age`` drill, and far cheaper than computing an age per row."""
+    parts = ["CASE WHEN {c} > ? THEN NULL".format(c=column)]
+    parts += [f"WHEN {column} > ? THEN '{key}'" for key, _label, _lo, hi in AGE_BUCKETS if hi is not None]
+    last = next(key for key, _label, _lo, hi in AGE_BUCKETS if hi is None)
+    return " ".join(parts) + f" ELSE '{last}' END"
+
+
+def bucket_limits(now: datetime) -> list[datetime]:
+    """Params of :func:`bucket_at`: ``now``, then the oldest opening time of each bounded bucket."""
+    return [now] + [now - timedelta(days=hi + 1) for _key, _label, _lo, hi in AGE_BUCKETS if hi is not None]
+
+
 def deadlines(now: datetime) -> tuple[datetime, datetime]:
     """Opening times before which an open complaint / other demand is past the Anatel deadline."""
     return now - timedelta(days=COMPLAINT_DAYS), now - timedelta(days=DEMAND_DAYS)

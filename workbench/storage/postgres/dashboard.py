@@ -8,8 +8,8 @@ rounded seconds), so bucket ``h`` holds openings in
 it from the summaries and its partial edges from the detail (the
 ``created_at`` index): the result equals the shared SQL's exactly.
 
-Covered filters: origin, title and type (Por título, hours), origin and
-operator (per operator). Any other filter (city, routing point, ...) falls
+Covered filters: origin, title and type (Por título, hours, the closed
+statuses of Por status), origin and operator (per operator). Any other filter (city, routing point, ...) falls
 back to the shared detail query.
 """
 
@@ -87,7 +87,7 @@ def rebuild_summaries(con) -> None:
 
 
 class PgDashboardMixin(DashboardMixin):
-    """Por título, hours and per-operator views from the hourly summaries (exact; see the module)."""
+    """Por título, hours, closed statuses and per-operator views from the hourly summaries (exact; see the module)."""
 
     @staticmethod
     def _edges(b: Bounds, start: datetime, end: datetime, detail, summary) -> list[pd.DataFrame]:
@@ -128,6 +128,18 @@ class PgDashboardMixin(DashboardMixin):
         if not parts:
             return super()._dash_titles(con, b)
         return _regroup(parts, ["title_code", "status_code", "current"], ["n"])
+
+    def _dash_closed_status(self, con, b: Bounds) -> pd.DataFrame:
+        if not _covered(b, _TITLE_FILTERS):
+            return super()._dash_closed_status(con, b)
+
+        def summary(h0: int, h1: int) -> pd.DataFrame:
+            w, p = _summary_where(b, _TITLE_FILTERS, h0, h1)
+            return self._df(con, f"SELECT status_code, sum(n)::BIGINT AS n FROM dash_titles_hourly WHERE {w} "
+                                 f"AND status_code IN (SELECT code FROM statuses WHERE NOT is_open) GROUP BY 1", p)
+        parts = self._edges(b, b.start, b.end,
+                            lambda x: super(PgDashboardMixin, self)._dash_closed_status(con, x), summary)
+        return _regroup(parts, ["status_code"], ["n"])
 
     def _dash_ops(self, con, b: Bounds) -> pd.DataFrame:
         if not _covered(b, _OPS_FILTERS):
