@@ -1,7 +1,9 @@
-"""PostgreSQL's dashboard summaries (migration 9) answer exactly as the shared detail SQL does.
+"""PostgreSQL's dashboard summaries (migrations 9 and 11) answer exactly as the shared detail SQL does.
 
-Every check runs the views of :class:`~workbench.storage.postgres.dashboard.PgDashboardMixin`
-and the shared :class:`~workbench.storage.dashboard.DashboardMixin` SQL (the reference) in one
+Every check runs the views of :class:`~workbench.storage.postgres.dashboard.PgDashboardMixin` and
+:class:`~workbench.storage.postgres.dashboard_flow.PgDashboardFlowMixin` and the shared
+:class:`~workbench.storage.dashboard.DashboardMixin` and
+:class:`~workbench.storage.dashboard_metrics.DashboardMetricsMixin` SQL (the reference) in one
 read and compares them, over several periods and filters, after each kind of write.
 """
 
@@ -21,9 +23,13 @@ import pytest
 import workbench
 from dashdata import DEFAULT, build, t
 from workbench.storage.dashboard import DashboardMixin
+from workbench.storage import open_attendances
+from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 
 VIEWS = ("_dash_titles", "_dash_hours", "_dash_ops", "_dash_closed_status")
+METRICS = ("_dash_closures", "_dash_sla")
 UTC = timezone.utc
+NOW = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
 
 
 def _bounds():
@@ -53,6 +59,20 @@ def _check(store, bounds=None) -> int:
                 got = getattr(store, view)(con, b)
                 want = getattr(DashboardMixin, view)(store, con, b)
                 assert _norm(got) == _norm(want), (view, b)
+            for view in METRICS:
+                args = (b, NOW) if view == "_dash_sla" else (b,)
+                got = getattr(store, view)(con, *args)
+                want = getattr(DashboardMetricsMixin, view)(store, con, *args)
+                if view == "_dash_sla":
+                    assert tuple(int(v) for v in got) == tuple(int(v) for v in want), (view, b)
+                else:
+                    assert _norm(got) == _norm(want), (view, b)
+        closed, sla, closures = store._one(con, """
+            SELECT (SELECT count(*) FROM attendances a JOIN statuses st ON st.code = a.status_code
+                    WHERE NOT st.is_open AND a.closed_at IS NOT NULL),
+                   (SELECT coalesce(sum(closed), 0) FROM dash_sla_hourly),
+                   (SELECT coalesce(sum(n), 0) FROM dash_closed_hourly)""")
+        assert int(closed) == int(sla) == int(closures)
         total, summed = store._one(con, "SELECT (SELECT count(*) FROM attendances), "
                                         "(SELECT coalesce(sum(n), 0) FROM dash_titles_hourly)")
     assert int(total) == int(summed)
@@ -71,6 +91,23 @@ def _clone(con, protocol: str, new: str, created: datetime, **cols) -> None:
         con.execute("CREATE TEMP TABLE x ON COMMIT DROP AS SELECT * FROM attendances WHERE protocol = %s", [protocol])
         con.execute(f"UPDATE x SET {sets}", [new, created, *cols.values()])
         con.execute("INSERT INTO attendances SELECT * FROM x")
+        open_attendances.sync(_Percent(con), new)
+
+
+class _Percent:
+    """A raw psycopg connection taking the store's ``?`` placeholders (for ``open_attendances.sync``)."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def execute(self, sql, params=()):
+        return self.con.execute(sql.replace("?", "%s"), params)
+
+
+def _resync(con) -> None:
+    """Raw writes keep the derived open_attendances table right, as every writer of the store does."""
+    with con.transaction():
+        open_attendances.rebuild(con)
 
 
 @pytest.fixture
@@ -103,9 +140,11 @@ def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
                 "WHERE protocol = '20261101000001'")
     con.execute("UPDATE attendances SET created_at = created_at - interval '40 days' WHERE protocol = '20261112000001'")
     con.execute("UPDATE attendances SET problem = problem || '.' WHERE protocol = '20261125000001'")
+    _resync(con)
     _check(store)
     # deletes
     con.execute("DELETE FROM attendances WHERE protocol IN ('20261015000091', '20261127000093')")
+    _resync(con)
     assert _check(store) == 11
     con.close()
 
@@ -113,10 +152,10 @@ def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
 def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
     url, wb, sup = pg_desk
     con = _raw(url)
-    con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly CASCADE")
+    con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly, dash_sla_hourly, dash_closed_hourly CASCADE")
     con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild CASCADE")
     con.execute("DROP FUNCTION dash_add")
-    con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 and 10 run
+    con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 to 11 run
     con.close()
     again = workbench.open(url)
     assert _check(again.store) == 9
@@ -141,11 +180,13 @@ def test_copy_to_postgresql_leaves_the_summaries_right(tmp_path, pg_database, de
     assert enabled == 3
 
 
-def test_a_wrong_summary_row_is_caught(pg_desk):
+@pytest.mark.parametrize("table, column", [("dash_ops_hourly", "resolved"), ("dash_titles_hourly", "n"),
+                                           ("dash_sla_hourly", "anatel_met"), ("dash_closed_hourly", "n")])
+def test_a_wrong_summary_row_is_caught(pg_desk, table, column):
     """The comparison above can fail: one summary count off by one is seen."""
     url, wb, sup = pg_desk
     con = _raw(url)
-    con.execute("UPDATE dash_ops_hourly SET resolved = resolved + 1 WHERE ctid = (SELECT min(ctid) FROM dash_ops_hourly)")
+    con.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE ctid = (SELECT min(ctid) FROM {table})")
     con.close()
     with pytest.raises(AssertionError):
         _check(wb.store)

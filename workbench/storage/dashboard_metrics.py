@@ -101,11 +101,46 @@ class DashboardMetricsMixin(StoreBase):
     def dashboard_repeats(self, b: Bounds) -> int:
         """Repeat contacts among the attendances opened in [b.start, b.end) (one unit of work);
         a past period's count never changes (opening time, client and title are written once)."""
-        where, params = filter_where(b)
         with self._read() as con:
             self._dashboard_settings(con)
-            return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
-                                         f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
+            return self._dash_repeats(con, b)
+
+    def _dash_sla(self, con, b: Bounds, now: datetime) -> tuple:
+        """closed, SLA met, SLA missed, Anatel met, Anatel missed, reopened, ever closed (see the module)."""
+        where, params = filter_where(b)
+        w = " AND ".join(where)
+        lo, hi = protocol_range(b)
+        return self._one(con, f"""
+            SELECT count(*) FILTER (WHERE c),
+                   count(*) FILTER (WHERE c AND closed_at <= due_at),
+                   count(*) FILTER (WHERE (c AND closed_at > due_at) OR (o AND due_at < ?)),
+                   count(*) FILTER (WHERE c AND took <= allowed),
+                   count(*) FILTER (WHERE (c AND took > allowed)
+                                    OR (o AND created_at < CASE WHEN complaint THEN ? ELSE ? END)),
+                   count(*) FILTER (WHERE r), count(*) FILTER (WHERE c OR r)
+            FROM (SELECT a.created_at, a.closed_at, a.due_at, st.is_open AS o,
+                         (NOT st.is_open AND a.closed_at IS NOT NULL) AS c, {RESOLUTION_SECONDS} AS took,
+                         coalesce(ty.is_complaint, false) AS complaint,
+                         CASE WHEN coalesce(ty.is_complaint, false) THEN {COMPLAINT_DAYS * 86400}
+                              ELSE {DEMAND_DAYS * 86400} END AS allowed,
+                         {REOPENED} AS r
+                  FROM attendances a JOIN statuses st ON st.code = a.status_code
+                  LEFT JOIN attendance_types ty ON ty.code = a.type_code
+                  WHERE {w}) f""", [now, *deadlines(now), lo, hi] + params)
+
+    def _dash_repeats(self, con, b: Bounds) -> int:
+        """Repeat contacts among the attendances opened in [b.start, b.end)."""
+        where, params = filter_where(b)
+        return int(self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(where)} "
+                                     f"AND {REPEAT}", params + [b.start - timedelta(days=REPEAT_DAYS)]) or 0)
+
+    def _dash_closures(self, con, b: Bounds) -> pd.DataFrame:
+        """Closures in [b.start, b.end) (by closing time) per UTC hour: utc_hour, n."""
+        others, oparams = filter_where(b, period=False)
+        cwhere = " AND ".join(others + ["a.closed_at >= ? AND a.closed_at < ?", CLOSED])
+        return self._df(con, f"""
+            SELECT epoch(a.closed_at)::BIGINT // 3600 AS utc_hour, count(*) AS n
+            FROM attendances a WHERE {cwhere} GROUP BY 1""", oparams + [b.start, b.end])
 
     def _backlog_at(self, con, b: Bounds) -> int:
         """Attendances (with the filters) open at ``b.start``: opened before it, not closed before it."""
@@ -123,38 +158,16 @@ class DashboardMetricsMixin(StoreBase):
         where, params = filter_where(b)
         w = " AND ".join(where)
         others, oparams = filter_where(b, period=False)
-        lo, hi = protocol_range(b)
         with self._read() as con:
             self._dashboard_settings(con)
             resolution = self._df(con, _resolution_sql(w, self._QUANTILE), params)
-            row = self._one(con, f"""
-                SELECT count(*) FILTER (WHERE c),
-                       count(*) FILTER (WHERE c AND closed_at <= due_at),
-                       count(*) FILTER (WHERE (c AND closed_at > due_at) OR (o AND due_at < ?)),
-                       count(*) FILTER (WHERE c AND took <= allowed),
-                       count(*) FILTER (WHERE (c AND took > allowed)
-                                        OR (o AND created_at < CASE WHEN complaint THEN ? ELSE ? END)),
-                       count(*) FILTER (WHERE r), count(*) FILTER (WHERE c OR r)
-                FROM (SELECT a.created_at, a.closed_at, a.due_at, st.is_open AS o,
-                             (NOT st.is_open AND a.closed_at IS NOT NULL) AS c, {RESOLUTION_SECONDS} AS took,
-                             coalesce(ty.is_complaint, false) AS complaint,
-                             CASE WHEN coalesce(ty.is_complaint, false) THEN {COMPLAINT_DAYS * 86400}
-                                  ELSE {DEMAND_DAYS * 86400} END AS allowed,
-                             {REOPENED} AS r
-                      FROM attendances a JOIN statuses st ON st.code = a.status_code
-                      LEFT JOIN attendance_types ty ON ty.code = a.type_code
-                      WHERE {w}) f""", [now, *deadlines(now), lo, hi] + params)
+            row = self._dash_sla(con, b, now)
             since = max(repeats_since or b.start, b.start)
             repeats = 0
             if since < b.end:
-                rwhere, rparams = filter_where(replace(b, start=since))
-                repeats = self._scalar(con, f"SELECT count(*) FROM attendances a WHERE {' AND '.join(rwhere)} "
-                                            f"AND {REPEAT}", rparams + [since - timedelta(days=REPEAT_DAYS)])
+                repeats = self._dash_repeats(con, replace(b, start=since))
             # Closures per UTC hour (the local day is derived in Python, as for openings).
-            cwhere = " AND ".join(others + ["a.closed_at >= ? AND a.closed_at < ?", CLOSED])
-            closed_hours = self._df(con, f"""
-                SELECT epoch(a.closed_at)::BIGINT // 3600 AS utc_hour, count(*) AS n
-                FROM attendances a WHERE {cwhere} GROUP BY 1""", oparams + [b.start, b.end])
+            closed_hours = self._dash_closures(con, b)
             if backlog_start is None:
                 backlog_start = self._backlog_at(con, b)
             open_list = ", ".join("?" * len(OS_OPEN))

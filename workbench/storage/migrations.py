@@ -169,6 +169,12 @@ def _client_search_keys(con: duckdb.DuckDBPyConnection) -> None:
     a columnar scan) as before. Recorded so both backends count the same steps."""
 
 
+def _dashboard_flow(con: duckdb.DuckDBPyConnection) -> None:
+    """Nothing on DuckDB, as step 9: PostgreSQL's twin adds summaries of closed attendances per hour of
+    opening (closed, within the type's deadline, within Anatel's) and of closing, kept by the same
+    trigger (``postgres/schema/m011_dashboard_flow.sql``). Recorded so both backends count the same steps."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
@@ -180,6 +186,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "client name copied into attendances", _attendance_client_names),
     Migration(9, "dashboard summaries per hour", _dashboard_summaries),
     Migration(10, "client search keys beside the words; open attendances by deadline", _client_search_keys),
+    Migration(11, "dashboard summaries of closures and deadlines", _dashboard_flow),
 )
 LATEST = MIGRATIONS[-1].version
 

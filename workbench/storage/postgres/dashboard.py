@@ -64,6 +64,8 @@ def _regroup(parts: list[pd.DataFrame], keys: list[str], sums: list[str]) -> pd.
 
 
 _ROW_TRIGGERS = ("dash_attendances_ins_del", "dash_attendances_upd")
+# every table kept by those triggers (migrations 9 and 11)
+SUMMARIES = ("dash_titles_hourly", "dash_ops_hourly", "dash_sla_hourly", "dash_closed_hourly")
 
 
 def pause_summaries(con) -> None:
@@ -80,10 +82,12 @@ def rebuild_summaries(con) -> None:
         con.execute(f"ALTER TABLE attendances ENABLE TRIGGER {name}")
     rows = con.execute("SELECT (SELECT count(*) FROM attendances), (SELECT coalesce(sum(n), 0) FROM "
                        "dash_titles_hourly), (SELECT coalesce(sum(n), 0) FROM dash_ops_hourly)").fetchall()[0]
-    if not rows[0] == rows[1] == rows[2]:
-        raise RuntimeError(f"dashboard summaries disagree with attendances: {rows}")
-    con.execute("ANALYZE dash_titles_hourly")
-    con.execute("ANALYZE dash_ops_hourly")
+    closed = con.execute("SELECT (SELECT coalesce(sum(closed), 0) FROM dash_sla_hourly), "
+                         "(SELECT coalesce(sum(n), 0) FROM dash_closed_hourly)").fetchall()[0]
+    if not (rows[0] == rows[1] == rows[2] and closed[0] == closed[1]):
+        raise RuntimeError(f"dashboard summaries disagree with attendances: {rows + closed}")
+    for table in SUMMARIES:
+        con.execute(f"ANALYZE {table}")
 
 
 class PgDashboardMixin(DashboardMixin):

@@ -15,13 +15,13 @@ from __future__ import annotations
 from workbench.storage.attendances import AttendancesMixin
 from workbench.storage.clients import ClientsMixin
 from workbench.storage.contacts import ContactsMixin
-from workbench.storage.dashboard_metrics import DashboardMetricsMixin
 from workbench.storage.operators import OperatorsMixin
 from workbench.storage.ownership import OwnershipMixin
 from workbench.storage.postgres.analyst import PgAnalystMixin
 from workbench.storage.postgres.base import PgStoreBase
 from workbench.storage.postgres.bulk import PgBulkMixin
 from workbench.storage.postgres.dashboard import PgDashboardMixin
+from workbench.storage.postgres.dashboard_flow import PgDashboardFlowMixin
 from workbench.storage.postgres.lists import PgAttendanceListsMixin
 from workbench.storage.postgres.search import PgSearchMixin, index_clients
 from workbench.storage.postgres.snapshot import PgSnapshotMixin
@@ -33,7 +33,7 @@ from workbench.storage.service_orders import ServiceOrdersMixin
 
 class PostgresStore(PgStoreBase, ReferenceMixin, OperatorsMixin, ClientsMixin, ProtocolsMixin, AttendancesMixin,
                     PgAttendanceListsMixin, ContactsMixin, OwnershipMixin, ServiceOrdersMixin, PgDashboardMixin,
-                    DashboardMetricsMixin, PgBulkMixin, PgFileCommandsMixin, PgSnapshotMixin, PgSearchMixin,
+                    PgDashboardFlowMixin, PgBulkMixin, PgFileCommandsMixin, PgSnapshotMixin, PgSearchMixin,
                     PgStatusMixin, PgAnalystMixin):
     """All SQL of the workbench, over one PostgreSQL database (schema ``workbench``)."""
 
