@@ -13,8 +13,9 @@ from workbench.storage.postgres.store import PostgresStore
 from workbench.storage.store import DuckDBStore
 
 STORES = [DuckDBStore, PostgresStore]
-DECLARED = {name for proto in contract.DOMAINS for name in proto.__dict__
-            if not name.startswith("_") and name not in ("backend", "read_only")} | {"backend", "read_only"}
+# methods, and the attributes declared by annotation only (backend, read_only, parallel_reads)
+DECLARED = {name for proto in contract.DOMAINS for name in [*proto.__dict__, *proto.__dict__.get("__annotations__", {})]
+            if not name.startswith("_")}
 
 
 def _members(proto) -> dict[str, object]:

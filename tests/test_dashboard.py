@@ -330,3 +330,23 @@ def test_display_options_round_trip_through_the_url():
     assert ViewOptions.from_query("atualizar=x") == ViewOptions(0, False)
     assert ViewOptions.from_query(ViewOptions(1, True).to_query()) == ViewOptions(1, True)
     assert ViewOptions().to_query() == ""
+
+
+def test_a_server_computes_the_metrics_beside_the_views(dash_desk, sup, monkeypatch):
+    """PostgreSQL (parallel reads) reads the metrics on another thread, DuckDB on the caller's; same numbers."""
+    import threading
+    store = type(sup.workbench.store)
+    original = store.dashboard_metrics
+    threads = []
+
+    def recorded(self, *args, **kwargs):
+        threads.append(threading.current_thread())
+        return original(self, *args, **kwargs)
+
+    before = refresh(sup)
+    monkeypatch.setattr(store, "dashboard_metrics", recorded)
+    after = refresh(sup)
+    assert len(threads) == 1
+    assert (threads[0] is not threading.main_thread()) == (sup.workbench.store.backend == "postgres")
+    assert after.kpis == before.kpis
+    pd.testing.assert_frame_equal(after.flow, before.flow)

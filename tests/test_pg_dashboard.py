@@ -37,7 +37,9 @@ def _bounds():
     wide = replace(base, start=t(9, 1, 0), end=t(12, 1, 0), prev_start=t(6, 1, 0))
     odd = replace(wide, start=t(10, 15, 8, 59) + timedelta(seconds=59, microseconds=700_000),
                   end=t(11, 27, 10, 30) + timedelta(microseconds=250_000), prev_start=t(9, 2, 3, 17))
-    out = [base, wide, odd]
+    midnight = replace(wide, start=datetime(2026, 10, 20, tzinfo=UTC) - timedelta(microseconds=400_000),
+                       end=datetime(2026, 11, 26, tzinfo=UTC) + timedelta(microseconds=300_000))
+    out = [base, wide, odd, midnight]
     for name, value in (("origin", "telefonico"), ("title", "sem_conexao"), ("type", "suporte_tecnico"),
                         ("operator_id", 1), ("city", "Campinas")):
         out += [replace(wide, **{name: value}), replace(odd, **{name: value})]
@@ -130,7 +132,9 @@ def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
     _clone(con, "20261127000001", "20261015000092", edge + timedelta(microseconds=200_000), origin_code="email")
     _clone(con, "20261126000001", "20261127000093", t(11, 27, 10, 30) + timedelta(microseconds=100_000))
     _clone(con, "20261126000001", "20261101000094", t(11, 1, 9, 0), script_code=None, script_outcome=None)
-    assert _check(store) == 13
+    # half a second before a UTC midnight: the next day's bucket (epoch seconds are rounded)
+    _clone(con, "20261126000001", "20261019000095", datetime(2026, 10, 20, tzinfo=UTC) - timedelta(microseconds=500_000))
+    assert _check(store) == 14
     # finishing, closing and reopening OLD attendances, through the session's own writes
     sup.change_status("20261020000001", "concluido", "fechado")
     sup.change_status("20261015000001", "pendente", "reaberto")
@@ -145,14 +149,15 @@ def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
     # deletes
     con.execute("DELETE FROM attendances WHERE protocol IN ('20261015000091', '20261127000093')")
     _resync(con)
-    assert _check(store) == 11
+    assert _check(store) == 12
     con.close()
 
 
 def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
     url, wb, sup = pg_desk
     con = _raw(url)
-    con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly, dash_sla_hourly, dash_closed_hourly CASCADE")
+    con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly, "
+                "dash_closed_hourly CASCADE")
     con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild CASCADE")
     con.execute("DROP FUNCTION dash_add")
     con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 to 11 run
@@ -181,6 +186,7 @@ def test_copy_to_postgresql_leaves_the_summaries_right(tmp_path, pg_database, de
 
 
 @pytest.mark.parametrize("table, column", [("dash_ops_hourly", "resolved"), ("dash_titles_hourly", "n"),
+                                           ("dash_ops_daily", "os"), ("dash_titles_daily", "n"),
                                            ("dash_sla_hourly", "anatel_met"), ("dash_closed_hourly", "n")])
 def test_a_wrong_summary_row_is_caught(pg_desk, table, column):
     """The comparison above can fail: one summary count off by one is seen."""

@@ -27,6 +27,8 @@ Rules the numbers follow (also on the dashboard's "Como ler" note):
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -131,7 +133,8 @@ def choices(session) -> dict[str, list[tuple[str, Any]]]:
 
 # -- refresh ------------------------------------------------------------------
 def refresh(session, filters: Filters | None = None, *, now: datetime | None = None) -> DashboardData:
-    """All views' numbers for ``filters`` in three short reads of the database."""
+    """All views' numbers for ``filters`` in three short reads of the database (at once where the store
+    allows: :attr:`~workbench.storage.contract.DeskStore.parallel_reads`)."""
     _require(session)
     t0 = time.perf_counter()
     filters = (filters or Filters.default()).validate()
@@ -153,14 +156,19 @@ def refresh(session, filters: Filters | None = None, *, now: datetime | None = N
         past = cache.paths.get(past_key)
         past_repeats = cache.repeats.get(past_key)
         backlog = cache.backlogs.get(past_key[:3])
-    counts = store.dashboard_snapshot(bounds, now, today_start, week_start,
-                                      paths_since=split if past_key is not None else None)
-    if past_key is not None and past is None:
-        past = cache.paths[past_key] = store.dashboard_paths(replace(bounds, end=past_key[3]))
-    if past_key is not None and past_repeats is None:
-        past_repeats = cache.repeats[past_key] = store.dashboard_repeats(replace(bounds, end=past_key[3]))
-    metrics = store.dashboard_metrics(bounds, now, repeats_since=split if past_key is not None else None,
-                                      backlog_start=backlog)
+    def read_metrics():
+        return store.dashboard_metrics(bounds, now, repeats_since=split if past_key is not None else None,
+                                       backlog_start=backlog)
+    # A store whose reads may overlap (a database server) computes the metrics beside the views.
+    with ThreadPoolExecutor(max_workers=1) if store.parallel_reads else nullcontext() as pool:
+        later = pool.submit(read_metrics) if pool is not None else None
+        counts = store.dashboard_snapshot(bounds, now, today_start, week_start,
+                                          paths_since=split if past_key is not None else None)
+        if past_key is not None and past is None:
+            past = cache.paths[past_key] = store.dashboard_paths(replace(bounds, end=past_key[3]))
+        if past_key is not None and past_repeats is None:
+            past_repeats = cache.repeats[past_key] = store.dashboard_repeats(replace(bounds, end=past_key[3]))
+        metrics = later.result() if later is not None else read_metrics()
     if past_key is not None and backlog is None:
         cache.backlogs[past_key[:3]] = metrics.backlog_start
     if past_repeats:

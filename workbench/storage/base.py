@@ -24,6 +24,7 @@ class StoreBase:
     """
 
     backend = "duckdb"
+    parallel_reads = False      # one process's reads share the file's gate; DuckDB parallelises each query itself
     # The column that identifies a row for the attendance list's second phase (DuckDB's rowid is cheapest).
     _ROW_ID = "rowid"
     # A continuous quantile of ``expr`` as this engine spells it.

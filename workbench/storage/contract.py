@@ -56,6 +56,7 @@ class DeskStore(Protocol):
 
     backend: str          # "duckdb" or "postgres"
     read_only: bool       # a snapshot: every write is refused
+    parallel_reads: bool  # independent read units may run at once, from threads (each its own connection)
 
     @property
     def path(self) -> Any:

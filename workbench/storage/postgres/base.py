@@ -30,6 +30,7 @@ class PgStoreBase(StoreBase):
     """Holds the URL only: connections live in the process's pool, one transaction per unit of work."""
 
     backend = "postgres"
+    parallel_reads = True       # a pooled connection per unit of work; the server runs them side by side
     _ROW_ID = "protocol"
     _QUANTILE = "percentile_cont({q}) WITHIN GROUP (ORDER BY {expr})"
 

@@ -43,7 +43,7 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
                 LEFT JOIN attendance_types ty ON ty.code = a.type_code
                 WHERE {' AND '.join(where)} AND a.closed_at IS NOT NULL""", params)
 
-        def summary(h0: int, h1: int) -> pd.DataFrame:
+        def summary(_level: str, _column: str, h0: int, h1: int) -> pd.DataFrame:
             w, p = _summary_where(b, _FLOW_FILTERS, h0, h1)
             return self._df(con, f"SELECT coalesce(sum(closed), 0)::BIGINT AS closed, "
                                  f"coalesce(sum(sla_met), 0)::BIGINT AS sla_met, "
@@ -81,7 +81,7 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
         if not _covered(b, _FLOW_FILTERS):
             return super()._dash_closures(con, b)
 
-        def summary(h0: int, h1: int) -> pd.DataFrame:
+        def summary(_level: str, _column: str, h0: int, h1: int) -> pd.DataFrame:
             w, p = _summary_where(b, _FLOW_FILTERS, h0, h1)
             return self._df(con, f"SELECT utc_hour, sum(n)::BIGINT AS n FROM dash_closed_hourly WHERE {w} "
                                  f"GROUP BY 1", p)

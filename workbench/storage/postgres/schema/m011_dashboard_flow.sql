@@ -1,13 +1,39 @@
--- Migration 11: the dashboard's resolution and flow figures from summaries kept by the same trigger as
--- migration 9 (in the writer's own transaction, never stale), over CLOSED attendances only (a closed
--- status and a closed_at):
+-- Migration 11: more dashboard summaries, kept by the same trigger as migration 9 (in the writer's own
+-- transaction, never stale).
+--   dash_titles_daily, dash_ops_daily: the hourly summaries of step 9 per UTC day (utc_hour / 24), so a
+--                       month is read as ~30 days of rows plus the hours of its two partial days
+-- Over CLOSED attendances only (a closed status and a closed_at):
 --   dash_sla_hourly:    per UTC hour of OPENING x origin x title x type: closed, closed by the type's
 --                       due_at (sla_met), closed within Anatel's 7 days (complaints) or 10 (anatel_met)
 --   dash_closed_hourly: per UTC hour of CLOSING x origin x title x type: closures
 -- (not per operator: that would make about one row per attendance; an operator filter reads the detail)
--- workbench.storage.postgres.dashboard_flow reads them for whole hours and the detail for the edges.
+-- workbench.storage.postgres.dashboard and dashboard_flow read whole days and hours from them and the
+-- detail for the edges.
 -- The day counts (7, 10) are workbench.storage.dashboard_sql's COMPLAINT_DAYS and DEMAND_DAYS; the
 -- tests compare every figure with the shared SQL. Idempotent and valid on PostgreSQL 13, like step 9.
+CREATE TABLE IF NOT EXISTS dash_titles_daily (
+    utc_day     BIGINT NOT NULL,
+    origin_code VARCHAR NOT NULL,
+    title_code  VARCHAR NOT NULL,
+    type_code   VARCHAR NOT NULL,
+    status_code VARCHAR NOT NULL,
+    n           BIGINT NOT NULL,
+    PRIMARY KEY (utc_day, origin_code, title_code, type_code, status_code)
+);
+
+CREATE TABLE IF NOT EXISTS dash_ops_daily (
+    utc_day        BIGINT NOT NULL,
+    origin_code    VARCHAR NOT NULL,
+    operator_id    INTEGER NOT NULL,
+    script_code    VARCHAR,
+    script_outcome VARCHAR,
+    n              BIGINT NOT NULL,
+    resolved       BIGINT NOT NULL,
+    os             BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS dash_ops_daily_key ON dash_ops_daily
+    (utc_day, origin_code, operator_id, (coalesce(script_code, '')), (coalesce(script_outcome, '')));
+
 CREATE TABLE IF NOT EXISTS dash_sla_hourly (
     utc_hour    BIGINT NOT NULL,
     origin_code VARCHAR NOT NULL,
@@ -49,6 +75,13 @@ BEGIN
             CASE WHEN r.resolved THEN sign ELSE 0 END, CASE WHEN r.os_requested THEN sign ELSE 0 END)
     ON CONFLICT (utc_hour, origin_code, operator_id, (coalesce(script_code, '')), (coalesce(script_outcome, '')))
     DO UPDATE SET n = t.n + sign, resolved = t.resolved + excluded.resolved, os = t.os + excluded.os;
+    INSERT INTO dash_titles_daily AS t VALUES (h / 24, r.origin_code, r.title_code, r.type_code, r.status_code, sign)
+    ON CONFLICT (utc_day, origin_code, title_code, type_code, status_code) DO UPDATE SET n = t.n + sign;
+    INSERT INTO dash_ops_daily AS t
+    VALUES (h / 24, r.origin_code, r.operator_id, r.script_code, r.script_outcome, sign,
+            CASE WHEN r.resolved THEN sign ELSE 0 END, CASE WHEN r.os_requested THEN sign ELSE 0 END)
+    ON CONFLICT (utc_day, origin_code, operator_id, (coalesce(script_code, '')), (coalesce(script_outcome, '')))
+    DO UPDATE SET n = t.n + sign, resolved = t.resolved + excluded.resolved, os = t.os + excluded.os;
     IF r.closed_at IS NULL OR NOT EXISTS (SELECT 1 FROM statuses WHERE code = r.status_code AND NOT is_open) THEN
         RETURN;
     END IF;
@@ -81,13 +114,15 @@ CREATE TRIGGER dash_attendances_upd AFTER UPDATE ON attendances
 
 CREATE OR REPLACE FUNCTION dash_attendances_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_sla_hourly, dash_closed_hourly;
+    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly,
+             dash_closed_hourly;
     RETURN NULL;
 END $$;
 
 -- (Re)build every summary from the attendances (backfill, and after bulk loads with the triggers off).
 CREATE OR REPLACE FUNCTION dash_rebuild() RETURNS void LANGUAGE sql AS $$
-    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_sla_hourly, dash_closed_hourly;
+    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly,
+             dash_closed_hourly;
     INSERT INTO dash_titles_hourly
     SELECT date_part('epoch', created_at)::BIGINT / 3600, origin_code, title_code, type_code, status_code,
            count(*)
@@ -96,6 +131,12 @@ CREATE OR REPLACE FUNCTION dash_rebuild() RETURNS void LANGUAGE sql AS $$
     SELECT date_part('epoch', created_at)::BIGINT / 3600, origin_code, operator_id, script_code,
            script_outcome, count(*), count(*) FILTER (WHERE resolved), count(*) FILTER (WHERE os_requested)
     FROM attendances GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO dash_titles_daily
+    SELECT utc_hour / 24, origin_code, title_code, type_code, status_code, sum(n)
+    FROM dash_titles_hourly GROUP BY 1, 2, 3, 4, 5;
+    INSERT INTO dash_ops_daily
+    SELECT utc_hour / 24, origin_code, operator_id, script_code, script_outcome, sum(n), sum(resolved), sum(os)
+    FROM dash_ops_hourly GROUP BY 1, 2, 3, 4, 5;
     INSERT INTO dash_sla_hourly
     SELECT date_part('epoch', a.created_at)::BIGINT / 3600, a.origin_code, a.title_code, a.type_code,
            count(*), count(*) FILTER (WHERE a.closed_at <= a.due_at),
@@ -113,5 +154,7 @@ $$;
 SELECT dash_rebuild();
 ANALYZE dash_titles_hourly;
 ANALYZE dash_ops_hourly;
+ANALYZE dash_titles_daily;
+ANALYZE dash_ops_daily;
 ANALYZE dash_sla_hourly;
 ANALYZE dash_closed_hourly;
