@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 from workbench.lazy import lazy
 from workbench.storage.base import StoreBase
 from workbench.storage.dashboard_sql import (CLOSED, COMPLAINT_DAYS, DEMAND_DAYS, OS_OPEN,
-                                             REOPENED, REPEAT, REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, age_sql,
-                                             bucket_case, deadlines, filter_where, protocol_range)
+                                             REOPENED, REPEAT, REPEAT_DAYS, RESOLUTION_SECONDS, Bounds, bucket_at,
+                                             bucket_limits, deadlines, filter_where, protocol_range)
 
 pd = lazy("pandas")
 
@@ -73,7 +73,7 @@ class SlaCounts:
 class DashboardMetrics:
     """Raw resolution/SLA figures of one refresh."""
 
-    resolution: pd.DataFrame      # dimension ('' = overall), value (text), n, median_h, p90_h
+    resolution: pd.DataFrame | None   # dimension ('' = overall), value (text), n, median_h, p90_h
     sla: SlaCounts
     closed_hours: pd.DataFrame    # utc_hour, n: closures in the period
     backlog_start: int            # open at the period's start
@@ -155,31 +155,37 @@ class DashboardMetricsMixin(StoreBase):
         counted for attendances opened from ``repeats_since`` (default: the period's start) only:
         the caller keeps the older part (:meth:`dashboard_repeats`). ``backlog_start``: the count
         open at the period's start when the caller already has it (a past start's never changes)."""
-        where, params = filter_where(b)
-        w = " AND ".join(where)
-        others, oparams = filter_where(b, period=False)
         with self._read() as con:
             self._dashboard_settings(con)
-            resolution = self._df(con, _resolution_sql(w, self._QUANTILE), params)
-            row = self._dash_sla(con, b, now)
-            since = max(repeats_since or b.start, b.start)
-            repeats = 0
-            if since < b.end:
-                repeats = self._dash_repeats(con, replace(b, start=since))
-            # Closures per UTC hour (the local day is derived in Python, as for openings).
-            closed_hours = self._dash_closures(con, b)
-            if backlog_start is None:
-                backlog_start = self._backlog_at(con, b)
-            open_list = ", ".join("?" * len(OS_OPEN))
-            join = (f"JOIN attendances a ON a.protocol = so.protocol AND {' AND '.join(others)}" if others else "")
-            orders = self._df(con, f"""
-                SELECT so.status, CASE WHEN so.status IN ({open_list}) THEN {bucket_case('age')} END AS bucket,
-                       count(*) AS n
-                FROM (SELECT so.status, {age_sql('?', 'so.created_at')} AS age
-                      FROM service_orders so {join}
-                      WHERE so.created_at < ? AND (so.status IN ({open_list}) OR so.created_at >= ?)) so
-                GROUP BY 1, 2""", [*OS_OPEN, now, *oparams, b.end, *OS_OPEN, b.start])
+            metrics = self._flow_metrics(con, b, now, repeats_since, backlog_start)
+            metrics.resolution = self._dash_resolution(con, b)
+        return metrics
+
+    def _dash_resolution(self, con, b: Bounds) -> pd.DataFrame:
+        """Resolution time quantiles of the period's closed attendances, overall and per dimension."""
+        where, params = filter_where(b)
+        return self._df(con, _resolution_sql(" AND ".join(where), self._QUANTILE), params)
+
+    def _flow_metrics(self, con, b: Bounds, now: datetime, repeats_since: datetime | None,
+                      backlog_start: int | None) -> DashboardMetrics:
+        """Every figure of :meth:`dashboard_metrics` but the resolution quantiles (None), on ``con``."""
+        others, oparams = filter_where(b, period=False)
+        row = self._dash_sla(con, b, now)
+        since = max(repeats_since or b.start, b.start)
+        repeats = self._dash_repeats(con, replace(b, start=since)) if since < b.end else 0
+        # Closures per UTC hour (the local day is derived in Python, as for openings).
+        closed_hours = self._dash_closures(con, b)
+        if backlog_start is None:
+            backlog_start = self._backlog_at(con, b)
+        open_list = ", ".join("?" * len(OS_OPEN))
+        join = (f"JOIN attendances a ON a.protocol = so.protocol AND {' AND '.join(others)}" if others else "")
+        orders = self._df(con, f"""
+            SELECT so.status, CASE WHEN so.status IN ({open_list}) THEN {bucket_at('so.created_at')} END AS bucket,
+                   count(*) AS n
+            FROM service_orders so {join}
+            WHERE so.created_at < ? AND (so.status IN ({open_list}) OR so.created_at >= ?)
+            GROUP BY 1, 2""", [*OS_OPEN, *bucket_limits(now), *oparams, b.end, *OS_OPEN, b.start])
         closed, met, missed, a_met, a_missed, reopened, ever = (int(v or 0) for v in row)
-        return DashboardMetrics(resolution=resolution,
+        return DashboardMetrics(resolution=None,
                                 sla=SlaCounts(closed, met, missed, a_met, a_missed, reopened, ever, int(repeats or 0)),
                                 closed_hours=closed_hours, backlog_start=int(backlog_start or 0), orders=orders)

@@ -83,14 +83,6 @@ def age_sql(now_param: str = "?", column: str = "a.created_at") -> str:
     return f"floor((epoch({now_param}::TIMESTAMPTZ) - epoch({column})) / 86400)::INTEGER"
 
 
-def bucket_case(age: str = "age") -> str:
-    parts = []
-    for key, _label, lo, hi in AGE_BUCKETS:
-        parts.append(f"WHEN {age} >= {lo} THEN '{key}'" if hi is None else
-                     f"WHEN {age} BETWEEN {lo} AND {hi} THEN '{key}'")
-    return "CASE " + " ".join(parts) + " END"
-
-
 def bucket_at(column: str = "a.created_at") -> str:
     """The age bucket of ``column`` by comparing it with :func:`bucket_limits` (its params, in order):
     the same bounds as the ``age`` drill, and far cheaper than computing an age per row."""
