@@ -54,6 +54,12 @@ CREATE TABLE IF NOT EXISTS dash_closed_hourly (
     PRIMARY KEY (utc_hour, origin_code, title_code, type_code)
 );
 
+-- A period's attendances read from the opening-time index alone (an index-only scan: no visit to the
+-- wide rows) for what the dashboard's detail reads of them: status, closing, deadline and dimensions.
+DROP INDEX IF EXISTS attendances_created;
+CREATE INDEX attendances_created ON attendances (created_at)
+    INCLUDE (status_code, closed_at, due_at, origin_code, title_code, type_code, operator_id, queue_code, client_id);
+
 -- abandoned protocols of a period, and work orders created in it (the others are the open ones, indexed)
 CREATE INDEX IF NOT EXISTS protocol_log_abandoned ON protocol_log (issued_at) WHERE outcome = 'abandonado';
 CREATE INDEX IF NOT EXISTS service_orders_created ON service_orders (created_at);
