@@ -19,7 +19,7 @@ from workbench.storage.bulk import (CLIENT_COLUMNS, DEMO_TABLES, IMPORT_BATCH_RO
 from workbench.storage import migrations, open_attendances
 from workbench.storage.postgres import search
 from workbench.storage.postgres.adapter import copy_frame
-from workbench.storage.postgres.dashboard import pause_summaries, rebuild_summaries
+from workbench.storage.postgres.summaries import pause_summaries, rebuild_summaries
 
 np = lazy("numpy")
 pd = lazy("pandas")

@@ -3,9 +3,9 @@
 ``dash_sla_hourly`` (per hour of opening: closed, within the type's deadline,
 within Anatel's) and ``dash_closed_hourly`` (closures per hour of closing)
 are kept by the trigger of migration 9 in the writer's own transaction, over
-closed attendances only. As in :mod:`workbench.storage.postgres.dashboard`,
-whole hours are read from the summaries and the partial hours at a period's
-edges from the detail, so every figure equals the shared SQL's exactly. The
+closed attendances only. Whole hours are read from the summaries and the partial hours at a period's
+edges from the detail (:func:`workbench.storage.postgres.summaries.edges`), so
+every figure equals the shared SQL's exactly. The
 open attendances' part (past the deadline already) is read from the small
 ``open_attendances`` table, and reopenings from the status events' index.
 
@@ -23,7 +23,7 @@ import pandas as pd
 from workbench.storage.dashboard_metrics import DashboardMetrics, DashboardMetricsMixin
 from workbench.storage.dashboard_sql import (COMPLAINT_DAYS, DEMAND_DAYS, RESOLUTION_SECONDS, Bounds, deadlines,
                                              filter_where, protocol_range)
-from workbench.storage.postgres.dashboard import PgDashboardMixin, _covered, _regroup, _summary_where
+from workbench.storage.postgres.summaries import covered, edges, regroup, summary_where
 
 _FLOW_FILTERS = {"origin": "origin_code", "title": "title_code", "type": "type_code"}
 _CLOSED_SUMS = ["closed", "sla_met", "anatel_met"]
@@ -61,17 +61,17 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
                 WHERE {' AND '.join(where)} AND a.closed_at IS NOT NULL""", params)
 
         def summary(_level: str, _column: str, h0: int, h1: int) -> pd.DataFrame:
-            w, p = _summary_where(b, _FLOW_FILTERS, h0, h1)
+            w, p = summary_where(b, _FLOW_FILTERS, h0, h1)
             return self._df(con, f"SELECT coalesce(sum(closed), 0)::BIGINT AS closed, "
                                  f"coalesce(sum(sla_met), 0)::BIGINT AS sla_met, "
                                  f"coalesce(sum(anatel_met), 0)::BIGINT AS anatel_met "
                                  f"FROM dash_sla_hourly WHERE {w}", p)
-        parts = PgDashboardMixin._edges(b, b.start, b.end, detail, summary)
+        parts = edges(b, b.start, b.end, detail, summary)
         total = pd.concat(parts, ignore_index=True)[_CLOSED_SUMS].sum()
         return tuple(int(total[k]) for k in _CLOSED_SUMS)
 
     def _dash_sla(self, con, b: Bounds, now: datetime) -> tuple:
-        if not _covered(b, _FLOW_FILTERS):
+        if not covered(b, _FLOW_FILTERS):
             return super()._dash_sla(con, b, now)
         closed, met, a_met = self._closed_deadlines(con, b)
         where, params = filter_where(b)
@@ -95,13 +95,12 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
                 closed + int(reopened) - int(closed_again))
 
     def _dash_closures(self, con, b: Bounds) -> pd.DataFrame:
-        if not _covered(b, _FLOW_FILTERS):
+        if not covered(b, _FLOW_FILTERS):
             return super()._dash_closures(con, b)
 
         def summary(_level: str, _column: str, h0: int, h1: int) -> pd.DataFrame:
-            w, p = _summary_where(b, _FLOW_FILTERS, h0, h1)
+            w, p = summary_where(b, _FLOW_FILTERS, h0, h1)
             return self._df(con, f"SELECT utc_hour, sum(n)::BIGINT AS n FROM dash_closed_hourly WHERE {w} "
                                  f"GROUP BY 1", p)
-        parts = PgDashboardMixin._edges(b, b.start, b.end,
-                                        lambda x: super(PgDashboardFlowMixin, self)._dash_closures(con, x), summary)
-        return _regroup(parts, ["utc_hour"], ["n"])
+        parts = edges(b, b.start, b.end, lambda x: super(PgDashboardFlowMixin, self)._dash_closures(con, x), summary)
+        return regroup(parts, ["utc_hour"], ["n"])

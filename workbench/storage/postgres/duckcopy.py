@@ -107,7 +107,7 @@ def to_duckdb(store, path: Path, *, progress: Progress | None = None) -> dict[st
 
 def to_postgres(source_path: Path, store, *, progress: Progress | None = None) -> dict[str, int]:
     """Copy the DuckDB desk at ``source_path`` into the PostgreSQL ``store`` (no clients yet); rows per table."""
-    from workbench.storage.postgres.dashboard import pause_summaries, rebuild_summaries
+    from workbench.storage.postgres.summaries import pause_summaries, rebuild_summaries
     from workbench.storage.postgres.search import index_clients
 
     duck = duckdb.connect(str(source_path), read_only=True)
