@@ -32,6 +32,13 @@ def stats(samples: list[float]) -> tuple[float, float, float]:
     return percentile(samples, 0.5), percentile(samples, 0.95), max(samples) if samples else float("nan")
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB (``VmHWM``: ``ru_maxrss`` survives ``exec``, so a spawned
+    child would report its parent's peak when that was larger)."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+
+
 def machine() -> str:
     cores = os.cpu_count()
     mem = "?"
