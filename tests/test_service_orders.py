@@ -5,16 +5,18 @@ finishing one may close its attendance; out-of-order changes and concurrent chan
 from __future__ import annotations
 
 import textwrap
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from workbench.errors import ConflictError, NotFoundError, ValidationError
+from workbench.services.dashboard_filters import local_today
 
 import flowdata
 import rawdb
 
-TOMORROW = date.today() + timedelta(days=1)
+TODAY = local_today()          # the desk's date (an order's day is local; UTC is ahead of it at night)
+TOMORROW = TODAY + timedelta(days=1)
 
 
 pytestmark = pytest.mark.backends("duckdb", "postgres")
@@ -138,7 +140,7 @@ def test_list_filters(desk):
     assert other_id in set(wb.service_orders(routing_point=routing).order_id)
     row = wb.service_orders(status="Agendada").iloc[0]
     assert row.scheduled_period == "Manhã" and row.client_name == "Maria Aparecida Gonçalves"
-    for bad in (dict(status="Perdida"), dict(since=TOMORROW, until=date.today()), dict(limit=0)):
+    for bad in (dict(status="Perdida"), dict(since=TOMORROW, until=TODAY), dict(limit=0)):
         with pytest.raises(ValidationError):
             wb.service_orders(**bad)
 

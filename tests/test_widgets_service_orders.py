@@ -3,10 +3,11 @@ from Aberta to Finalizada (closing its attendance), cancelling, refusals and a s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from workbench.services.dashboard_filters import local_today
 from workbench.widgets.desk.app import DeskApp
 from workbench.widgets.desk.service_orders import ServiceOrdersScreen, ServiceOrderView
 
@@ -14,7 +15,8 @@ import deskdata
 import flowdata
 import rawdb
 
-TOMORROW = date.today() + timedelta(days=1)
+TODAY = local_today()          # the desk's date (an order's day is local; UTC is ahead of it at night)
+TOMORROW = TODAY + timedelta(days=1)
 
 
 @pytest.fixture
@@ -53,11 +55,11 @@ def test_filters(orders):
     assert len(screen.table) == 0 and "Nenhuma" in screen.table.empty.value
     screen.status_filter.value = "Aberta"
     assert len(screen.table) == 2
-    screen.since.value = date.today() + timedelta(days=5)
-    screen.until.value = date.today()
+    screen.since.value = TODAY + timedelta(days=5)
+    screen.until.value = TODAY
     screen.search_btn.click()
     assert "Desde" in screen.fields["Desde"].error.value or "posterior" in screen.status.value
-    screen.since.value = date.today()
+    screen.since.value = TODAY
     screen.search_btn.click()
     assert len(screen.table) == 2 and screen.status.value == ""
 
