@@ -86,7 +86,7 @@ def age_sql(now_param: str = "?", column: str = "a.created_at") -> str:
 def bucket_at(column: str = "a.created_at") -> str:
     """The age bucket of ``column`` by comparing it with :func:`bucket_limits` (its params, in order):
     the same bounds as the ``age`` drill, and far cheaper than computing an age per row."""
-    parts = ["CASE WHEN {c} > ? THEN NULL".format(c=column)]
+    parts = [f"CASE WHEN {column} > ? THEN NULL"]
     parts += [f"WHEN {column} > ? THEN '{key}'" for key, _label, _lo, hi in AGE_BUCKETS if hi is not None]
     last = next(key for key, _label, _lo, hi in AGE_BUCKETS if hi is None)
     return " ".join(parts) + f" ELSE '{last}' END"
