@@ -148,8 +148,8 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
     from workbench.storage.gate import GateStats
 
     wb, opening = _open(path)
-    session, busy = login(wb, ATENDENTE)
-    busy += opening
+    session, entering = login(wb, ATENDENTE)
+    busy = 0                                    # while registering (opening and the login are counted apart)
     rng = random.Random(seed)
     ids = _client_ids(wb, 200, seed=seed)
     protocol, finish, written = [], [], []
@@ -162,7 +162,7 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
             written.append(number)
         except BusyError:
             busy += 1
-    queue.put(("writer", protocol, finish, busy, LockStats.retries, written, GateStats.waited))
+    queue.put(("writer", protocol, finish, busy, LockStats.retries, written, GateStats.waited, opening + entering))
 
 
 def _reader(path: str, seconds: float, queue) -> None:
@@ -171,8 +171,8 @@ def _reader(path: str, seconds: float, queue) -> None:
     from workbench.storage.connection import LockStats
 
     wb, opening = _open(path)
-    session, busy = login(wb, SUPERVISOR)
-    busy += opening
+    session, entering = login(wb, SUPERVISOR)
+    busy = 0                                    # refreshes refused (opening and the login are counted apart)
     samples = []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -184,7 +184,7 @@ def _reader(path: str, seconds: float, queue) -> None:
             busy += 1
         time.sleep(0.5)
     peak = peak_rss_kb()
-    queue.put(("reader", samples, peak, busy, LockStats.retries))
+    queue.put(("reader", samples, peak, busy, LockStats.retries, opening + entering))
 
 
 def measure_concurrency(ctx) -> list[Measurement]:
@@ -213,6 +213,7 @@ def measure_concurrency(ctx) -> list[Measurement]:
     for p in procs:
         p.join(timeout=60)
     protocol, finish, refresh, busy, retries, peak, written, waited = [], [], [], 0, 0, 0, [], 0.0
+    busy_start, busy_readers = 0, 0             # refused while opening or logging in; refreshes refused
     for r in results:
         if r[0] == "writer":
             protocol += r[1]
@@ -221,11 +222,13 @@ def measure_concurrency(ctx) -> list[Measurement]:
             retries += r[4]
             written += r[5]
             waited += r[6]
+            busy_start += r[7]
         else:
             refresh += r[1]
             peak = max(peak, r[2])
-            busy += r[3]
+            busy_readers += r[3]
             retries += r[4]
+            busy_start += r[5]
     label = f"{writers} escritores + {readers} painéis, {seconds:.0f} s" if readers else \
         f"{writers} escritores, {seconds:.0f} s"
     done = len(finish)
@@ -234,14 +237,15 @@ def measure_concurrency(ctx) -> list[Measurement]:
                         [written]).iloc[0]
     rows = [Measurement(f"concorrência ({label}): protocolo", protocol,
                         note=f"{done} atendimentos ({done / seconds:.1f}/s), {int(stored.a)} gravados, "
-                             f"{busy} falhas (BusyError), {len(written) - len(set(written)) + int(stored.dup)} "
+                             f"{busy} falhas (BusyError) ao registrar, {busy_start} ao abrir ou entrar, "
+                             f"{len(written) - len(set(written)) + int(stored.dup)} "
                              f"protocolos repetidos, {retries} novas tentativas de lock, "
                              f"{waited / max(done, 1) * 1000:.0f} ms de espera na fila por atendimento"
                              + (f"; {died} processos morreram sem resultado" if died else "")),
             Measurement(f"concorrência ({label}): finalizar", finish)]
     if readers:
         rows.append(Measurement(f"concorrência ({label}): painel", refresh,
-                                note=f"pico RSS leitor {peak / 1024:.0f} MB"))
+                                note=f"pico RSS leitor {peak / 1024:.0f} MB; {busy_readers} atualizações recusadas (BusyError)"))
     return rows
 
 
