@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 from workbench import settings
 from workbench.errors import NotFoundError, StoreError, ValidationError
@@ -15,8 +16,14 @@ from workbench.services import analyst, arguments, auth, records
 from workbench.services.caches import DashboardCache
 from workbench.services.reference import read_reference_dir
 from workbench.services.session import Session
-from workbench.storage import open_store
 from workbench.frame import Frame, as_pandas
+from workbench.storage import open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# What a list method returns: a DataFrame, or a plain Frame on a Workbench opened with tables="plain".
+Table = Union["pd.DataFrame", Frame]
 
 
 class Workbench:
@@ -201,7 +208,7 @@ class Workbench:
         if not found:
             raise NotFoundError(f"Operador '{username}' não encontrado.")
 
-    def operators(self, *, by: Session):
+    def operators(self, *, by: Session) -> Table:
         """Every operator with role, state, failed logins of the current window and lock (admins only).
 
         Columns: operator_id, username, name, role, active, created_at, failed_logins, locked_until,
@@ -231,7 +238,7 @@ class Workbench:
             raise ValidationError(f"Fila desconhecida: {missing.split(':', 1)[1]}.", field="Fila")
 
     # -- client search ------------------------------------------------------------
-    def search_clients(self, text: str, limit: int = 50) :
+    def search_clients(self, text: str, limit: int = 50) -> Table:
         """Pesquisar Cliente: clients matching ``text``, best match first.
 
         Accent- and case-insensitive; matches every word (any order, also inside
@@ -278,7 +285,7 @@ class Workbench:
     def attendances(self, client_id: int | None = None, status=None, text: str | None = None,
                     order_by: str = "created_at", descending: bool = True, limit: int = 200,
                     offset: int = 0, *, owner_id: int | None = None, queue=None, unassigned: bool = False,
-                    open_only: bool = False) :
+                    open_only: bool = False) -> Table:
         """The attendance list of one client or of everyone, newest first unless ``order_by`` says.
 
         ``status``: a label or code, or a list of them; ``text`` searches the
@@ -303,7 +310,7 @@ class Workbench:
 
     def service_orders(self, status=None, *, city: str | None = None, routing_point: int | None = None,
                        technician=None, since=None, until=None, protocol: str | None = None, limit: int = 200,
-                       offset: int = 0) :
+                       offset: int = 0) -> Table:
         """Ordens de Serviço: work orders matching every filter given (status: one or a list;
         ``since``/``until``: the order's day, its scheduled date or else its opening date), open ones
         first. ``attrs["truncated"]``."""
@@ -320,13 +327,13 @@ class Workbench:
         return self._out(service_orders.service_order(self.store, order_id))
 
     def protocol_log(self, client_id: int | None = None, outcome: str | None = None,
-                     since=None, until=None, limit: int = 1000) :
+                     since=None, until=None, limit: int = 1000) -> Table:
         """Every protocol ever given (newest first) with its outcome:
         'aberto' (wizard in progress), 'registrado' or 'abandonado'."""
         return self._out(records.protocol_log(self.store, client_id=client_id, outcome=outcome, since=since,
                                               until=until, limit=limit))
 
-    def sql(self, query: str, params=None, *, max_rows: int = analyst.MAX_ROWS) :
+    def sql(self, query: str, params=None, *, max_rows: int = analyst.MAX_ROWS) -> pd.DataFrame:
         """Run one read-only SELECT over the tables of :meth:`tables`; returns a DataFrame.
 
         ``params``: a list for ``?`` placeholders or a dict for ``$name``. Only
@@ -341,7 +348,7 @@ class Workbench:
         """
         return analyst.analyst_sql(self.store, query, params, max_rows=max_rows)
 
-    def tables(self) :
+    def tables(self) -> pd.DataFrame:
         """The data dictionary of :meth:`sql`: every queryable table and column, its type and a
         description in Portuguese (columns ``table, column, type, description, table_description``)."""
         return analyst.catalog(self.store)

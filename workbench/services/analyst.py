@@ -13,8 +13,8 @@ import warnings
 from datetime import date, datetime
 from decimal import Decimal
 
-from workbench.lazy import lazy
 from workbench.errors import ValidationError
+from workbench.lazy import lazy
 from workbench.services import arguments
 
 pd = lazy("pandas")                      # only when a DataFrame is made

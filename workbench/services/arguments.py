@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from workbench import settings
 from workbench.errors import ValidationError
-from workbench.services.fields import TextRule, text_problem
 from workbench.frame import Column
+from workbench.services.fields import TextRule, text_problem
 
 INT32_MAX = 2**31 - 1           # ids are INTEGER columns
 _DIGITS = re.compile(r"\s*[+-]?\d{1,19}\s*")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from workbench.frame import Frame
-
 from workbench.storage.base import StoreBase
 from workbench.storage.results import ClientRecord
 
