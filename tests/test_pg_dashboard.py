@@ -158,8 +158,9 @@ def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
     con = _raw(url)
     con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly, "
                 "dash_closed_hourly CASCADE")
-    con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild CASCADE")
-    con.execute("DROP FUNCTION dash_add")
+    con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild, "
+                "dash_rebuild_m011 CASCADE")
+    con.execute("DROP FUNCTION dash_add, dash_add_m011")
     con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 to 11 run
     con.close()
     again = workbench.open(url)

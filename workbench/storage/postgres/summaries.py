@@ -96,7 +96,8 @@ def pause_summaries(con) -> None:
 
 def rebuild_summaries(con) -> None:
     """Rebuild the summaries from the attendances, turn their triggers back on, and check the totals."""
-    con.execute("SELECT dash_rebuild()")
+    con.execute("SELECT dash_rebuild()")                  # step 9's hourly summaries
+    con.execute("SELECT dash_rebuild_m011()")             # then step 11's (daily twins from the hourly ones)
     for name in _ROW_TRIGGERS:
         con.execute(f"ALTER TABLE attendances ENABLE TRIGGER {name}")
     rows = con.execute("SELECT (SELECT count(*) FROM attendances), " + ", ".join(

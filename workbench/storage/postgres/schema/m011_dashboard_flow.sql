@@ -1,5 +1,5 @@
 -- Migration 11: more dashboard summaries, kept by the same trigger as migration 9 (in the writer's own
--- transaction, never stale).
+-- transaction, never stale), through this step's own function dash_add_m011 beside step 9's dash_add.
 --   dash_titles_daily, dash_ops_daily: the hourly summaries of step 9 per UTC day (utc_hour / 24), so a
 --                       month is read as ~30 days of rows plus the hours of its two partial days
 -- Over CLOSED attendances only (a closed status and a closed_at):
@@ -68,19 +68,12 @@ CREATE INDEX IF NOT EXISTS service_orders_created ON service_orders (created_at)
 CREATE INDEX IF NOT EXISTS attendance_events_status ON attendance_events (protocol)
     INCLUDE (from_status, to_status) WHERE kind = 'status';
 
--- One attendance's contribution (sign +1 or -1) added to every summary.
-CREATE OR REPLACE FUNCTION dash_add(r attendances, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $$
+-- One attendance's contribution (sign +1 or -1) to this step's tables (step 9's dash_add does its own).
+CREATE OR REPLACE FUNCTION dash_add_m011(r attendances, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     h BIGINT := date_part('epoch', r.created_at)::BIGINT / 3600;
     allowed DOUBLE PRECISION;
 BEGIN
-    INSERT INTO dash_titles_hourly AS t VALUES (h, r.origin_code, r.title_code, r.type_code, r.status_code, sign)
-    ON CONFLICT (utc_hour, origin_code, title_code, type_code, status_code) DO UPDATE SET n = t.n + sign;
-    INSERT INTO dash_ops_hourly AS t
-    VALUES (h, r.origin_code, r.operator_id, r.script_code, r.script_outcome, sign,
-            CASE WHEN r.resolved THEN sign ELSE 0 END, CASE WHEN r.os_requested THEN sign ELSE 0 END)
-    ON CONFLICT (utc_hour, origin_code, operator_id, (coalesce(script_code, '')), (coalesce(script_outcome, '')))
-    DO UPDATE SET n = t.n + sign, resolved = t.resolved + excluded.resolved, os = t.os + excluded.os;
     INSERT INTO dash_titles_daily AS t VALUES (h / 24, r.origin_code, r.title_code, r.type_code, r.status_code, sign)
     ON CONFLICT (utc_day, origin_code, title_code, type_code, status_code) DO UPDATE SET n = t.n + sign;
     INSERT INTO dash_ops_daily AS t
@@ -106,6 +99,19 @@ BEGIN
     ON CONFLICT (utc_hour, origin_code, title_code, type_code) DO UPDATE SET n = t.n + sign;
 END $$;
 
+CREATE OR REPLACE FUNCTION dash_attendances_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM dash_add(OLD, -1);
+        PERFORM dash_add_m011(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM dash_add(NEW, 1);
+        PERFORM dash_add_m011(NEW, 1);
+    END IF;
+    RETURN NULL;
+END $$;
+
 -- updates that leave every summarised column alone (most of them) cost only this comparison
 DROP TRIGGER IF EXISTS dash_attendances_upd ON attendances;
 CREATE TRIGGER dash_attendances_upd AFTER UPDATE ON attendances
@@ -125,18 +131,10 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- (Re)build every summary from the attendances (backfill, and after bulk loads with the triggers off).
-CREATE OR REPLACE FUNCTION dash_rebuild() RETURNS void LANGUAGE sql AS $$
-    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly,
-             dash_closed_hourly;
-    INSERT INTO dash_titles_hourly
-    SELECT date_part('epoch', created_at)::BIGINT / 3600, origin_code, title_code, type_code, status_code,
-           count(*)
-    FROM attendances GROUP BY 1, 2, 3, 4, 5;
-    INSERT INTO dash_ops_hourly
-    SELECT date_part('epoch', created_at)::BIGINT / 3600, origin_code, operator_id, script_code,
-           script_outcome, count(*), count(*) FILTER (WHERE resolved), count(*) FILTER (WHERE os_requested)
-    FROM attendances GROUP BY 1, 2, 3, 4, 5;
+-- (Re)build this step's tables: the daily twins from step 9's hourly summaries (dash_rebuild() first),
+-- the closed attendances' from the attendances. workbench.storage.postgres.summaries runs both.
+CREATE OR REPLACE FUNCTION dash_rebuild_m011() RETURNS void LANGUAGE sql AS $$
+    TRUNCATE dash_titles_daily, dash_ops_daily, dash_sla_hourly, dash_closed_hourly;
     INSERT INTO dash_titles_daily
     SELECT utc_hour / 24, origin_code, title_code, type_code, status_code, sum(n)
     FROM dash_titles_hourly GROUP BY 1, 2, 3, 4, 5;
@@ -157,9 +155,7 @@ CREATE OR REPLACE FUNCTION dash_rebuild() RETURNS void LANGUAGE sql AS $$
     WHERE a.closed_at IS NOT NULL GROUP BY 1, 2, 3, 4;
 $$;
 
-SELECT dash_rebuild();
-ANALYZE dash_titles_hourly;
-ANALYZE dash_ops_hourly;
+SELECT dash_rebuild_m011();
 ANALYZE dash_titles_daily;
 ANALYZE dash_ops_daily;
 ANALYZE dash_sla_hourly;
