@@ -10,6 +10,7 @@ read and compares them, over several periods and filters, after each kind of wri
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,9 @@ import workbench
 from dashdata import DEFAULT, build, t
 from workbench.storage.dashboard import DashboardMixin
 from workbench.storage import open_attendances
+from workbench.errors import StoreError
 from workbench.storage.dashboard_metrics import DashboardMetricsMixin
+from workbench.storage.postgres.resolution import _int4_array, percentile_cont
 
 VIEWS = ("_dash_titles", "_dash_hours", "_dash_ops", "_dash_closed_status")
 METRICS = ("_dash_closures", "_dash_sla")
@@ -53,6 +56,13 @@ def _norm(df: pd.DataFrame) -> list[tuple]:
     return sorted(rows, key=repr)
 
 
+def _exact(df: pd.DataFrame) -> list[tuple]:
+    """Rows with their floats as they are (the resolution quantiles must agree to the last bit)."""
+    return sorted((tuple(None if (v is None or (isinstance(v, float) and v != v)) else
+                         v if isinstance(v, (str, float)) else int(v) for v in r)
+                   for r in df.itertuples(index=False)), key=repr)
+
+
 def _check(store, bounds=None) -> int:
     """Compare every view for every bounds; returns how many attendances the summaries hold."""
     with store._read() as con:
@@ -69,6 +79,8 @@ def _check(store, bounds=None) -> int:
                     assert tuple(int(v) for v in got) == tuple(int(v) for v in want), (view, b)
                 else:
                     assert _norm(got) == _norm(want), (view, b)
+            got, want = store._dash_resolution(con, b), DashboardMetricsMixin._dash_resolution(store, con, b)
+            assert _exact(got) == _exact(want), ("_dash_resolution", b)
         closed, sla, closures = store._one(con, """
             SELECT (SELECT count(*) FROM attendances a JOIN statuses st ON st.code = a.status_code
                     WHERE NOT st.is_open AND a.closed_at IS NOT NULL),
@@ -197,3 +209,26 @@ def test_a_wrong_summary_row_is_caught(pg_desk, table, column):
     con.close()
     with pytest.raises(AssertionError):
         _check(wb.store)
+
+
+def test_the_resolution_quantiles_pick_and_interpolate_as_percentile_cont(pg_database):
+    """The ranks picked in NumPy and their interpolation equal the server's percentile_cont to the
+    last bit, and the binary arrays read back as sent (an empty one too; one with a NULL is refused)."""
+    rng = random.Random(13)
+    cases = [[7], [0, 0], [1, 2], [3, 1, 2], [-5, 0, 86400 * 40], [2**31 - 1, -2**31, 0, 1]]
+    cases += [[rng.choice([0, 0, 0, rng.randrange(1, 10**7)]) for _ in range(rng.randrange(1, 3000))]
+              for _ in range(40)]
+    con = _raw(pg_database)
+    for values in cases:
+        sent, median, p90 = con.execute(
+            "SELECT array_send(%s::int4[]), percentile_cont(0.5) WITHIN GROUP (ORDER BY x) / 3600, "
+            "percentile_cont(0.9) WITHIN GROUP (ORDER BY x) / 3600 FROM unnest(%s::int4[]) x",
+            [values, values]).fetchone()
+        got = _int4_array(sent)
+        assert got.tolist() == values
+        assert (percentile_cont(got, 0.5), percentile_cont(got, 0.9)) == (median, p90), values
+    assert _int4_array(con.execute("SELECT array_send('{}'::int4[])").fetchone()[0]).tolist() == []
+    assert percentile_cont(_int4_array(con.execute("SELECT array_send('{}'::int4[])").fetchone()[0]), 0.5) is None
+    with pytest.raises(StoreError):
+        _int4_array(con.execute("SELECT array_send('{1,NULL}'::int4[])").fetchone()[0])
+    con.close()

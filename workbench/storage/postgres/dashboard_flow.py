@@ -23,6 +23,7 @@ import pandas as pd
 from workbench.storage.dashboard_metrics import DashboardMetrics, DashboardMetricsMixin
 from workbench.storage.dashboard_sql import (COMPLAINT_DAYS, DEMAND_DAYS, RESOLUTION_SECONDS, Bounds, deadlines,
                                              filter_where, protocol_range)
+from workbench.storage.postgres.resolution import resolution_quantiles
 from workbench.storage.postgres.summaries import covered, edges, regroup, summary_where
 
 _FLOW_FILTERS = {"origin": "origin_code", "title": "title_code", "type": "type_code"}
@@ -47,6 +48,12 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
                 metrics = self._flow_metrics(con, b, now, repeats_since, backlog_start)
             metrics.resolution = later.result()
         return metrics
+
+    def _dash_resolution(self, con, b: Bounds) -> pd.DataFrame:
+        """As the shared GROUPING SETS of ``percentile_cont``, from one hash aggregation (see
+        :mod:`workbench.storage.postgres.resolution`)."""
+        where, params = filter_where(b)
+        return resolution_quantiles(con, " AND ".join(where), params)
 
     def _closed_deadlines(self, con, b: Bounds) -> tuple[int, int, int]:
         """Closed attendances opened in the period: how many, within the type's deadline, within Anatel's."""
