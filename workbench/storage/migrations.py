@@ -175,6 +175,12 @@ def _dashboard_flow(con: duckdb.DuckDBPyConnection) -> None:
     trigger (``postgres/schema/m011_dashboard_flow.sql``). Recorded so both backends count the same steps."""
 
 
+def _repeat_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """Nothing on DuckDB: PostgreSQL's twin makes its per-client index carry the title, so that a repeat
+    contact is an index-only probe (``postgres/schema/m012_repeat_contacts.sql``); DuckDB answers the
+    same question with a hash join over a columnar scan. Recorded so both backends count the same steps."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
@@ -187,6 +193,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "dashboard summaries per hour", _dashboard_summaries),
     Migration(10, "client search keys beside the words; open attendances by deadline", _client_search_keys),
     Migration(11, "dashboard summaries of closures and deadlines", _dashboard_flow),
+    Migration(12, "index of attendances by client carries the title (repeat contacts)", _repeat_contacts),
 )
 LATEST = MIGRATIONS[-1].version
 

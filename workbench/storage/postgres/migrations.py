@@ -99,6 +99,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "dashboard summaries per hour", "m009_dashboard_summaries.sql"),
     Migration(10, "client search keys beside the words; open attendances by deadline", "m010_client_search_keys.sql"),
     Migration(11, "dashboard summaries of closures and deadlines", "m011_dashboard_flow.sql"),
+    Migration(12, "index of attendances by client carries the title (repeat contacts)", "m012_repeat_contacts.sql"),
 )
 LATEST = MIGRATIONS[-1].version
 

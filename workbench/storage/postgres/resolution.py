@@ -27,16 +27,15 @@ from workbench.storage.dashboard_metrics import RESOLUTION_DIMENSIONS
 from workbench.storage.dashboard_sql import RESOLUTION_SECONDS
 
 QUANTILES = (("median_h", 0.5), ("p90_h", 0.9))
-# The aggregation's hash table (~7 MB for a 30-day period of the full-size desk) stays in memory.
-WORK_MEM = "64MB"
 
 
 def resolution_quantiles(con, where: str, params: list) -> pd.DataFrame:
     """dimension, value, n, median_h, p90_h: as the shared SQL's GROUPING SETS, on ``con`` (a read
-    transaction) for the closed attendances matching ``where``."""
+    transaction) for the closed attendances matching ``where``. The aggregation hashes in memory with
+    the dashboard's ``work_mem`` (``PgStoreBase._dashboard_settings``: ~7 MB for a month of the
+    full-size desk); with the server's default it sorts instead, slower but the same figures."""
     dims = RESOLUTION_DIMENSIONS
     cols = ", ".join(d.column for d in dims)
-    con.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
     rows = con.execute(f"""
         SELECT {cols}, array_send(array_agg({RESOLUTION_SECONDS}::INTEGER))
         FROM attendances a JOIN statuses st ON st.code = a.status_code AND NOT st.is_open
