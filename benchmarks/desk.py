@@ -142,7 +142,7 @@ def _open(path: str) -> tuple[object, int]:
             busy += 1
 
 
-def _writer(path: str, seconds: float, seed: int, queue) -> None:
+def _writer(path: str, seconds: float, seed: int, ids: list[int], queue) -> None:
     from workbench.errors import BusyError
     from workbench.storage.connection import LockStats
     from workbench.storage.gate import GateStats
@@ -151,7 +151,6 @@ def _writer(path: str, seconds: float, seed: int, queue) -> None:
     session, entering = login(wb, ATENDENTE)
     busy = 0                                    # while registering (opening and the login are counted apart)
     rng = random.Random(seed)
-    ids = _client_ids(wb, 200, seed=seed)
     protocol, finish, written = [], [], []
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -195,7 +194,10 @@ def measure_concurrency(ctx) -> list[Measurement]:
     mpctx = mp.get_context("spawn")
     queue = mpctx.Queue()
     path = ctx.wb.store.target
-    procs = [mpctx.Process(target=_writer, args=(path, seconds, 100 + i, queue)) for i in range(writers)]
+    # each writer's clients sampled here: on DuckDB a writer's own sampling query, an analyst's read,
+    # is interrupted when the others queue to write (32 writers starting at once)
+    procs = [mpctx.Process(target=_writer, args=(path, seconds, 100 + i, _client_ids(ctx.wb, 200, seed=100 + i), queue))
+             for i in range(writers)]
     procs += [mpctx.Process(target=_reader, args=(path, seconds, queue)) for _ in range(readers)]
     for p in procs:
         p.start()

@@ -81,12 +81,14 @@ def _check(store, bounds=None) -> int:
                     assert _norm(got) == _norm(want), (view, b)
             got, want = store._dash_resolution(con, b), DashboardMetricsMixin._dash_resolution(store, con, b)
             assert _exact(got) == _exact(want), ("_dash_resolution", b)
-        closed, sla, closures = store._one(con, """
+        closed, sla, closures, seconds, empty = store._one(con, """
             SELECT (SELECT count(*) FROM attendances a JOIN statuses st ON st.code = a.status_code
                     WHERE NOT st.is_open AND a.closed_at IS NOT NULL),
                    (SELECT coalesce(sum(closed), 0) FROM dash_sla_hourly),
-                   (SELECT coalesce(sum(n), 0) FROM dash_closed_hourly)""")
-        assert int(closed) == int(sla) == int(closures)
+                   (SELECT coalesce(sum(n), 0) FROM dash_closed_hourly),
+                   (SELECT coalesce(sum(cardinality(seconds)), 0) FROM dash_resolution_daily),
+                   (SELECT count(*) FROM dash_resolution_daily WHERE cardinality(seconds) = 0)""")
+        assert int(closed) == int(sla) == int(closures) == int(seconds) and int(empty) == 0
         total, summed = store._one(con, "SELECT (SELECT count(*) FROM attendances), "
                                         "(SELECT coalesce(sum(n), 0) FROM dash_titles_hourly)")
     assert int(total) == int(summed)
@@ -158,6 +160,15 @@ def test_summaries_equal_the_detail_after_every_kind_of_write(pg_desk):
     con.execute("UPDATE attendances SET problem = problem || '.' WHERE protocol = '20261125000001'")
     _resync(con)
     _check(store)
+    # a closed attendance moved to another queue and back to none, one closed a second later
+    queue = con.execute("SELECT code FROM queues ORDER BY code LIMIT 1").fetchone()[0]
+    closed = con.execute("SELECT a.protocol FROM attendances a JOIN statuses st ON st.code = a.status_code "
+                         "WHERE NOT st.is_open AND a.closed_at IS NOT NULL ORDER BY 1 LIMIT 2").fetchall()
+    con.execute("UPDATE attendances SET queue_code = %s WHERE protocol = %s", [queue, closed[0][0]])
+    con.execute("UPDATE attendances SET queue_code = NULL, closed_at = closed_at + interval '1 second' "
+                "WHERE protocol = %s", [closed[1][0]])
+    _resync(con)
+    _check(store)
     # deletes
     con.execute("DELETE FROM attendances WHERE protocol IN ('20261015000091', '20261127000093')")
     _resync(con)
@@ -169,11 +180,12 @@ def test_backfill_of_a_database_that_had_rows_before_migration_9(pg_desk):
     url, wb, sup = pg_desk
     con = _raw(url)
     con.execute("DROP TABLE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly, "
-                "dash_closed_hourly CASCADE")
+                "dash_closed_hourly, dash_resolution_daily CASCADE")
     con.execute("DROP FUNCTION dash_attendances_changed, dash_attendances_truncated, dash_rebuild, "
-                "dash_rebuild_m011 CASCADE")
-    con.execute("DROP FUNCTION dash_add, dash_add_m011")
-    con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 to 11 run
+                "dash_rebuild_m011, dash_rebuild_m013 CASCADE")
+    con.execute("DROP FUNCTION dash_add, dash_add_m011, dash_add_m013")
+    con.execute("DROP AGGREGATE dash_concat(INTEGER[])")
+    con.execute("DELETE FROM schema_migrations WHERE version >= 9")      # a desk at version 8: 9 to 13 run
     con.close()
     again = workbench.open(url)
     assert _check(again.store) == 9
@@ -198,14 +210,16 @@ def test_copy_to_postgresql_leaves_the_summaries_right(tmp_path, pg_database, de
     assert enabled == 3
 
 
-@pytest.mark.parametrize("table, column", [("dash_ops_hourly", "resolved"), ("dash_titles_hourly", "n"),
-                                           ("dash_ops_daily", "os"), ("dash_titles_daily", "n"),
-                                           ("dash_sla_hourly", "anatel_met"), ("dash_closed_hourly", "n")])
-def test_a_wrong_summary_row_is_caught(pg_desk, table, column):
-    """The comparison above can fail: one summary count off by one is seen."""
+@pytest.mark.parametrize("table, change", [("dash_ops_hourly", "resolved = resolved + 1"),
+                                           ("dash_titles_hourly", "n = n + 1"), ("dash_ops_daily", "os = os + 1"),
+                                           ("dash_titles_daily", "n = n + 1"), ("dash_sla_hourly", "anatel_met = anatel_met + 1"),
+                                           ("dash_closed_hourly", "n = n + 1"),
+                                           ("dash_resolution_daily", "seconds[1] = seconds[1] + 1")])
+def test_a_wrong_summary_row_is_caught(pg_desk, table, change):
+    """The comparison above can fail: one summary count off by one (one resolution second) is seen."""
     url, wb, sup = pg_desk
     con = _raw(url)
-    con.execute(f"UPDATE {table} SET {column} = {column} + 1 WHERE ctid = (SELECT min(ctid) FROM {table})")
+    con.execute(f"UPDATE {table} SET {change} WHERE ctid = (SELECT min(ctid) FROM {table})")
     con.close()
     with pytest.raises(AssertionError):
         _check(wb.store)

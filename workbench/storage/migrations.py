@@ -181,6 +181,13 @@ def _repeat_contacts(con: duckdb.DuckDBPyConnection) -> None:
     same question with a hash join over a columnar scan. Recorded so both backends count the same steps."""
 
 
+def _resolution_seconds(con: duckdb.DuckDBPyConnection) -> None:
+    """Nothing on DuckDB, as steps 9 and 11: PostgreSQL's twin keeps the resolution seconds of closed
+    attendances per day and group for the dashboard's exact quantiles
+    (``postgres/schema/m013_resolution_seconds.sql``); DuckDB's ``quantile_cont`` over a columnar scan
+    is fast enough. Recorded so both backends count the same steps."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _initial_schema),
     Migration(2, "client search index", _search_table),
@@ -194,6 +201,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "client search keys beside the words; open attendances by deadline", _client_search_keys),
     Migration(11, "dashboard summaries of closures and deadlines", _dashboard_flow),
     Migration(12, "index of attendances by client carries the title (repeat contacts)", _repeat_contacts),
+    Migration(13, "dashboard summary of resolution seconds", _resolution_seconds),
 )
 LATEST = MIGRATIONS[-1].version
 

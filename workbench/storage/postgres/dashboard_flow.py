@@ -50,10 +50,9 @@ class PgDashboardFlowMixin(DashboardMetricsMixin):
         return metrics
 
     def _dash_resolution(self, con, b: Bounds) -> pd.DataFrame:
-        """As the shared GROUPING SETS of ``percentile_cont``, from one hash aggregation (see
-        :mod:`workbench.storage.postgres.resolution`)."""
-        where, params = filter_where(b)
-        return resolution_quantiles(con, " AND ".join(where), params)
+        """As the shared GROUPING SETS of ``percentile_cont``, from migration 13's seconds per day and
+        group (see :mod:`workbench.storage.postgres.resolution`)."""
+        return resolution_quantiles(con, b)
 
     def _closed_deadlines(self, con, b: Bounds) -> tuple[int, int, int]:
         """Closed attendances opened in the period: how many, within the type's deadline, within Anatel's."""

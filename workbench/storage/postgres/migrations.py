@@ -100,6 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "client search keys beside the words; open attendances by deadline", "m010_client_search_keys.sql"),
     Migration(11, "dashboard summaries of closures and deadlines", "m011_dashboard_flow.sql"),
     Migration(12, "index of attendances by client carries the title (repeat contacts)", "m012_repeat_contacts.sql"),
+    Migration(13, "dashboard summary of resolution seconds", "m013_resolution_seconds.sql"),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -1,4 +1,4 @@
-"""The dashboard's summary tables on PostgreSQL (migrations 9 and 11) and how a period reads them.
+"""The dashboard's summary tables on PostgreSQL (migrations 9, 11 and 13) and how a period reads them.
 
 The tables are kept by triggers on ``attendances`` in the writer's own
 transaction, so they are never stale. A bucket is the shared SQL's own hour
@@ -29,7 +29,7 @@ _LEVELS = {HOUR: ("hourly", "utc_hour"), DAY: ("daily", "utc_day")}
 _ROW_TRIGGERS = ("dash_attendances_ins_del", "dash_attendances_upd")
 # every table kept by those triggers
 SUMMARIES = ("dash_titles_hourly", "dash_ops_hourly", "dash_titles_daily", "dash_ops_daily", "dash_sla_hourly",
-             "dash_closed_hourly")
+             "dash_closed_hourly", "dash_resolution_daily")
 
 Detail = Callable[[Bounds], pd.DataFrame]
 Summary = Callable[[str, str, int, int], pd.DataFrame]     # (table suffix, bucket column, first, end) -> rows
@@ -98,13 +98,15 @@ def rebuild_summaries(con) -> None:
     """Rebuild the summaries from the attendances, turn their triggers back on, and check the totals."""
     con.execute("SELECT dash_rebuild()")                  # step 9's hourly summaries
     con.execute("SELECT dash_rebuild_m011()")             # then step 11's (daily twins from the hourly ones)
+    con.execute("SELECT dash_rebuild_m013()")             # and step 13's resolution seconds
     for name in _ROW_TRIGGERS:
         con.execute(f"ALTER TABLE attendances ENABLE TRIGGER {name}")
     rows = con.execute("SELECT (SELECT count(*) FROM attendances), " + ", ".join(
         f"(SELECT coalesce(sum(n), 0) FROM {table})" for table in SUMMARIES[:4])).fetchall()[0]
     closed = con.execute("SELECT (SELECT coalesce(sum(closed), 0) FROM dash_sla_hourly), "
-                         "(SELECT coalesce(sum(n), 0) FROM dash_closed_hourly)").fetchall()[0]
-    if len(set(rows)) != 1 or closed[0] != closed[1]:
+                         "(SELECT coalesce(sum(n), 0) FROM dash_closed_hourly), "
+                         "(SELECT coalesce(sum(cardinality(seconds)), 0) FROM dash_resolution_daily)").fetchall()[0]
+    if len(set(rows)) != 1 or len(set(closed)) != 1:
         raise RuntimeError(f"dashboard summaries disagree with attendances: {rows + closed}")
     for table in SUMMARIES:
         con.execute(f"ANALYZE {table}")
