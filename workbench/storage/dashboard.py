@@ -191,22 +191,27 @@ class DashboardMixin(StoreBase):
 
         A path is keyed by its answer indexes packed in a BIGINT (4 bits per
         step): grouping 10^6 answers by protocol with integer sums is several
-        times cheaper than aggregating strings in order."""
+        times cheaper than aggregating strings in order. The period's attendances
+        are named twice rather than in a shared CTE: PostgreSQL plans a CTE read
+        twice without row estimates (it guessed 200 protocols and probed the
+        answers' key 230,000 times for a month: 2.3 s, 0.75 s this way; DuckDB
+        the same either way)."""
         where, params = filter_where(b)
+        w = " AND ".join(where)
         lo, hi = protocol_range(b)
         return self._df(con, f"""
-            WITH fa AS (SELECT a.protocol, a.script_code, a.script_outcome, a.resolved, a.os_requested
-                        FROM attendances a WHERE {' AND '.join(where)} AND a.script_code IS NOT NULL),
-                 p AS (SELECT sa.protocol, {PATH_KEY_SQL} AS path_key, max(sa.seq) AS steps
+            WITH p AS (SELECT sa.protocol, {PATH_KEY_SQL} AS path_key, max(sa.seq) AS steps
                        FROM script_answers sa
                        WHERE sa.protocol >= ? AND sa.protocol < ?
-                         AND sa.protocol IN (SELECT protocol FROM fa)
+                         AND sa.protocol IN (SELECT a.protocol FROM attendances a
+                                             WHERE {w} AND a.script_code IS NOT NULL)
                        GROUP BY sa.protocol)
-            SELECT fa.script_code, fa.script_outcome, p.path_key, p.steps, count(*) AS n,
-                   count(*) FILTER (WHERE fa.resolved) AS resolved,
-                   count(*) FILTER (WHERE fa.os_requested) AS os, min(fa.protocol) AS sample
-            FROM fa LEFT JOIN p USING (protocol)
-            GROUP BY 1, 2, 3, 4""", params + [lo, hi])
+            SELECT a.script_code, a.script_outcome, p.path_key, p.steps, count(*) AS n,
+                   count(*) FILTER (WHERE a.resolved) AS resolved,
+                   count(*) FILTER (WHERE a.os_requested) AS os, min(a.protocol) AS sample
+            FROM attendances a LEFT JOIN p ON p.protocol = a.protocol
+            WHERE {w} AND a.script_code IS NOT NULL
+            GROUP BY 1, 2, 3, 4""", [lo, hi] + params + params)
 
     @staticmethod
     def _log_where(b: Bounds) -> tuple[str, list[Any]]:
