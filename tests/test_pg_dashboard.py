@@ -1,4 +1,5 @@
-"""PostgreSQL's dashboard summaries (migrations 9 and 11) answer exactly as the shared detail SQL does.
+"""PostgreSQL's dashboard summaries (migrations 9, 11 and 13) answer exactly as the shared detail SQL does
+(and everyone's list by title counts its titles from them).
 
 Every check runs the views of :class:`~workbench.storage.postgres.dashboard.PgDashboardMixin` and
 :class:`~workbench.storage.postgres.dashboard_flow.PgDashboardFlowMixin` and the shared
@@ -23,6 +24,7 @@ import pytest
 
 import workbench
 from dashdata import DEFAULT, build, t
+from workbench.storage.attendance_lists import AttendanceListsMixin, ListQuery
 from workbench.storage.dashboard import DashboardMixin
 from workbench.storage import open_attendances
 from workbench.errors import StoreError
@@ -89,6 +91,11 @@ def _check(store, bounds=None) -> int:
                    (SELECT coalesce(sum(cardinality(seconds)), 0) FROM dash_resolution_daily),
                    (SELECT count(*) FROM dash_resolution_daily WHERE cardinality(seconds) = 0)""")
         assert int(closed) == int(sla) == int(closures) == int(seconds) and int(empty) == 0
+        # everyone's list by title counts each title from the daily summary when filtered by status alone
+        for statuses in [(), *((code,) for (code,) in con.execute("SELECT code FROM statuses").fetchall()),
+                         ("concluido", "pendente")]:
+            q = ListQuery(status_codes=statuses, order_by="title")
+            assert store._title_counts(con, q, set()) == AttendanceListsMixin._title_counts(store, con, q, set()), q
         total, summed = store._one(con, "SELECT (SELECT count(*) FROM attendances), "
                                         "(SELECT coalesce(sum(n), 0) FROM dash_titles_hourly)")
     assert int(total) == int(summed)

@@ -120,9 +120,7 @@ class AttendanceListsMixin(StoreBase):
         """A page of millions of rows ordered by title: count the rows of each title first (a narrow
         scan), so the page reads only the one or two titles it spans, newest first inside each,
         instead of sorting every row by its title's name."""
-        where, params = self._where(q, open_statuses)
-        counts = dict(con.execute(f"SELECT a.title_code, count(*) FROM attendances a WHERE {' AND '.join(where)} "
-                                  "GROUP BY 1", params).fetchall())
+        counts = self._title_counts(con, q, open_statuses)
         order = [r[0] for r in con.execute("SELECT code FROM titles ORDER BY label, code").fetchall()]
         if q.descending:
             order.reverse()
@@ -135,6 +133,12 @@ class AttendanceListsMixin(StoreBase):
                 chosen.append(code)
             seen += n
         return replace(q, title_window=tuple(chosen) or ("",), offset=skip)
+
+    def _title_counts(self, con, q: ListQuery, open_statuses: set[str]) -> dict[str, int]:
+        """How many attendances of the list each title has (title code -> count)."""
+        where, params = self._where(q, open_statuses)
+        return dict(con.execute(f"SELECT a.title_code, count(*) FROM attendances a WHERE {' AND '.join(where)} "
+                                "GROUP BY 1", params).fetchall())
 
     @staticmethod
     def _where(q: ListQuery, open_statuses: set[str] | None) -> tuple[list[str], list]:

@@ -9,9 +9,15 @@ the indexes of ``open_attendances`` on ``(queue_code | owner_id | nothing, due_a
 protocol)`` (migration 10), stopping as soon as the page is full: the first page of the largest
 queue reads about a hundred index entries instead of ranking its 55,000 rows. The page's rows are
 then read and returned by the shared SQL, in the same order, so results are DuckDB's.
+
+Everyone's list ordered by title first counts each title's attendances; filtered by status alone (or
+not at all) those counts are the dashboard's per-day title summary (migration 11, exact and kept in
+the writer's transaction) summed over every day, not a scan of every attendance.
 """
 
 from __future__ import annotations
+
+from dataclasses import fields
 
 from workbench.storage.attendance_lists import _COLUMNS, _JOINS, AttendanceListsMixin, ListQuery
 
@@ -25,7 +31,21 @@ BUCKETS = (
 )
 
 
+# the fields of a list query that leave its title counts to the summary (the others filter rows)
+_BY_STATUS_ONLY = {"status_codes", "order_by", "descending", "limit", "offset", "now"}
+_UNFILTERED = ListQuery()
+
+
 class PgAttendanceListsMixin(AttendanceListsMixin):
+    def _title_counts(self, con, q: ListQuery, open_statuses: set[str]) -> dict[str, int]:
+        """Filtered by status alone: from ``dash_titles_daily`` (see the module); else the shared scan."""
+        if any(getattr(q, f.name) != getattr(_UNFILTERED, f.name) for f in fields(q) if f.name not in _BY_STATUS_ONLY):
+            return super()._title_counts(con, q, open_statuses)
+        where = f"status_code IN ({', '.join('?' * len(q.status_codes))})" if q.status_codes else "TRUE"
+        rows = con.execute(f"SELECT title_code, sum(n)::BIGINT FROM dash_titles_daily WHERE {where} GROUP BY 1",
+                           list(q.status_codes)).fetchall()
+        return {code: n for code, n in rows if n}
+
     def _open_sql(self, q: ListQuery, con=None) -> tuple[str, list]:
         """Urgency pages: chosen bucket by bucket (see the module); any other order: the shared SQL."""
         if q.order_by != "urgency" or q.descending or q.now is None or con is None:
