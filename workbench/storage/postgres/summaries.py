@@ -26,7 +26,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ALL = ("origin", "type", "title", "operator_id", "city", "routing_point_id")
 HOUR, DAY = 3600, 86400
 _LEVELS = {HOUR: ("hourly", "utc_hour"), DAY: ("daily", "utc_day")}
-_ROW_TRIGGERS = ("dash_attendances_ins_del", "dash_attendances_upd")
+_ROW_TRIGGERS = ("dash_attendances_ins_del", "dash_attendances_upd",      # steps 9 and 11
+                 "dash_resolution_ins_del", "dash_resolution_upd")        # step 13
 # every table kept by those triggers
 SUMMARIES = ("dash_titles_hourly", "dash_ops_hourly", "dash_titles_daily", "dash_ops_daily", "dash_sla_hourly",
              "dash_closed_hourly", "dash_resolution_daily")

@@ -1,5 +1,5 @@
--- Migration 13: the resolution seconds of closed attendances per UTC day of opening, kept by the same
--- trigger as steps 9 and 11 (in the writer's own transaction, never stale), through dash_add_m013.
+-- Migration 13: the resolution seconds of closed attendances per UTC day of opening, kept by this step's
+-- own triggers (in the writer's own transaction, never stale), through dash_add_m013.
 --   dash_resolution_daily: per UTC day of OPENING (utc_hour / 24) x origin x title x type x operator x
 --                          queue, the resolution time in seconds of each closed attendance, unordered
 --                          (the shared SQL's (epoch(closed_at) - epoch(created_at))::INTEGER)
@@ -53,39 +53,39 @@ BEGIN
       AND coalesce(t.queue_code, '') = coalesce(r.queue_code, '') AND cardinality(t.seconds) = 0;
 END $$;
 
-CREATE OR REPLACE FUNCTION dash_attendances_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- This step's own triggers, beside steps 9 and 11's: they run only when what the summary holds changes
+-- (the queue too, which steps 9 and 11 do not summarise), in the writer's own transaction.
+CREATE OR REPLACE FUNCTION dash_resolution_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM dash_add(OLD, -1);
-        PERFORM dash_add_m011(OLD, -1);
         PERFORM dash_add_m013(OLD, -1);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        PERFORM dash_add(NEW, 1);
-        PERFORM dash_add_m011(NEW, 1);
         PERFORM dash_add_m013(NEW, 1);
     END IF;
     RETURN NULL;
 END $$;
 
--- the queue is summarised now: a transfer to another queue runs the trigger too
-DROP TRIGGER IF EXISTS dash_attendances_upd ON attendances;
-CREATE TRIGGER dash_attendances_upd AFTER UPDATE ON attendances
-    FOR EACH ROW WHEN ((OLD.created_at, OLD.origin_code, OLD.title_code, OLD.type_code, OLD.status_code,
-                        OLD.operator_id, OLD.script_code, OLD.script_outcome, OLD.resolved, OLD.os_requested,
-                        OLD.closed_at, OLD.due_at, OLD.queue_code)
+DROP TRIGGER IF EXISTS dash_resolution_ins_del ON attendances;
+CREATE TRIGGER dash_resolution_ins_del AFTER INSERT OR DELETE ON attendances
+    FOR EACH ROW EXECUTE FUNCTION dash_resolution_changed();
+DROP TRIGGER IF EXISTS dash_resolution_upd ON attendances;
+CREATE TRIGGER dash_resolution_upd AFTER UPDATE ON attendances
+    FOR EACH ROW WHEN ((OLD.created_at, OLD.closed_at, OLD.status_code, OLD.origin_code, OLD.title_code,
+                        OLD.type_code, OLD.operator_id, OLD.queue_code)
                        IS DISTINCT FROM
-                       (NEW.created_at, NEW.origin_code, NEW.title_code, NEW.type_code, NEW.status_code,
-                        NEW.operator_id, NEW.script_code, NEW.script_outcome, NEW.resolved, NEW.os_requested,
-                        NEW.closed_at, NEW.due_at, NEW.queue_code))
-    EXECUTE FUNCTION dash_attendances_changed();
+                       (NEW.created_at, NEW.closed_at, NEW.status_code, NEW.origin_code, NEW.title_code,
+                        NEW.type_code, NEW.operator_id, NEW.queue_code))
+    EXECUTE FUNCTION dash_resolution_changed();
 
-CREATE OR REPLACE FUNCTION dash_attendances_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION dash_resolution_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    TRUNCATE dash_titles_hourly, dash_ops_hourly, dash_titles_daily, dash_ops_daily, dash_sla_hourly,
-             dash_closed_hourly, dash_resolution_daily;
+    TRUNCATE dash_resolution_daily;
     RETURN NULL;
 END $$;
+DROP TRIGGER IF EXISTS dash_resolution_truncate ON attendances;
+CREATE TRIGGER dash_resolution_truncate AFTER TRUNCATE ON attendances
+    FOR EACH STATEMENT EXECUTE FUNCTION dash_resolution_truncated();
 
 -- (Re)build this step's table from the attendances; workbench.storage.postgres.summaries runs it after
 -- steps 9 and 11's rebuilds.
