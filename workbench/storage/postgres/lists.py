@@ -17,7 +17,7 @@ the writer's transaction) summed over every day, not a scan of every attendance.
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import replace
 
 from workbench.storage.attendance_lists import _COLUMNS, _JOINS, AttendanceListsMixin, ListQuery
 
@@ -31,15 +31,11 @@ BUCKETS = (
 )
 
 
-# the fields of a list query that leave its title counts to the summary (the others filter rows)
-_BY_STATUS_ONLY = {"status_codes", "order_by", "descending", "limit", "offset", "now"}
-_UNFILTERED = ListQuery()
-
-
 class PgAttendanceListsMixin(AttendanceListsMixin):
     def _title_counts(self, con, q: ListQuery, open_statuses: set[str]) -> dict[str, int]:
         """Filtered by status alone: from ``dash_titles_daily`` (see the module); else the shared scan."""
-        if any(getattr(q, f.name) != getattr(_UNFILTERED, f.name) for f in fields(q) if f.name not in _BY_STATUS_ONLY):
+        others, _ = self._where(replace(q, status_codes=()), open_statuses)
+        if others != ["TRUE"]:
             return super()._title_counts(con, q, open_statuses)
         where = f"status_code IN ({', '.join('?' * len(q.status_codes))})" if q.status_codes else "TRUE"
         rows = con.execute(f"SELECT title_code, sum(n)::BIGINT FROM dash_titles_daily WHERE {where} GROUP BY 1",

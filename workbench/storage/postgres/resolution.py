@@ -28,7 +28,7 @@ import pandas as pd
 
 from workbench.errors import StoreError
 from workbench.storage.dashboard_metrics import RESOLUTION_DIMENSIONS
-from workbench.storage.dashboard_sql import RESOLUTION_SECONDS, Bounds, filter_where
+from workbench.storage.dashboard_sql import CLOSED, RESOLUTION_SECONDS, Bounds, filter_where
 from workbench.storage.postgres.summaries import DAY, covered, split, summary_where
 
 QUANTILES = (("median_h", 0.5), ("p90_h", 0.9))
@@ -53,8 +53,7 @@ def resolution_quantiles(con, b: Bounds) -> pd.DataFrame:
         where, params = filter_where(x)
         read(f"""
             SELECT {', '.join(_KEYS)}, array_send(array_agg({RESOLUTION_SECONDS}::INTEGER))
-            FROM attendances a JOIN statuses st ON st.code = a.status_code AND NOT st.is_open
-            WHERE {' AND '.join(where)} AND a.closed_at IS NOT NULL
+            FROM attendances a WHERE {' AND '.join(where)} AND {CLOSED}
             GROUP BY {_GROUP_BY}""", params)
 
     days = split(b.start, b.end, DAY) if covered(b, _FILTERS) else None
@@ -73,7 +72,6 @@ def resolution_quantiles(con, b: Bounds) -> pd.DataFrame:
 
 def _frame(groups: dict[tuple, list[np.ndarray]]) -> pd.DataFrame:
     combos = {key: np.concatenate(parts) for key, parts in groups.items()}
-    combos = {key: values for key, values in combos.items() if len(values)}
     out = [_row("", "", list(combos.values()))]
     for i, dim in enumerate(RESOLUTION_DIMENSIONS):
         per_value: dict = defaultdict(list)
